@@ -1,0 +1,95 @@
+/**
+ * The job model: zod schemas for what comes in from outside (job specs) and the plain types of
+ * what the executor hands out (jobs, notices).
+ */
+import * as z from 'zod';
+
+/** Longest accepted command, in characters; longer input is almost surely a mistake. */
+export const MAX_COMMAND_LENGTH = 100_000;
+
+/** Job ids: short, readable, safe in a file name and in an XML attribute. */
+export const JOB_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Schema of a job id chosen by a caller. */
+export const JobIdSchema = z
+  .string()
+  .regex(JOB_ID_PATTERN, 'must be 1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+/** Schema of a {@link JobSpec}. */
+export const JobSpecSchema = z
+  .object({
+    id: JobIdSchema.optional(),
+    command: z
+      .string()
+      .max(MAX_COMMAND_LENGTH, `must be at most ${MAX_COMMAND_LENGTH} characters`)
+      .refine((s) => s.trim().length > 0, 'must not be empty'),
+    cwd: z.string().min(1, 'must not be empty when given').optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    timeoutMs: z.number().int('must be a whole number of milliseconds').positive('must be greater than 0').optional(),
+    label: z.string().max(200).optional(),
+  })
+  .strict();
+
+/** What to run: a shell command and how. */
+export type JobSpec = z.infer<typeof JobSpecSchema>;
+
+/** Every state a job can be in; the last five are final. */
+export const JOB_STATES = ['queued', 'running', 'completed', 'failed', 'killed', 'timed_out', 'lost'] as const;
+export const JobStateSchema = z.enum(JOB_STATES);
+export type JobState = z.infer<typeof JobStateSchema>;
+
+/** States a job never leaves. */
+export type FinalJobState = Exclude<JobState, 'queued' | 'running'>;
+
+/** True when `state` is final. */
+export function isFinalState(state: JobState): state is FinalJobState {
+  return state !== 'queued' && state !== 'running';
+}
+
+/** Byte counts of a job's output (stdout and stderr interleaved as they arrived). */
+export interface JobOutputInfo {
+  /** Total bytes the job wrote. */
+  bytes: number;
+  /** Bytes dropped between the kept head and tail. */
+  omittedBytes: number;
+  /** True when some bytes were dropped. */
+  truncated: boolean;
+}
+
+/** A snapshot of a job. */
+export interface Job {
+  id: string;
+  spec: JobSpec;
+  state: JobState;
+  pid?: number;
+  exitCode?: number | null;
+  signal?: string | null;
+  /** True when SIGTERM was not enough and the group had to be SIGKILLed. */
+  forced?: boolean;
+  /** Why the process could not start, when it could not. */
+  error?: string;
+  queuedAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  output: JobOutputInfo;
+}
+
+/** The one message published when a job reaches its final state. */
+export interface Notice {
+  jobId: string;
+  state: FinalJobState;
+  exitCode: number | null;
+  signal: string | null;
+  /** Run time (start to end); 0 for a job killed before it started. */
+  durationMs: number;
+  outputBytes: number;
+  /** The last lines of output, decoded, bounded. */
+  tail: string;
+  truncated: boolean;
+  /** Publication order, from 1, per bus. */
+  seq: number;
+  /** Clock time at which the job ended (runtime.now()). */
+  endedAt: number;
+  command: string;
+  label?: string;
+}

@@ -1,0 +1,183 @@
+/**
+ * Delivers every notice to each consumer exactly once, in publication (completion) order.
+ * A consumer leases notices when it builds a model request and acks the lease when the request
+ * succeeds; on failure it releases the lease and the same notices ride the next request.
+ */
+import { AbortedError, LeaseError, UnknownJobError } from './errors.ts';
+import type { Job, Notice } from './job.ts';
+
+/** Where the bus looks up job snapshots for {@link NotificationBus.check}. */
+export interface JobSource {
+  get(id: string): Job;
+  list(): Job[];
+}
+
+/** Notices handed out together; settle with `ack` or `release`, exactly once. */
+export interface Lease {
+  readonly id: number;
+  readonly consumer: string;
+  readonly notices: readonly Notice[];
+}
+
+/** Options of {@link NotificationBus.consumer}. */
+export interface ConsumerOptions {
+  /** `start` (default): also receive notices published before the consumer existed. */
+  from?: 'start' | 'now';
+}
+
+export class Consumer {
+  readonly name: string;
+  #queue: Notice[] = [];
+  #leases = new Map<number, Notice[]>();
+  #nextLeaseId = 1;
+  #waiters = new Set<() => void>();
+  #closed = false;
+
+  /** @internal created by {@link NotificationBus.consumer} */
+  constructor(name: string, backlog: readonly Notice[]) {
+    this.name = name;
+    this.#queue = [...backlog];
+  }
+
+  /** Notices neither delivered nor leased, oldest first. */
+  pending(): Notice[] {
+    return [...this.#queue];
+  }
+
+  /** Number of notices currently leased and not yet settled. */
+  get leased(): number {
+    let n = 0;
+    for (const notices of this.#leases.values()) n += notices.length;
+    return n;
+  }
+
+  /** Takes up to `max` pending notices (all by default) under a new lease. */
+  lease(max = Number.POSITIVE_INFINITY): Lease {
+    const notices = this.#queue.splice(0, Math.max(0, max));
+    const id = this.#nextLeaseId++;
+    this.#leases.set(id, notices);
+    return { id, consumer: this.name, notices };
+  }
+
+  #settle(lease: Lease): Notice[] {
+    if (lease.consumer !== this.name) {
+      throw new LeaseError(`lease ${lease.id} belongs to consumer "${lease.consumer}", not "${this.name}"`);
+    }
+    const notices = this.#leases.get(lease.id);
+    if (!notices) throw new LeaseError(`lease ${lease.id} of consumer "${this.name}" was already acked or released`);
+    this.#leases.delete(lease.id);
+    return notices;
+  }
+
+  /** Marks a lease's notices delivered; they are never handed out again. */
+  ack(lease: Lease): void {
+    this.#settle(lease);
+  }
+
+  /** Returns a lease's notices to the queue, in order, ahead of anything published since. */
+  release(lease: Lease): void {
+    const notices = this.#settle(lease);
+    if (notices.length === 0) return;
+    this.#queue = [...notices, ...this.#queue].sort((a, b) => a.seq - b.seq);
+    this.#wake();
+  }
+
+  /** Resolves once at least one notice is pending (at once if one is). */
+  ready(signal?: AbortSignal): Promise<void> {
+    if (this.#queue.length > 0) return Promise.resolve();
+    if (this.#closed) return Promise.reject(new AbortedError(`the notification bus is closed`));
+    if (signal?.aborted) return Promise.reject(new AbortedError());
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        this.#waiters.delete(done);
+        signal?.removeEventListener('abort', onAbort);
+        if (this.#closed && this.#queue.length === 0) reject(new AbortedError('the notification bus is closed'));
+        else resolve();
+      };
+      const onAbort = (): void => {
+        this.#waiters.delete(done);
+        reject(new AbortedError());
+      };
+      this.#waiters.add(done);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Awaits the next notice and marks it delivered. */
+  async next(signal?: AbortSignal): Promise<Notice> {
+    for (;;) {
+      await this.ready(signal);
+      const lease = this.lease(1);
+      const notice = lease.notices[0];
+      this.ack(lease);
+      if (notice) return notice;
+    }
+  }
+
+  /** @internal */
+  push(notice: Notice): void {
+    if (this.#closed) return;
+    this.#queue.push(notice);
+    this.#wake();
+  }
+
+  /** @internal */
+  close(): void {
+    this.#closed = true;
+    this.#queue = [];
+    this.#wake();
+  }
+
+  #wake(): void {
+    for (const w of [...this.#waiters]) w();
+  }
+}
+
+export class NotificationBus {
+  #log: Notice[] = [];
+  #consumers = new Map<string, Consumer>();
+  #source: JobSource | undefined;
+  #closed = false;
+
+  /** Lets {@link check} answer with live job snapshots (the executor attaches itself). */
+  attach(source: JobSource): void {
+    this.#source = source;
+  }
+
+  /** Publishes a notice to every consumer; assigns its `seq`. Ignored after {@link close}. */
+  publish(notice: Omit<Notice, 'seq'>): Notice {
+    const full: Notice = { ...notice, seq: this.#log.length + 1 };
+    if (this.#closed) return full;
+    this.#log.push(full);
+    for (const c of this.#consumers.values()) c.push(full);
+    return full;
+  }
+
+  /** Every notice published so far, in order. */
+  history(): Notice[] {
+    return [...this.#log];
+  }
+
+  /** The consumer called `name`, created on first use. */
+  consumer(name: string, options: ConsumerOptions = {}): Consumer {
+    let c = this.#consumers.get(name);
+    if (!c) {
+      c = new Consumer(name, options.from === 'now' ? [] : this.#log);
+      if (this.#closed) c.close();
+      this.#consumers.set(name, c);
+    }
+    return c;
+  }
+
+  /** A snapshot of job `id`. */
+  check(id: string): Job {
+    if (!this.#source) throw new UnknownJobError(id, []);
+    return this.#source.get(id);
+  }
+
+  /** Stops delivery: pending notices are dropped and waiters are rejected. */
+  close(): void {
+    this.#closed = true;
+    for (const c of this.#consumers.values()) c.close();
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Bounded output of one job: the first `headBytes` and the last `tailBytes` bytes, with an exact
+ * count of what was dropped between them. Memory stays bounded however much a job writes.
+ */
+import { alignEnd, alignStart, decodeUtf8 } from './internal/utf8.ts';
+
+/** Size limits of an {@link OutputBuffer}. */
+export interface OutputLimits {
+  /** Bytes kept from the start of the output. Default 64 KiB. */
+  headBytes?: number;
+  /** Bytes kept from the end of the output. Default 64 KiB. */
+  tailBytes?: number;
+}
+
+export const DEFAULT_HEAD_BYTES = 64 * 1024;
+export const DEFAULT_TAIL_BYTES = 64 * 1024;
+/** Default size of one {@link OutputBuffer.read}. */
+export const DEFAULT_READ_LIMIT_BYTES = 16 * 1024;
+
+/** A range of absolute byte offsets, `start` inclusive, `end` exclusive. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** The result of {@link OutputBuffer.read}: contiguous text, never spanning dropped bytes. */
+export interface OutputSlice {
+  /** Absolute byte offset of the first returned byte. */
+  offset: number;
+  /** Offset to pass to the next read; equals `totalBytes` at the end. */
+  nextOffset: number;
+  /** Bytes written so far. */
+  totalBytes: number;
+  /** Decoded text of bytes [offset, offset + byteLength). */
+  text: string;
+  byteLength: number;
+  /** Dropped bytes the requested range touched (the next read skips them), or null. */
+  gap: ByteRange | null;
+  /** True when nothing is left to read at `nextOffset` (so far). */
+  eof: boolean;
+}
+
+/** Options of {@link OutputBuffer.read}. */
+export interface ReadOptions {
+  /** Absolute byte offset to read from; default 0. Negative counts from the end. */
+  offset?: number;
+  /** Most bytes to return; default 16 KiB. */
+  limit?: number;
+}
+
+export class OutputBuffer {
+  readonly headLimit: number;
+  readonly tailLimit: number;
+  #head: Uint8Array;
+  #headLength = 0;
+  #ring: Uint8Array;
+  #ringLength = 0;
+  #ringEnd = 0; // index one past the newest ring byte
+  #total = 0;
+
+  constructor(limits: OutputLimits = {}) {
+    this.headLimit = Math.max(0, Math.floor(limits.headBytes ?? DEFAULT_HEAD_BYTES));
+    this.tailLimit = Math.max(0, Math.floor(limits.tailBytes ?? DEFAULT_TAIL_BYTES));
+    this.#head = new Uint8Array(this.headLimit);
+    this.#ring = new Uint8Array(this.tailLimit);
+  }
+
+  /** Bytes written so far. */
+  get totalBytes(): number {
+    return this.#total;
+  }
+
+  /** Bytes dropped between head and tail. */
+  get omittedBytes(): number {
+    return this.#total - this.#headLength - this.#ringLength;
+  }
+
+  get truncated(): boolean {
+    return this.omittedBytes > 0;
+  }
+
+  /** Offset of the first kept tail byte. */
+  get #tailStart(): number {
+    return this.#total - this.#ringLength;
+  }
+
+  append(chunk: Uint8Array): void {
+    let rest = chunk;
+    if (this.#headLength < this.headLimit) {
+      const n = Math.min(rest.length, this.headLimit - this.#headLength);
+      this.#head.set(rest.subarray(0, n), this.#headLength);
+      this.#headLength += n;
+      this.#total += n;
+      rest = rest.subarray(n);
+    }
+    if (rest.length === 0) return;
+    this.#total += rest.length;
+    if (this.tailLimit === 0) return;
+    if (rest.length >= this.tailLimit) {
+      this.#ring.set(rest.subarray(rest.length - this.tailLimit));
+      this.#ringEnd = 0;
+      this.#ringLength = this.tailLimit;
+      return;
+    }
+    const first = Math.min(rest.length, this.tailLimit - this.#ringEnd);
+    this.#ring.set(rest.subarray(0, first), this.#ringEnd);
+    this.#ring.set(rest.subarray(first), 0);
+    this.#ringEnd = (this.#ringEnd + rest.length) % this.tailLimit;
+    this.#ringLength = Math.min(this.tailLimit, this.#ringLength + rest.length);
+  }
+
+  /** Copies kept bytes [start, end) (absolute offsets inside one kept region). */
+  #copy(start: number, end: number): Uint8Array {
+    if (end <= this.#headLength) return this.#head.slice(start, end);
+    const out = new Uint8Array(end - start);
+    const ringStart = (this.#ringEnd - this.#ringLength + this.tailLimit) % this.tailLimit;
+    for (let i = 0; i < out.length; ) {
+      const at = (ringStart + (start - this.#tailStart) + i) % this.tailLimit;
+      const n = Math.min(out.length - i, this.tailLimit - at);
+      out.set(this.#ring.subarray(at, at + n), i);
+      i += n;
+    }
+    return out;
+  }
+
+  /**
+   * Reads by absolute byte offset. A read never spans dropped bytes: where the range touches
+   * them, `gap` says which, and the text stops before them or starts after them.
+   */
+  read(options: ReadOptions = {}): OutputSlice {
+    const total = this.#total;
+    const limit = Math.max(0, Math.floor(options.limit ?? DEFAULT_READ_LIMIT_BYTES));
+    let offset = Math.floor(options.offset ?? 0);
+    if (offset < 0) offset = Math.max(0, total + offset);
+    offset = Math.min(offset, total);
+    const tailStart = this.#tailStart;
+    const gapRange: ByteRange | null = tailStart > this.#headLength ? { start: this.#headLength, end: tailStart } : null;
+
+    let start = offset;
+    let end: number;
+    let gap: ByteRange | null = null;
+    if (gapRange && offset >= gapRange.start && offset < gapRange.end) {
+      gap = { start: offset, end: gapRange.end };
+      start = gapRange.end;
+      end = Math.min(total, start + limit);
+    } else if (gapRange && offset < gapRange.start) {
+      end = Math.min(gapRange.start, offset + limit);
+      if (offset + limit > gapRange.start) gap = { ...gapRange };
+    } else {
+      end = Math.min(total, offset + limit);
+    }
+
+    const raw = this.#copy(start, end);
+    const a = start === 0 ? 0 : alignStart(raw, 0, raw.length);
+    const atRegionEnd = end === total || (gapRange !== null && end === gapRange.start);
+    const b = atRegionEnd ? raw.length : alignEnd(raw, a, raw.length);
+    const bytes = raw.subarray(a, b);
+    let nextOffset = start + b;
+    if (gap && gapRange && nextOffset === gapRange.start) nextOffset = gapRange.end;
+    return {
+      offset: start + a,
+      nextOffset,
+      totalBytes: total,
+      text: decodeUtf8(bytes),
+      byteLength: bytes.length,
+      gap,
+      eof: nextOffset >= total,
+    };
+  }
+
+  /** The last `maxLines` lines of at most the last `maxBytes` kept bytes, decoded. */
+  tail(maxBytes = 2000, maxLines = 20): string {
+    const from = Math.max(this.#total - maxBytes, this.truncated ? this.#tailStart : 0);
+    const slice = this.read({ offset: from, limit: maxBytes });
+    const text = slice.text.endsWith('\n') ? slice.text.slice(0, -1) : slice.text;
+    const lines = text.split('\n');
+    return lines.slice(Math.max(0, lines.length - maxLines)).join('\n');
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The one interface through which bgtasks touches processes, time and the host. Implementations
+ * live in `@bgtasks/runtime` (Node, Bun, Deno, virtual); core code never reaches past it.
+ */
+
+/** Names of the runtimes bgtasks ships. */
+export type RuntimeName = 'node' | 'bun' | 'deno' | 'virtual';
+
+/** Options for {@link Runtime.spawn}. */
+export interface SpawnOptions {
+  /** Working directory; the host's current directory when omitted. */
+  cwd?: string;
+  /** The complete environment of the child (not merged with the host's). */
+  env?: Record<string, string>;
+}
+
+/** How a child process ended. */
+export interface ExitStatus {
+  /** Exit code, or null when a signal ended the process. */
+  code: number | null;
+  /** Name of the signal that ended the process, e.g. `SIGTERM`, or null. */
+  signal: string | null;
+  /** Set when the process could not be started at all (bad cwd, no shell). */
+  error?: string;
+}
+
+/** Signals bgtasks sends to a job's process group. */
+export type KillSignal = 'SIGTERM' | 'SIGKILL' | 'SIGINT';
+
+/** A running `sh -c` process, leader of its own process group. */
+export interface Child {
+  readonly pid: number;
+  /** Output chunks; both end soon after the process exits even if a grandchild holds the pipe. */
+  readonly stdout: AsyncIterable<Uint8Array>;
+  readonly stderr: AsyncIterable<Uint8Array>;
+  /** Resolves when the process itself exits (not when its pipes close). */
+  readonly exited: Promise<ExitStatus>;
+  /** Sends `signal` to the whole process group; a no-op once the group is gone. */
+  kill(signal: KillSignal): void;
+}
+
+/** A shutdown hook; may be async, the runtime waits a bounded time for it. */
+export type ShutdownHook = (reason: string) => void | Promise<void>;
+
+/** What a runtime gives bgtasks: processes, a monotonic clock, timers, env and exit hooks. */
+export interface Runtime {
+  readonly name: RuntimeName;
+  /** Runs `sh -c command` in its own process group with stdin from /dev/null. */
+  spawn(command: string, options?: SpawnOptions): Child;
+  /** Monotonic milliseconds. */
+  now(): number;
+  /** Resolves after `ms`; rejects with an AbortedError when `signal` aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** A copy of the host's environment. */
+  env(): Record<string, string>;
+  /** Runs `fn` on SIGINT, SIGTERM or exit of the host; returns a function that unregisters it. */
+  onShutdown(fn: ShutdownHook): () => void;
+}

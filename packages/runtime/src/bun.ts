@@ -1,0 +1,94 @@
+/**
+ * The Bun runtime: `Bun.spawn` with `detached: true` (setsid, so the job leads its own process
+ * group); signals and exit hooks through `node:process`, which Bun implements.
+ */
+import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
+import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
+import { killGroup, processEnv, processShutdownHost } from './internal/process-host.ts';
+import { pumpReadable } from './internal/readable.ts';
+import { ShutdownHooks } from './internal/shutdown.ts';
+import { realSleep } from './internal/sleep.ts';
+
+/** The part of Bun's API this file uses. */
+interface BunSubprocess {
+  pid: number;
+  stdout: ReadableStream<Uint8Array>;
+  stderr: ReadableStream<Uint8Array>;
+  exited: Promise<number>;
+  exitCode: number | null;
+  signalCode: string | null;
+}
+interface BunApi {
+  spawn(
+    cmd: string[],
+    options: {
+      cwd?: string;
+      env?: Record<string, string>;
+      stdin: 'ignore';
+      stdout: 'pipe';
+      stderr: 'pipe';
+      detached: boolean;
+    },
+  ): BunSubprocess;
+}
+
+function bun(): BunApi {
+  const api = (globalThis as { Bun?: BunApi }).Bun;
+  if (!api) throw new Error('the Bun runtime was selected but this process is not running on Bun; use createNodeRuntime()');
+  return api;
+}
+
+function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
+  let proc: BunSubprocess;
+  try {
+    proc = bun().spawn(['/bin/sh', '-c', command], {
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      ...(options.env !== undefined ? { env: options.env } : {}),
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      detached: true,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const empty = new ChunkQueue();
+    empty.end();
+    return {
+      pid: -1,
+      stdout: empty,
+      stderr: empty,
+      exited: Promise.resolve({ code: null, signal: null, error: message }),
+      kill() {},
+    };
+  }
+  const stdout = new ChunkQueue();
+  const stderr = new ChunkQueue();
+  const readers = [pumpReadable(proc.stdout, stdout), pumpReadable(proc.stderr, stderr)];
+  const exited: Promise<ExitStatus> = proc.exited.then(() => ({
+    code: proc.signalCode ? null : proc.exitCode,
+    signal: proc.signalCode,
+  }));
+  closeAfterExit(exited, [stdout, stderr], () => {
+    for (const cancel of readers) cancel();
+  });
+  return {
+    pid: proc.pid,
+    stdout,
+    stderr,
+    exited,
+    kill: (signal) => killGroup(proc.pid, signal),
+  };
+}
+
+/** The runtime for Bun. */
+export function createBunRuntime(): Runtime {
+  const hooks = new ShutdownHooks(processShutdownHost());
+  return {
+    name: 'bun',
+    spawn: spawnWithBun,
+    now: () => performance.now(),
+    sleep: realSleep,
+    env: processEnv,
+    onShutdown: (fn) => hooks.add(fn),
+  };
+}

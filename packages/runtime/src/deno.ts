@@ -1,0 +1,125 @@
+/**
+ * The Deno runtime: `Deno.Command` with `detached: true` (setsid, so the job leads its own
+ * process group), `Deno.kill(-pgid)` for the group, `Deno.addSignalListener` for shutdown.
+ */
+import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
+import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
+import { pumpReadable } from './internal/readable.ts';
+import { ShutdownHooks, type ShutdownHost } from './internal/shutdown.ts';
+import { realSleep } from './internal/sleep.ts';
+
+/** The part of Deno's API this file uses. */
+interface DenoChildProcess {
+  pid: number;
+  stdout: ReadableStream<Uint8Array>;
+  stderr: ReadableStream<Uint8Array>;
+  status: Promise<{ code: number; signal: string | null }>;
+}
+interface DenoApi {
+  Command: new (
+    cmd: string,
+    options: {
+      args: string[];
+      cwd?: string;
+      env?: Record<string, string>;
+      clearEnv?: boolean;
+      stdin: 'null';
+      stdout: 'piped';
+      stderr: 'piped';
+      detached: boolean;
+    },
+  ) => { spawn(): DenoChildProcess };
+  kill(pid: number, signal: string): void;
+  env: { toObject(): Record<string, string> };
+  addSignalListener(signal: string, handler: () => void): void;
+  removeSignalListener(signal: string, handler: () => void): void;
+  exit(code: number): never;
+}
+
+function deno(): DenoApi {
+  const api = (globalThis as { Deno?: DenoApi }).Deno;
+  if (!api) throw new Error('the Deno runtime was selected but this process is not running on Deno; use createNodeRuntime()');
+  return api;
+}
+
+function killGroup(pgid: number, signal: string): void {
+  try {
+    deno().kill(-pgid, signal);
+  } catch {
+    // the group has already exited
+  }
+}
+
+function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
+  let proc: DenoChildProcess;
+  try {
+    proc = new (deno().Command)('/bin/sh', {
+      args: ['-c', command],
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      ...(options.env !== undefined ? { env: options.env, clearEnv: true } : {}),
+      stdin: 'null',
+      stdout: 'piped',
+      stderr: 'piped',
+      detached: true,
+    }).spawn();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const empty = new ChunkQueue();
+    empty.end();
+    return {
+      pid: -1,
+      stdout: empty,
+      stderr: empty,
+      exited: Promise.resolve({ code: null, signal: null, error: message }),
+      kill() {},
+    };
+  }
+  const stdout = new ChunkQueue();
+  const stderr = new ChunkQueue();
+  const readers = [pumpReadable(proc.stdout, stdout), pumpReadable(proc.stderr, stderr)];
+  const exited: Promise<ExitStatus> = proc.status.then((s) => ({
+    code: s.signal ? null : s.code,
+    signal: s.signal,
+  }));
+  closeAfterExit(exited, [stdout, stderr], () => {
+    for (const cancel of readers) cancel();
+  });
+  return { pid: proc.pid, stdout, stderr, exited, kill: (signal) => killGroup(proc.pid, signal) };
+}
+
+function denoShutdownHost(): ShutdownHost {
+  let onInt: (() => void) | undefined;
+  let onTerm: (() => void) | undefined;
+  let onUnload: (() => void) | undefined;
+  return {
+    install(onSignal, onExit) {
+      onInt = () => onSignal('SIGINT');
+      onTerm = () => onSignal('SIGTERM');
+      onUnload = onExit;
+      deno().addSignalListener('SIGINT', onInt);
+      deno().addSignalListener('SIGTERM', onTerm);
+      globalThis.addEventListener('unload', onUnload);
+    },
+    uninstall() {
+      if (onInt) deno().removeSignalListener('SIGINT', onInt);
+      if (onTerm) deno().removeSignalListener('SIGTERM', onTerm);
+      if (onUnload) globalThis.removeEventListener('unload', onUnload);
+    },
+    exit(code) {
+      deno().exit(code);
+    },
+  };
+}
+
+/** The runtime for Deno. */
+export function createDenoRuntime(): Runtime {
+  const hooks = new ShutdownHooks(denoShutdownHost());
+  return {
+    name: 'deno',
+    spawn: spawnWithDeno,
+    now: () => performance.now(),
+    sleep: realSleep,
+    env: () => deno().env.toObject(),
+    onShutdown: (fn) => hooks.add(fn),
+  };
+}

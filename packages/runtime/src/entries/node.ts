@@ -1,0 +1,30 @@
+/** @module @bgtasks/runtime (node entry, picked by the "node" export condition) */
+import type { Runtime } from '@bgtasks/core';
+import { createNodeRuntime } from '../node.ts';
+
+export { createBunRuntime } from '../bun.ts';
+export { createDenoRuntime } from '../deno.ts';
+export { hostRuntimeName } from '../host.ts';
+export { createNodeRuntime, spawnWithChildProcess } from '../node.ts';
+export {
+  createVirtualRuntime,
+  defaultScript,
+  type ProcessScript,
+  type ScriptedProcess,
+  VirtualClock,
+  type VirtualClockOptions,
+  type VirtualRuntime,
+  type VirtualRuntimeOptions,
+} from '../virtual.ts';
+
+/** Which entry file the export conditions resolved to. */
+export const RUNTIME_ENTRY = 'node';
+
+/**
+ * The runtime of this host, chosen by export conditions.
+ * @example
+ * const executor = new BackgroundExecutor(createRuntime());
+ */
+export function createRuntime(): Runtime {
+  return createNodeRuntime();
+}

@@ -1,0 +1,64 @@
+import type { ShutdownHook } from '@bgtasks/core';
+
+/** Most time the host waits for async shutdown hooks before it exits anyway. */
+export const SHUTDOWN_HOOK_TIMEOUT_MS = 3_000;
+
+/** The host-specific part: listen for signals and exit, and stop listening. */
+export interface ShutdownHost {
+  install(onSignal: (signal: 'SIGINT' | 'SIGTERM') => void, onExit: () => void): void;
+  uninstall(): void;
+  exit(code: number): void;
+}
+
+/**
+ * Shutdown hooks shared by one host. Signal listeners are installed only while a hook is
+ * registered, so a process with no live executor keeps its default signal behaviour.
+ */
+export class ShutdownHooks {
+  readonly #host: ShutdownHost;
+  readonly #hooks = new Set<ShutdownHook>();
+  #running = false;
+
+  constructor(host: ShutdownHost) {
+    this.#host = host;
+  }
+
+  add(fn: ShutdownHook): () => void {
+    if (this.#hooks.size === 0) {
+      this.#host.install(
+        (signal) => void this.#onSignal(signal),
+        () => this.#onExit(),
+      );
+    }
+    this.#hooks.add(fn);
+    return () => {
+      if (!this.#hooks.delete(fn)) return;
+      if (this.#hooks.size === 0 && !this.#running) this.#host.uninstall();
+    };
+  }
+
+  async #onSignal(signal: 'SIGINT' | 'SIGTERM'): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    const hooks = [...this.#hooks];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled(hooks.map(async (h) => h(signal))),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, SHUTDOWN_HOOK_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.#host.exit(signal === 'SIGINT' ? 130 : 143);
+  }
+
+  #onExit(): void {
+    for (const h of [...this.#hooks]) {
+      try {
+        void h('exit');
+      } catch {
+        // exiting anyway
+      }
+    }
+  }
+}

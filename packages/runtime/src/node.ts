@@ -1,0 +1,69 @@
+/**
+ * The Node runtime: `node:child_process` with `detached: true`, so each job's `sh -c` is a
+ * session and process-group leader, and the group is signalled as a whole.
+ */
+import { spawn as spawnChild } from 'node:child_process';
+import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
+import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
+import { killGroup, processEnv, processShutdownHost } from './internal/process-host.ts';
+import { ShutdownHooks } from './internal/shutdown.ts';
+import { realSleep } from './internal/sleep.ts';
+
+/** Spawns `sh -c command` through node:child_process (used by Node, and as the fallback). */
+export function spawnWithChildProcess(command: string, options: SpawnOptions = {}): Child {
+  const proc = spawnChild('/bin/sh', ['-c', command], {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout = new ChunkQueue();
+  const stderr = new ChunkQueue();
+  proc.stdout?.on('data', (c: Uint8Array) => stdout.push(c, performance.now()));
+  proc.stderr?.on('data', (c: Uint8Array) => stderr.push(c, performance.now()));
+  proc.stdout?.on('end', () => stdout.end());
+  proc.stderr?.on('end', () => stderr.end());
+  proc.stdout?.on('error', () => stdout.end());
+  proc.stderr?.on('error', () => stderr.end());
+  const exited = new Promise<ExitStatus>((resolve) => {
+    proc.once('exit', (code, signal) => resolve({ code, signal }));
+    proc.once('error', (error) => {
+      stdout.end();
+      stderr.end();
+      resolve({ code: null, signal: null, error: error.message });
+    });
+  });
+  closeAfterExit(exited, [stdout, stderr], () => {
+    proc.stdout?.destroy();
+    proc.stderr?.destroy();
+  });
+  const pid = proc.pid ?? -1;
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+  return {
+    pid,
+    stdout,
+    stderr,
+    exited,
+    kill(signal) {
+      // After exit the leader is reaped, but leftovers may still hold the group id.
+      if (pid > 0) killGroup(pid, signal);
+      else if (!done) proc.kill(signal);
+    },
+  };
+}
+
+/** The runtime for Node.js. */
+export function createNodeRuntime(): Runtime {
+  const hooks = new ShutdownHooks(processShutdownHost());
+  return {
+    name: 'node',
+    spawn: spawnWithChildProcess,
+    now: () => performance.now(),
+    sleep: realSleep,
+    env: processEnv,
+    onShutdown: (fn) => hooks.add(fn),
+  };
+}

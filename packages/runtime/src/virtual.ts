@@ -1,0 +1,286 @@
+/**
+ * The virtual runtime: a clock that jumps straight to the next timer, and scripted processes
+ * (duration, exit code, output) instead of real ones. A 5-minute build costs microseconds, and
+ * the same inputs always give the same timeline.
+ */
+import {
+  AbortedError,
+  type Child,
+  type ExitStatus,
+  type KillSignal,
+  type Runtime,
+  type ShutdownHook,
+  type SpawnOptions,
+} from '@bgtasks/core';
+import { ChunkQueue } from './internal/chunk-queue.ts';
+
+interface Timer {
+  at: number;
+  seq: number;
+  fire: () => void;
+}
+
+/** Options of {@link VirtualClock}. */
+export interface VirtualClockOptions {
+  /** Clock reading at start, in ms. Default 0. */
+  startMs?: number;
+  /**
+   * Advance by itself: whenever the host's event loop comes round (all promise reactions have
+   * run), jump to the earliest timer. Default true. With false, call {@link VirtualClock.advance}.
+   */
+  autoAdvance?: boolean;
+}
+
+/** A monotonic clock in virtual milliseconds with timers ordered by (time, creation). */
+export class VirtualClock {
+  #now: number;
+  #timers: Timer[] = [];
+  #seq = 0;
+  #tickScheduled = false;
+  readonly autoAdvance: boolean;
+
+  constructor(options: VirtualClockOptions = {}) {
+    this.#now = options.startMs ?? 0;
+    this.autoAdvance = options.autoAdvance ?? true;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  /** Timers not yet fired. */
+  get pendingTimers(): number {
+    return this.#timers.length;
+  }
+
+  /** Calls `fire` when the clock reaches now + `ms`; returns a cancel function. */
+  setTimer(ms: number, fire: () => void): () => void {
+    const timer: Timer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fire };
+    // Keep sorted by (at, seq); insertion from the back is cheap for the common increasing case.
+    let i = this.#timers.length;
+    while (i > 0) {
+      const prev = this.#timers[i - 1];
+      if (prev && (prev.at < timer.at || (prev.at === timer.at && prev.seq < timer.seq))) break;
+      i--;
+    }
+    this.#timers.splice(i, 0, timer);
+    this.#schedule();
+    return () => {
+      const at = this.#timers.indexOf(timer);
+      if (at >= 0) this.#timers.splice(at, 1);
+    };
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new AbortedError());
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        cancel();
+        reject(new AbortedError());
+      };
+      const cancel = this.setTimer(ms, () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Fires the earliest timer, moving the clock to its time; false when none is left. */
+  step(): boolean {
+    const timer = this.#timers.shift();
+    if (!timer) return false;
+    this.#now = Math.max(this.#now, timer.at);
+    timer.fire();
+    return true;
+  }
+
+  /** Moves the clock forward by `ms`, firing every timer due on the way, in order. */
+  async advance(ms: number): Promise<void> {
+    const target = this.#now + ms;
+    for (;;) {
+      const first = this.#timers[0];
+      if (!first || first.at > target) break;
+      this.step();
+      await settle();
+    }
+    this.#now = Math.max(this.#now, target);
+  }
+
+  #schedule(): void {
+    if (!this.autoAdvance || this.#tickScheduled) return;
+    this.#tickScheduled = true;
+    setTimeout(() => {
+      this.#tickScheduled = false;
+      this.step();
+      if (this.#timers.length > 0) this.#schedule();
+    }, 0);
+  }
+}
+
+/** Lets every queued promise reaction run. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** What a scripted process does. */
+export interface ScriptedProcess {
+  /** Virtual run time in ms. */
+  durationMs: number;
+  /** Exit code at the end; default 0. */
+  exitCode?: number;
+  /** Written to stdout, all at once at `outputAtMs`. */
+  stdout?: string | Uint8Array;
+  /** Written to stderr. */
+  stderr?: string | Uint8Array;
+  /** When the output appears, ms after start; default at exit. */
+  outputAtMs?: number;
+  /** Ignores SIGTERM (only SIGKILL ends it). */
+  ignoreTerm?: boolean;
+}
+
+/** Decides what a command does on the virtual runtime. */
+export type ProcessScript = (command: string, options: SpawnOptions) => ScriptedProcess;
+
+const encoder = new TextEncoder();
+
+function runSimple(cmd: string): ScriptedProcess | undefined {
+  const words = cmd.trim().split(/\s+/);
+  const [head, ...rest] = words;
+  switch (head) {
+    case 'sleep': {
+      const s = Number(rest[0]);
+      return Number.isFinite(s) && s >= 0 ? { durationMs: s * 1000 } : undefined;
+    }
+    case 'true':
+    case ':':
+      return { durationMs: 0 };
+    case 'false':
+      return { durationMs: 0, exitCode: 1 };
+    case 'exit':
+      return { durationMs: 0, exitCode: Number(rest[0] ?? 0) };
+    case 'echo':
+      return { durationMs: 0, stdout: `${rest.join(' ').replace(/^(['"])(.*)\1$/, '$2')}\n` };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The default script: understands `sleep N`, `echo ...`, `true`, `false`, `exit N`, joined by
+ * `&&` or `;`. Anything else exits 127 like a missing command.
+ */
+export const defaultScript: ProcessScript = (command) => {
+  let durationMs = 0;
+  let stdout = '';
+  let exitCode = 0;
+  for (const part of command.split(/(&&|;)/)) {
+    const p = part.trim();
+    if (p === '' || p === ';') continue;
+    if (p === '&&') {
+      if (exitCode !== 0) break;
+      continue;
+    }
+    const step = runSimple(p);
+    if (!step) {
+      return {
+        durationMs,
+        exitCode: 127,
+        stdout,
+        stderr: `sh: ${p.split(/\s+/)[0]}: not found (the virtual runtime has no script for this command)\n`,
+      };
+    }
+    durationMs += step.durationMs;
+    if (typeof step.stdout === 'string') stdout += step.stdout;
+    exitCode = step.exitCode ?? 0;
+  }
+  return { durationMs, exitCode, stdout };
+};
+
+/** Options of {@link createVirtualRuntime}. */
+export interface VirtualRuntimeOptions extends VirtualClockOptions {
+  /** What each command does; {@link defaultScript} by default. */
+  script?: ProcessScript;
+  /** The environment {@link Runtime.env} reports. */
+  env?: Record<string, string>;
+  /** Share a clock between several runtimes or with a simulated model. */
+  clock?: VirtualClock;
+}
+
+/** A {@link Runtime} on virtual time; `clock` is exposed for tests and simulations. */
+export interface VirtualRuntime extends Runtime {
+  readonly name: 'virtual';
+  readonly clock: VirtualClock;
+  /** Every command spawned so far, in order. */
+  readonly spawned: readonly string[];
+  /** Runs the shutdown hooks as if the host got `signal`. */
+  shutdown(signal?: string): Promise<void>;
+}
+
+/** Creates a runtime on a {@link VirtualClock} with scripted processes. */
+export function createVirtualRuntime(options: VirtualRuntimeOptions = {}): VirtualRuntime {
+  const clock = options.clock ?? new VirtualClock(options);
+  const script = options.script ?? defaultScript;
+  const hooks = new Set<ShutdownHook>();
+  const spawned: string[] = [];
+  let nextPid = 10_000;
+
+  function spawn(command: string, spawnOptions: SpawnOptions = {}): Child {
+    spawned.push(command);
+    const plan = script(command, spawnOptions);
+    const pid = nextPid++;
+    const stdout = new ChunkQueue();
+    const stderr = new ChunkQueue();
+    let resolveExit!: (status: ExitStatus) => void;
+    const exited = new Promise<ExitStatus>((r) => {
+      resolveExit = r;
+    });
+    let alive = true;
+    const cancels: Array<() => void> = [];
+    const write = (): void => {
+      const bytes = (v: string | Uint8Array | undefined) => (typeof v === 'string' ? encoder.encode(v) : v);
+      const out = bytes(plan.stdout);
+      const err = bytes(plan.stderr);
+      if (out) stdout.push(out, clock.now());
+      if (err) stderr.push(err, clock.now());
+    };
+    const end = (status: ExitStatus): void => {
+      if (!alive) return;
+      alive = false;
+      for (const c of cancels) c();
+      stdout.end();
+      stderr.end();
+      resolveExit(status);
+    };
+    const outputAt = Math.min(plan.outputAtMs ?? plan.durationMs, plan.durationMs);
+    cancels.push(clock.setTimer(outputAt, write));
+    cancels.push(clock.setTimer(plan.durationMs, () => end({ code: plan.exitCode ?? 0, signal: null })));
+    return {
+      pid,
+      stdout,
+      stderr,
+      exited,
+      kill(signal: KillSignal) {
+        if (!alive) return;
+        if (signal === 'SIGKILL' || !plan.ignoreTerm) end({ code: null, signal });
+      },
+    };
+  }
+
+  return {
+    name: 'virtual',
+    clock,
+    spawned,
+    spawn,
+    now: () => clock.now(),
+    sleep: (ms, signal) => clock.sleep(ms, signal),
+    env: () => ({ ...(options.env ?? {}) }),
+    onShutdown(fn) {
+      hooks.add(fn);
+      return () => hooks.delete(fn);
+    },
+    async shutdown(signal = 'SIGTERM') {
+      await Promise.allSettled([...hooks].map(async (h) => h(signal)));
+    },
+  };
+}

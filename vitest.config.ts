@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+// Vite resolves package exports itself, so tell it which runtime we are on: the first
+// matching key of an exports map ("bun", "deno", "node") then picks the same file the
+// runtime itself would load.
+const g = globalThis as { Bun?: unknown; Deno?: unknown };
+const runtimeCondition = g.Bun !== undefined ? 'bun' : g.Deno !== undefined ? 'deno' : 'node';
+const conditions = [runtimeCondition, 'node', 'import', 'module', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+    reporters: process.env.BGTASKS_VITEST_JSON
+      ? ['default', ['json', { outputFile: process.env.BGTASKS_VITEST_JSON }]]
+      : ['default'],
+  },
+});
