@@ -29,6 +29,11 @@ export interface VirtualClockOptions {
    * run), jump to the earliest timer. Default true. With false, call {@link VirtualClock.advance}.
    */
   autoAdvance?: boolean;
+  /**
+   * Host event-loop turns the clock waits, with nothing new scheduled, before it jumps. More
+   * turns let work that hops through real macrotasks (streams, I/O) finish first. Default 2.
+   */
+  idleTurns?: number;
 }
 
 /** A monotonic clock in virtual milliseconds with timers ordered by (time, creation). */
@@ -37,11 +42,30 @@ export class VirtualClock {
   #timers: Timer[] = [];
   #seq = 0;
   #tickScheduled = false;
+  #holds = 0;
+  #idleTurnsLeft = 0;
   readonly autoAdvance: boolean;
+  readonly idleTurns: number;
 
   constructor(options: VirtualClockOptions = {}) {
     this.#now = options.startMs ?? 0;
     this.autoAdvance = options.autoAdvance ?? true;
+    this.idleTurns = Math.max(1, Math.floor(options.idleTurns ?? 2));
+  }
+
+  /**
+   * Stops the clock from advancing by itself until the returned function is called: for work in
+   * virtual time that waits on real I/O and must not see time pass meanwhile.
+   */
+  hold(): () => void {
+    this.#holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds--;
+      this.#schedule();
+    };
   }
 
   now(): number {
@@ -64,6 +88,7 @@ export class VirtualClock {
       i--;
     }
     this.#timers.splice(i, 0, timer);
+    this.#idleTurnsLeft = this.idleTurns;
     this.#schedule();
     return () => {
       const at = this.#timers.indexOf(timer);
@@ -108,12 +133,18 @@ export class VirtualClock {
   }
 
   #schedule(): void {
-    if (!this.autoAdvance || this.#tickScheduled) return;
+    if (!this.autoAdvance || this.#tickScheduled || this.#holds > 0 || this.#timers.length === 0) return;
     this.#tickScheduled = true;
     setTimeout(() => {
       this.#tickScheduled = false;
-      this.step();
-      if (this.#timers.length > 0) this.#schedule();
+      if (this.#holds > 0) return;
+      if (this.#idleTurnsLeft > 1) {
+        this.#idleTurnsLeft--;
+      } else {
+        this.#idleTurnsLeft = this.idleTurns;
+        this.step();
+      }
+      this.#schedule();
     }, 0);
   }
 }
