@@ -61,6 +61,8 @@ export interface CloseOptions {
 export const DEFAULT_MAX_CONCURRENT = 4;
 export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 export const DEFAULT_KILL_GRACE_MS = 2_000;
+/** Grace between SIGTERM and SIGKILL when the host is shutting down on a signal. */
+export const SHUTDOWN_KILL_GRACE_MS = 250;
 /** Bytes of output shown in a notice. */
 export const NOTICE_TAIL_BYTES = 2_000;
 /** Lines of output shown in a notice. */
@@ -124,7 +126,7 @@ export class BackgroundExecutor {
     this.killGraceMs = positiveInt('killGraceMs', options.killGraceMs, DEFAULT_KILL_GRACE_MS);
     this.bus = options.bus ?? new NotificationBus();
     this.bus.attach(this);
-    this.#offShutdown = options.killOnShutdown === false ? undefined : runtime.onShutdown(() => this.close({ killGraceMs: 250 }));
+    this.#offShutdown = options.killOnShutdown === false ? undefined : runtime.onShutdown((reason) => this.#onShutdown(reason));
   }
 
   /** Number of jobs running now. */
@@ -251,6 +253,14 @@ export class BackgroundExecutor {
     const live = [...this.#jobs.values()].filter((e) => !isFinalState(e.state));
     for (const e of live) this.#terminate(e, 'killed', grace);
     await Promise.all(live.map((e) => e.done.promise));
+  }
+
+  /** On a signal: close with a short grace. On exit: nothing can wait, so SIGKILL every group now. */
+  #onShutdown(reason: string): Promise<void> | undefined {
+    if (reason !== 'exit') return this.close({ killGraceMs: SHUTDOWN_KILL_GRACE_MS });
+    this.#closed = true;
+    for (const e of this.#jobs.values()) if (!isFinalState(e.state)) e.child?.kill('SIGKILL');
+    return undefined;
   }
 
   #pump(): void {

@@ -98,12 +98,20 @@ function denoShutdownHost(): ShutdownHost {
       onUnload = onExit;
       deno().addSignalListener('SIGINT', onInt);
       deno().addSignalListener('SIGTERM', onTerm);
+      // Deno fires no unload for an uncaught error or rejection, so listen for those too
+      // (without preventDefault: the host still dies, but after its groups are killed).
       globalThis.addEventListener('unload', onUnload);
+      globalThis.addEventListener('error', onUnload);
+      globalThis.addEventListener('unhandledrejection', onUnload);
     },
     uninstall() {
       if (onInt) deno().removeSignalListener('SIGINT', onInt);
       if (onTerm) deno().removeSignalListener('SIGTERM', onTerm);
-      if (onUnload) globalThis.removeEventListener('unload', onUnload);
+      if (onUnload) {
+        globalThis.removeEventListener('unload', onUnload);
+        globalThis.removeEventListener('error', onUnload);
+        globalThis.removeEventListener('unhandledrejection', onUnload);
+      }
     },
     exit(code) {
       deno().exit(code);

@@ -1,0 +1,80 @@
+// The host gets SIGINT, SIGTERM or dies of an uncaught error with a job running: every job group
+// is killed before it exits. Runs a real host process on the same runtime as the suite.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createRuntime } from '@bgtasks/runtime';
+import { describe, expect, test } from 'vitest';
+import { hostRuntimeName } from './host.ts';
+
+const fixture = fileURLToPath(new URL('./fixtures/host-with-jobs.ts', import.meta.url));
+
+function hostArgs(): string[] {
+  switch (hostRuntimeName()) {
+    case 'deno':
+      return ['run', '-A', fixture];
+    case 'bun':
+      return [fixture];
+    default:
+      return ['--import', 'tsx', fixture];
+  }
+}
+
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  // kill(0) succeeds on zombies; a zombie is dead.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.split(') ')[1]?.startsWith('Z') ?? false;
+  } catch {
+    return true;
+  }
+}
+
+// The host is spawned through the runtime under test (Deno's node:child_process reports a signal
+// for a child it signalled even when the child exited with a code of its own).
+async function runHost(extra: string[], signal: 'SIGINT' | 'SIGTERM' | null) {
+  const runtime = createRuntime();
+  const argv = [process.execPath, ...hostArgs(), ...extra].map((a) => `'${a}'`).join(' ');
+  const host = runtime.spawn(`exec ${argv}`, { env: runtime.env() });
+  const decoder = new TextDecoder();
+  let out = '';
+  let pid = 0;
+  const errText = (async () => {
+    let err = '';
+    for await (const c of host.stderr) err += decoder.decode(c);
+    return err;
+  })();
+  for await (const chunk of host.stdout) {
+    out += decoder.decode(chunk);
+    const m = /PID (\d+)/.exec(out);
+    if (m) {
+      pid = Number(m[1]);
+      break;
+    }
+  }
+  if (signal) host.kill(signal);
+  const status = await host.exited;
+  return { pid, code: status.code, err: await errText };
+}
+
+describe('host shutdown kills every job group', () => {
+  test.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('on %s the host exits %i and the job is gone', async (signal, expected) => {
+    const { pid, code } = await runHost([], signal);
+    expect(code).toBe(expected);
+    expect(isGone(pid)).toBe(true);
+  });
+
+  test('on an uncaught error the host dies and the job is gone', async () => {
+    const { pid, code, err } = await runHost(['--throw'], null);
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/boom/);
+    expect(isGone(pid)).toBe(true);
+  });
+});
