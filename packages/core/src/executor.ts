@@ -11,6 +11,7 @@ import { type FinalJobState, isFinalState, type Job, type JobSpec, JobSpecSchema
 import { buildJobEnv } from './job-env.ts';
 import { NotificationBus } from './notification-bus.ts';
 import { OutputBuffer, type OutputLimits, type OutputSlice, type ReadOptions } from './output-buffer.ts';
+import type { JobRegistry, ReapedJob } from './registry.ts';
 import type { Child, ExitStatus, Runtime } from './runtime.ts';
 
 /** Options of {@link BackgroundExecutor}. */
@@ -31,6 +32,11 @@ export interface ExecutorOptions {
   env?: Readonly<Record<string, string>>;
   /** Kill every job group when the host gets SIGINT/SIGTERM or exits. Default true. */
   killOnShutdown?: boolean;
+  /**
+   * Records running job groups; on construction, leftovers of dead hosts are reaped and appear
+   * as jobs in state `lost`, each with a notice.
+   */
+  registry?: JobRegistry;
 }
 
 /** Options of {@link BackgroundExecutor.wait}. */
@@ -126,6 +132,7 @@ export class BackgroundExecutor {
     this.killGraceMs = positiveInt('killGraceMs', options.killGraceMs, DEFAULT_KILL_GRACE_MS);
     this.bus = options.bus ?? new NotificationBus();
     this.bus.attach(this);
+    for (const leftover of options.registry?.reap() ?? []) this.#addLost(leftover);
     this.#offShutdown = options.killOnShutdown === false ? undefined : runtime.onShutdown((reason) => this.#onShutdown(reason));
   }
 
@@ -162,6 +169,33 @@ export class BackgroundExecutor {
     this.#queue.push(entry);
     this.#pump();
     return this.#snapshot(entry);
+  }
+
+  /** A job of a dead host: shown as `lost`, with a notice saying what became of its group. */
+  #addLost(leftover: ReapedJob): void {
+    let id = leftover.jobId;
+    for (let n = 2; this.#jobs.has(id); n++) id = `${leftover.jobId}-${n}`;
+    const now = this.runtime.now();
+    const entry: Entry = {
+      id,
+      spec: { id, command: leftover.command },
+      state: 'queued',
+      queuedAt: now,
+      pid: leftover.pgid,
+      timers: new AbortController(),
+      buffer: new OutputBuffer(this.#options.outputLimit),
+      done: deferred<Job>(),
+    };
+    this.#jobs.set(id, entry);
+    entry.buffer.append(
+      new TextEncoder().encode(
+        `bgtasks: this job was started by host process ${leftover.hostPid}, which died without cleaning up; ` +
+          (leftover.killed
+            ? 'its process group was still running and has been killed.\n'
+            : 'its process group had already ended.\n'),
+      ),
+    );
+    this.#finish(entry, { code: null, signal: leftover.killed ? 'SIGKILL' : null }, 'lost');
   }
 
   #newId(command: string): string {
@@ -286,6 +320,7 @@ export class BackgroundExecutor {
       });
       entry.child = child;
       entry.pid = child.pid;
+      if (child.pid > 0) this.#options.registry?.add({ jobId: entry.id, pgid: child.pid, command: entry.spec.command });
       const timeoutMs = entry.spec.timeoutMs ?? this.defaultTimeoutMs;
       this.runtime.sleep(timeoutMs, entry.timers.signal).then(
         () => this.#terminate(entry, 'timed_out', this.killGraceMs),
@@ -333,10 +368,12 @@ export class BackgroundExecutor {
     );
   }
 
-  #finish(entry: Entry, status: ExitStatus): void {
+  #finish(entry: Entry, status: ExitStatus, finalState?: FinalJobState): void {
     if (isFinalState(entry.state)) return;
     entry.timers.abort();
-    const state: FinalJobState = entry.ending ?? (status.error === undefined && status.code === 0 ? 'completed' : 'failed');
+    if (entry.child) this.#options.registry?.remove(entry.id);
+    const state: FinalJobState =
+      finalState ?? entry.ending ?? (status.error === undefined && status.code === 0 ? 'completed' : 'failed');
     entry.state = state;
     entry.endedAt = this.runtime.now();
     entry.exitCode = status.code;

@@ -5,6 +5,7 @@ import { createNodeRuntime } from '../node.ts';
 export { createBunRuntime } from '../bun.ts';
 export { createDenoRuntime } from '../deno.ts';
 export { hostRuntimeName } from '../host.ts';
+export { createJobRegistry, type JobRegistryOptions, processStartTime } from '../job-registry.ts';
 export { createNodeRuntime, spawnWithChildProcess } from '../node.ts';
 export {
   createVirtualRuntime,

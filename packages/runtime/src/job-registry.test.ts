@@ -1,0 +1,109 @@
+// A host killed with SIGKILL runs no hook; the next executor reaps what it left from the registry.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BackgroundExecutor } from '@bgtasks/core';
+import { createJobRegistry, createRuntime, hostRuntimeName } from '@bgtasks/runtime';
+import { describe, expect, test } from 'vitest';
+
+const fixture = fileURLToPath(new URL('./fixtures/host-with-jobs.ts', import.meta.url));
+const runtime = createRuntime();
+
+function hostCommand(extra: string[]): string {
+  const args =
+    hostRuntimeName() === 'deno'
+      ? ['run', '-A', fixture]
+      : hostRuntimeName() === 'bun'
+        ? [fixture]
+        : ['--import', 'tsx', fixture];
+  return `exec ${[process.execPath, ...args, ...extra].map((a) => `'${a}'`).join(' ')}`;
+}
+
+/** A process that exists and is not a zombie. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+async function startHost(stateDir: string): Promise<{ hostPid: number; grandchild: number; kill: () => Promise<void> }> {
+  const host = runtime.spawn(hostCommand(['--state', stateDir]), { env: runtime.env() });
+  let out = '';
+  for await (const chunk of host.stdout) {
+    out += new TextDecoder().decode(chunk);
+    if (/PID \d+/.test(out)) break;
+  }
+  const grandchild = Number(/PID (\d+)/.exec(out)?.[1]);
+  return {
+    hostPid: host.pid,
+    grandchild,
+    kill: async () => {
+      host.kill('SIGKILL');
+      await host.exited;
+    },
+  };
+}
+
+describe('job registry', () => {
+  test('jobs of a host killed with SIGKILL are reaped by the next executor and shown as lost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-registry-'));
+    const host = await startHost(dir);
+    expect(readdirSync(dir)).toHaveLength(1);
+    await host.kill();
+    expect(alive(host.grandchild)).toBe(true); // SIGKILL ran no hook: the job outlived its host
+
+    const executor = new BackgroundExecutor(runtime, { registry: createJobRegistry({ dir }) });
+    const lost = executor.list();
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatchObject({ state: 'lost', signal: 'SIGKILL' });
+    expect(executor.output(lost[0]?.id ?? '').text).toMatch(
+      /died without cleaning up; its process group was still running and has been killed/,
+    );
+    expect(
+      executor.bus
+        .consumer('model')
+        .pending()
+        .map((n) => n.state),
+    ).toEqual(['lost']);
+    for (let i = 0; i < 50 && alive(host.grandchild); i++) await runtime.sleep(20);
+    expect(alive(host.grandchild)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+    await executor.close();
+  });
+
+  test('a record whose pid now belongs to an unrelated process never kills it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-registry-'));
+    const unrelated = runtime.spawn('sleep 30', { env: runtime.env() });
+    const record = {
+      jobId: 'old',
+      pgid: unrelated.pid,
+      command: 'sleep 600',
+      hostPid: 999_999_999,
+      hostStart: '1',
+      leaderStart: 'not-its-start-time',
+      startedAtMs: 0,
+    };
+    writeFileSync(join(dir, `999999999.old.json`), JSON.stringify(record));
+    const executor = new BackgroundExecutor(runtime, { registry: createJobRegistry({ dir }) });
+    expect(executor.get('old')).toMatchObject({ state: 'lost', signal: null });
+    expect(alive(unrelated.pid)).toBe(true);
+    unrelated.kill('SIGKILL');
+    await executor.close();
+  });
+
+  test('records of a live host are left alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-registry-'));
+    const registry = createJobRegistry({ dir });
+    const executor = new BackgroundExecutor(runtime, { registry });
+    const job = executor.submit({ command: 'sleep 30' });
+    await runtime.sleep(50);
+    expect(createJobRegistry({ dir }).reap()).toEqual([]);
+    expect(executor.get(job.id).state).toBe('running');
+    await executor.close({ killGraceMs: 100 });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
