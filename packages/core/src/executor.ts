@@ -37,6 +37,12 @@ export interface ExecutorOptions {
    * as jobs in state `lost`, each with a notice.
    */
   registry?: JobRegistry;
+  /**
+   * Confine jobs to this directory: a job's `cwd` (relative to the root, or absolute) must
+   * resolve, symlinks included, to the root or below it; jobs without `cwd` run in the root.
+   * Needs a runtime with `realPath`.
+   */
+  cwdRoot?: string;
 }
 
 /** Options of {@link BackgroundExecutor.wait}. */
@@ -152,6 +158,7 @@ export class BackgroundExecutor {
       ]);
     }
     const clean = parsed.data;
+    if (this.#options.cwdRoot !== undefined) clean.cwd = this.#confine(clean.cwd);
     if (clean.id !== undefined && this.#jobs.has(clean.id)) {
       throw new DuplicateJobIdError(clean.id, [...this.#jobs.keys()]);
     }
@@ -169,6 +176,34 @@ export class BackgroundExecutor {
     this.#queue.push(entry);
     this.#pump();
     return this.#snapshot(entry);
+  }
+
+  /** Resolves `cwd` against `cwdRoot`, symlinks included, and refuses anything outside it. */
+  #confine(cwd: string | undefined): string {
+    const realPath = this.runtime.realPath?.bind(this.runtime);
+    if (!realPath) {
+      throw new InvalidJobSpecError([`cwdRoot needs a runtime with realPath(); the ${this.runtime.name} runtime has none`]);
+    }
+    let root: string;
+    try {
+      root = realPath(this.#options.cwdRoot ?? '/');
+    } catch {
+      throw new InvalidJobSpecError([`cwdRoot: "${this.#options.cwdRoot}" does not exist; pass an existing directory`]);
+    }
+    if (cwd === undefined) return root;
+    const target = cwd.startsWith('/') ? cwd : `${root}/${cwd}`;
+    let real: string;
+    try {
+      real = realPath(target);
+    } catch {
+      throw new InvalidJobSpecError([`cwd: "${cwd}" does not exist (jobs run inside ${root})`]);
+    }
+    if (real !== root && !real.startsWith(root.endsWith('/') ? root : `${root}/`)) {
+      throw new InvalidJobSpecError([
+        `cwd: "${cwd}" resolves to ${real}, which is outside the allowed root ${root}; use a directory inside it`,
+      ]);
+    }
+    return real;
   }
 
   /** A job of a dead host: shown as `lost`, with a notice saying what became of its group. */

@@ -55,4 +55,9 @@ export interface Runtime {
   env(): Record<string, string>;
   /** Runs `fn` on SIGINT, SIGTERM or exit of the host; returns a function that unregisters it. */
   onShutdown(fn: ShutdownHook): () => void;
+  /**
+   * The absolute path with every symlink resolved; throws when it does not exist. Needed only
+   * for {@link ExecutorOptions.cwdRoot}.
+   */
+  realPath?(path: string): string;
 }

@@ -2,6 +2,7 @@
  * The Bun runtime: `Bun.spawn` with `detached: true` (setsid, so the job leads its own process
  * group); signals and exit hooks through `node:process`, which Bun implements.
  */
+import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
 import { killGroup, processEnv, processShutdownHost } from './internal/process-host.ts';
@@ -90,5 +91,6 @@ export function createBunRuntime(): Runtime {
     sleep: realSleep,
     env: processEnv,
     onShutdown: (fn) => hooks.add(fn),
+    realPath: (path) => realpathSync(path),
   };
 }

@@ -2,6 +2,7 @@
  * The Deno runtime: `Deno.Command` with `detached: true` (setsid, so the job leads its own
  * process group), `Deno.kill(-pgid)` for the group, `Deno.addSignalListener` for shutdown.
  */
+import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
 import { pumpReadable } from './internal/readable.ts';
@@ -129,5 +130,6 @@ export function createDenoRuntime(): Runtime {
     sleep: realSleep,
     env: () => deno().env.toObject(),
     onShutdown: (fn) => hooks.add(fn),
+    realPath: (path) => realpathSync(path),
   };
 }

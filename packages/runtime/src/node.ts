@@ -3,6 +3,7 @@
  * session and process-group leader, and the group is signalled as a whole.
  */
 import { spawn as spawnChild } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
 import { killGroup, processEnv, processShutdownHost } from './internal/process-host.ts';
@@ -65,5 +66,6 @@ export function createNodeRuntime(): Runtime {
     sleep: realSleep,
     env: processEnv,
     onShutdown: (fn) => hooks.add(fn),
+    realPath: (path) => realpathSync(path),
   };
 }
