@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'vitest';
+import { markdownReport } from './report.ts';
+import type { ResultRow } from './result-row.ts';
+import { groupedBars, stackedBars } from './svg.ts';
+
+function row(over: Partial<ResultRow>): ResultRow {
+  return {
+    workload: 'W1',
+    strategy: 'inject',
+    runtime: 'node',
+    clock: 'virtual',
+    scale: 1,
+    seed: 1,
+    makespanMs: 40_000,
+    lowerBoundMs: 38_000,
+    efficiency: 0.95,
+    turns: 6,
+    productiveTurns: 6,
+    pollTurns: 0,
+    idleTurns: 0,
+    inputTokens: 1000,
+    cacheWriteTokens: 2000,
+    cacheReadTokens: 30_000,
+    outputTokens: 500,
+    costUsd: 0.0123,
+    noticeLatencyP50Ms: 1200,
+    noticeLatencyP95Ms: 3000,
+    noticeLatencyMaxMs: 3000,
+    wastedPolls: 0,
+    stopReason: 'end_turn',
+    ...over,
+  };
+}
+
+describe('report', () => {
+  test('the Markdown report has the efficiency table, one table per workload, and real vs virtual', () => {
+    const rows = [
+      row({}),
+      row({ strategy: 'block', makespanMs: 80_000, efficiency: 0.475 }),
+      row({ clock: 'real', scale: 0.05, makespanMs: 42_000 }),
+    ];
+    const md = markdownReport(rows, { title: 'Bench', charts: ['makespan.svg'] });
+    expect(md).toContain('| W1 | 0.95 | 0.47 |');
+    expect(md).toContain('### W1 (lower bound 38.0 s)');
+    expect(md).toContain('| W1 | inject | 40.0 | 42.0 | +5.0% |');
+    expect(md).toContain('![makespan.svg](makespan.svg)');
+  });
+
+  test('charts are SVG with one bar per value and escaped labels', () => {
+    const svg = groupedBars({
+      title: 'Makespan <s>',
+      series: ['block', 'inject'],
+      groups: [{ label: 'W1', values: [80, 40], marker: 38 }],
+      unit: 's',
+      markerLabel: 'lower bound',
+    });
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('Makespan &lt;s&gt;');
+    expect(svg.match(/height="12" fill/g)).toHaveLength(2);
+    expect(svg).toContain('stroke-dasharray');
+    const stacked = stackedBars({ title: 't', kinds: ['a', 'b'], bars: [{ label: 'x', values: [1, 2] }], unit: 'tokens' });
+    expect(stacked).toContain('>3<');
+  });
+});

@@ -1,0 +1,113 @@
+/** The benchmark report: Markdown tables of the result rows, and the targets they meet or miss. */
+import type { ResultRow } from './result-row.ts';
+
+const s = (ms: number | null): string => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}`);
+const k = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n));
+
+function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const align = header.map((_, i) => (i === 0 ? '---' : '---:'));
+  return [header, align, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/** Rows of one clock, grouped by workload, in first-seen order. */
+function byWorkload(rows: readonly ResultRow[]): Map<string, ResultRow[]> {
+  const map = new Map<string, ResultRow[]>();
+  for (const r of rows) map.set(r.workload, [...(map.get(r.workload) ?? []), r]);
+  return map;
+}
+
+/** The per-workload tables of one clock. */
+export function workloadTables(rows: readonly ResultRow[]): string {
+  const out: string[] = [];
+  for (const [workload, group] of byWorkload(rows)) {
+    out.push(`### ${workload} (lower bound ${s(group[0]?.lowerBoundMs ?? 0)} s)`);
+    out.push('');
+    out.push(
+      table(
+        [
+          'strategy',
+          'makespan s',
+          'efficiency',
+          'turns (poll / idle)',
+          'input',
+          'cache write',
+          'cache read',
+          'output',
+          'cost $',
+          'latency p50 / p95 s',
+          'wasted polls',
+        ],
+        group.map((r) => [
+          r.strategy,
+          s(r.makespanMs),
+          r.efficiency.toFixed(2),
+          `${r.turns} (${r.pollTurns} / ${r.idleTurns})`,
+          k(r.inputTokens),
+          k(r.cacheWriteTokens),
+          k(r.cacheReadTokens),
+          k(r.outputTokens),
+          r.costUsd.toFixed(4),
+          `${s(r.noticeLatencyP50Ms)} / ${s(r.noticeLatencyP95Ms)}`,
+          String(r.wastedPolls),
+        ]),
+      ),
+    );
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/** Efficiency (lower bound / makespan) per workload and strategy. */
+export function efficiencyTable(rows: readonly ResultRow[]): string {
+  const strategies = [...new Set(rows.map((r) => r.strategy))];
+  const lines: string[][] = [];
+  for (const [workload, group] of byWorkload(rows)) {
+    lines.push([workload, ...strategies.map((st) => group.find((r) => r.strategy === st)?.efficiency.toFixed(2) ?? '-')]);
+  }
+  return table(['workload', ...strategies], lines);
+}
+
+/** Virtual against real-time makespans for the rows that have both. */
+export function realVsVirtualTable(rows: readonly ResultRow[]): string | null {
+  const real = rows.filter((r) => r.clock === 'real');
+  if (real.length === 0) return null;
+  const lines = real.map((r) => {
+    const v = rows.find((x) => x.clock === 'virtual' && x.workload === r.workload && x.strategy === r.strategy);
+    const diff = v ? ((r.makespanMs - v.makespanMs) / v.makespanMs) * 100 : null;
+    return [
+      r.workload,
+      r.strategy,
+      v ? s(v.makespanMs) : '-',
+      s(r.makespanMs),
+      diff === null ? '-' : `${diff >= 0 ? '+' : ''}${diff.toFixed(1)}%`,
+    ];
+  });
+  return table(['workload', 'strategy', 'virtual s', `real s (scale ${real[0]?.scale}, rescaled)`, 'difference'], lines);
+}
+
+/** The whole report as Markdown. */
+export function markdownReport(
+  rows: readonly ResultRow[],
+  meta: { title: string; notes?: readonly string[]; charts?: readonly string[] },
+): string {
+  const virtual = rows.filter((r) => r.clock === 'virtual');
+  const real = rows.filter((r) => r.clock === 'real');
+  const parts = [`# ${meta.title}`, '', ...(meta.notes ?? []).map((n) => `${n}`), ''];
+  if (virtual.length > 0) {
+    parts.push('## Efficiency (lower bound / makespan), virtual time', '', efficiencyTable(virtual), '');
+  }
+  for (const chart of meta.charts ?? []) parts.push(`![${chart}](${chart})`, '');
+  if (virtual.length > 0) parts.push('## Per workload, virtual time', '', workloadTables(virtual));
+  const rv = realVsVirtualTable(rows);
+  if (rv)
+    parts.push(
+      '## Real time against virtual time',
+      '',
+      rv,
+      '',
+      '## Per workload, real time (rescaled)',
+      '',
+      workloadTables(real),
+    );
+  return `${parts.join('\n')}\n`;
+}
