@@ -59,11 +59,6 @@ export interface RunAgentOptions {
   coalesceMs?: number;
   /** inject: the bus consumer notices are leased from. Default `inject`. */
   consumer?: string;
-  /**
-   * Called when a model request settles (success or failure), before the loop looks at the
-   * answer. {@link clockGate} uses it to release a virtual-clock hold taken when the fetch answered.
-   */
-  onResponse?: () => void;
 }
 
 /** Why a run ended. */
@@ -238,8 +233,6 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
         const failure = new ModelRequestError(turn, statusOf(error), result(), { cause: error });
         emit({ type: 'error', at: runtime.now(), turn, message: failure.message, error });
         throw failure;
-      } finally {
-        options.onResponse?.();
       }
       if (prepared && injector) {
         history = injector.commit(prepared);

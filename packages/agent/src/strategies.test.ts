@@ -77,19 +77,22 @@ describe('the two-job scenario under every strategy, on real processes', () => {
     ]);
   });
 
-  it('inject: end_turn while jobs run wakes the model with both notices together, each sent once', async () => {
+  it('inject: end_turn while jobs run wakes the model with the notices, each sent exactly once', async () => {
     const { result, requests, events } = await play('inject');
     expect((requests[0]!.body.tools ?? []).map((t) => ('name' in t ? t.name : ''))).toEqual(['bg_bash', 'bg_output', 'bg_kill']);
-    expect(result.turns).toBe(3);
+    // Real processes: both jobs usually end within the 20 ms coalescing window and arrive in one
+    // wake-up (3 turns); under load they may arrive in two. Never lost, never twice.
+    expect([3, 4]).toContain(result.turns);
     const wake = requests[2]!.body.messages.at(-1)!;
     expect(wake.role).toBe('user');
-    expect(noticeIds(wake)).toEqual(['build', 'test']);
     expect(requests[2]!.body.messages.at(-2)).toMatchObject({ role: 'assistant' });
-    expect(events.filter((e) => e.type === 'wake')).toHaveLength(1);
-    expect(noticeIds(result.messages)).toEqual(['build', 'test']);
+    expect(noticeIds(wake).length).toBeGreaterThan(0);
+    expect(events.filter((e) => e.type === 'wake')).toHaveLength(result.turns - 2);
+    expect(noticeIds(result.messages).sort()).toEqual(['build', 'test']);
+    expect(noticeIds(requests.at(-1)!.body.messages).sort()).toEqual(['build', 'test']);
     expect(finalSummary(result)).toBe('Done. build: completed (exit 0), test: failed (exit 3).');
     const delivered = events.filter((e) => e.type === 'notice_delivered');
-    expect(delivered.map((e) => [e.jobId, e.via])).toEqual([
+    expect(delivered.map((e) => [e.jobId, e.via]).sort()).toEqual([
       ['build', 'wake'],
       ['test', 'wake'],
     ]);
