@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { BackgroundExecutor, parseNotices } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
+import { createVirtualRuntime } from '@bgtasks/runtime/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AgentEvent, type AgentResult, runAgent, STRATEGIES, type Strategy } from './index.ts';
 import { createScriptedFetch, twoJobScenario } from './testing/index.ts';
@@ -110,16 +111,29 @@ describe('the two-job scenario under every strategy, on real processes', () => {
 });
 
 describe('turns and tokens per strategy', () => {
-  it('prints one table for the two-job scenario', async () => {
-    const rows: string[] = ['strategy  turns  input  cache_write  cache_read  output  cost_usd'];
+  it('prints one table for the two-job scenario in virtual time (build 30 s, tests 45 s, 2 s per answer)', async () => {
+    const rows: string[] = ['strategy  turns  input  cache_write  cache_read  output  cost_usd  makespan_s'];
+    const turns: Record<string, number> = {};
     for (const strategy of STRATEGIES) {
-      const { result } = await play(strategy);
+      const runtime = createVirtualRuntime();
+      const executor = new BackgroundExecutor(runtime);
+      executors.push(executor);
+      const scenario = twoJobScenario({
+        build: 'sleep 30 && echo built',
+        test: 'sleep 45 && echo tests failed && exit 3',
+        thinkMs: 2_000,
+        clock: runtime,
+      });
+      const client = new Anthropic({ apiKey: 'test', fetch: createScriptedFetch(scenario).fetch, maxRetries: 0 });
+      const result = await runAgent({ client, model: 'claude-sonnet-4-6', strategy, executor, system: 'sys', prompt: 'go' });
       const u = result.totalUsage;
+      turns[strategy] = result.turns;
       rows.push(
-        `${strategy.padEnd(8)}  ${String(result.turns).padStart(5)}  ${String(u.input).padStart(5)}  ${String(u.cacheCreation).padStart(11)}  ${String(u.cacheRead).padStart(10)}  ${String(u.output).padStart(6)}  ${result.costUsd?.toFixed(6)}`,
+        `${strategy.padEnd(8)}  ${String(result.turns).padStart(5)}  ${String(u.input).padStart(5)}  ${String(u.cacheCreation).padStart(11)}  ${String(u.cacheRead).padStart(10)}  ${String(u.output).padStart(6)}  ${result.costUsd?.toFixed(6)}  ${(runtime.now() / 1000).toFixed(2).padStart(10)}`,
       );
       expect(result.stopReason).toBe('end_turn');
     }
+    expect(turns).toEqual({ block: 3, poll: 4, inject: 4 });
     console.log(rows.join('\n'));
   });
 });
