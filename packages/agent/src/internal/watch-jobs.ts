@@ -1,0 +1,24 @@
+import type { BackgroundExecutor } from '@bgtasks/core';
+import type { AgentEvent } from '../events.ts';
+
+/** Emits `job_ended` for every job that ends from now until `signal` aborts. */
+export function watchJobs(executor: BackgroundExecutor, emit: (event: AgentEvent) => void, signal: AbortSignal): void {
+  const consumer = executor.bus.consumer('bgtasks.agent.events', { from: 'now' });
+  // The consumer outlives a run; what ended between runs is not this run's news.
+  consumer.ack(consumer.lease());
+  void (async () => {
+    for (;;) {
+      const n = await consumer.next(signal);
+      emit({
+        type: 'job_ended',
+        at: executor.runtime.now(),
+        jobId: n.jobId,
+        state: n.state,
+        exitCode: n.exitCode,
+        durationMs: n.durationMs,
+      });
+    }
+  })().catch(() => {
+    // Aborted at the end of the run, or the bus closed.
+  });
+}

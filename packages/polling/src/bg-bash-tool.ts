@@ -1,0 +1,62 @@
+/** `bg_bash`: start a shell command as a background job and answer at once with its id. */
+import { type BackgroundExecutor, DuplicateJobIdError, JOB_ID_PATTERN, MAX_COMMAND_LENGTH } from '@bgtasks/core';
+import * as z from 'zod';
+import { type BgTool, defineTool } from './tool.ts';
+
+/** Longest `timeout_s` a background job may ask for: one day. */
+export const MAX_JOB_TIMEOUT_S = 86_400;
+
+const BgBashInput = z
+  .object({
+    command: z
+      .string()
+      .max(MAX_COMMAND_LENGTH)
+      .refine((s) => s.trim().length > 0, 'must not be empty')
+      .describe('Shell command, run as `sh -c command` with stdin from /dev/null.'),
+    id: z
+      .string()
+      .optional()
+      .describe('A short id of your choice (letters, digits, ".", "_", "-"); a new one is generated if omitted or taken.'),
+    cwd: z.string().min(1).optional().describe('Working directory.'),
+    timeout_s: z.number().gt(0).max(MAX_JOB_TIMEOUT_S).optional().describe('Kill the job after this many seconds.'),
+  })
+  .strict();
+
+/** The `bg_bash` tool over `executor`. */
+export function bgBashTool(executor: BackgroundExecutor): BgTool {
+  return defineTool({
+    name: 'bg_bash',
+    description:
+      'Start a shell command in the background and return at once with its job id. Use it for anything slow ' +
+      '(installs, builds, test suites) so you can keep working while it runs.',
+    schema: BgBashInput,
+    run(input) {
+      let note = '';
+      let id = input.id;
+      if (id !== undefined && !JOB_ID_PATTERN.test(id)) {
+        note = `; "${id}" is not a valid id (1-64 letters, digits, ".", "_" or "-"), so one was generated`;
+        id = undefined;
+      } else if (id !== undefined && executor.list().some((j) => j.id === id)) {
+        note = `; the id "${id}" was already in use, so a new one was generated`;
+        id = undefined;
+      }
+      const spec = {
+        command: input.command,
+        ...(id !== undefined ? { id } : {}),
+        ...(input.cwd !== undefined ? { cwd: input.cwd } : {}),
+        ...(input.timeout_s !== undefined ? { timeoutMs: Math.max(1, Math.round(input.timeout_s * 1000)) } : {}),
+      };
+      let job: ReturnType<BackgroundExecutor['submit']>;
+      try {
+        job = executor.submit(spec);
+      } catch (error) {
+        // Taken between the check and the submit: fall back to a generated id.
+        if (!DuplicateJobIdError.isInstance(error)) throw error;
+        const { id: _taken, ...rest } = spec;
+        job = executor.submit(rest);
+      }
+      const queued = job.state === 'queued' ? ', queued until a slot is free' : '';
+      return { text: `started job "${job.id}" (${job.spec.command})${queued}${note}`, isError: false, startedJobs: [job.id] };
+    },
+  });
+}

@@ -1,0 +1,40 @@
+/** `bg_wait`: block until one (`any`) or all (`all`) of some jobs end, or a timeout passes. */
+import { type BackgroundExecutor, formatNotices, type Notice } from '@bgtasks/core';
+import * as z from 'zod';
+import { liveJobIds, noticeOf } from './job-text.ts';
+import { type BgTool, defineTool } from './tool.ts';
+
+/** Longest `bg_wait` in seconds: one hour. */
+export const MAX_WAIT_S = 3_600;
+
+const BgWaitInput = z
+  .object({
+    ids: z.array(z.string()).optional().describe('Jobs to wait for; omit to wait for every job still running.'),
+    mode: z.enum(['any', 'all']).default('all').describe('"any": return when the first ends; "all": when all have.'),
+    timeout_s: z.number().gt(0).max(MAX_WAIT_S).describe('Give up after this many seconds and report what still runs.'),
+  })
+  .strict();
+
+/** The `bg_wait` tool over `executor`. */
+export function bgWaitTool(executor: BackgroundExecutor): BgTool {
+  return defineTool({
+    name: 'bg_wait',
+    description:
+      'Wait until background jobs end (mode "any": the first of them; "all": every one), at most timeout_s seconds. ' +
+      'Answers with a <bg_notice> block for each ended job and the ids still running.',
+    schema: BgWaitInput,
+    async run(input, signal) {
+      const ids = input.ids ?? liveJobIds(executor);
+      if (ids.length === 0) return { text: 'no background job is running; nothing to wait for', isError: false };
+      const result = await executor.wait(ids, { mode: input.mode, timeoutMs: input.timeout_s * 1000, signal });
+      const notices = result.ended.map((j) => noticeOf(executor, j.id)).filter((n): n is Notice => n !== undefined);
+      const parts: string[] = [];
+      if (notices.length > 0) parts.push(formatNotices(notices));
+      if (result.pending.length > 0) {
+        const why = result.timedOut ? `timed out after ${input.timeout_s} s; ` : '';
+        parts.push(`${why}still running: ${result.pending.join(', ')}`);
+      }
+      return { text: parts.join('\n'), isError: false };
+    },
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * One tool the model can call: an Anthropic tool definition whose `input_schema` is generated
+ * from a zod schema (`z.toJSONSchema`), and a handler that never throws bad input back into the
+ * agent loop: it answers with `isError: true` and says how to call the tool right.
+ */
+import type { Tool } from '@anthropic-ai/sdk/resources/messages';
+import { AbortedError, BgTasksError } from '@bgtasks/core';
+import * as z from 'zod';
+import { ToolInputError } from './errors.ts';
+import { issueLines } from './internal/issues.ts';
+import { usageLine } from './internal/usage.ts';
+
+/** What a tool call answers: plain text, and whether it is an error (`is_error: true`). */
+export interface ToolOutcome {
+  text: string;
+  isError: boolean;
+  /** Jobs this call started (for `job_started` events). */
+  startedJobs?: readonly string[];
+}
+
+/** A tool ready to offer to the model and to call. */
+export interface BgTool {
+  readonly name: string;
+  /** The Anthropic tool definition (name, description, input_schema). */
+  readonly definition: Tool;
+  /** One line saying how to call the tool, used in error results. */
+  readonly usage: string;
+  /** Validates `input` and runs the tool; rejects only with {@link AbortedError}. */
+  call(input: unknown, signal: AbortSignal): Promise<ToolOutcome>;
+}
+
+/** What {@link defineTool} needs. */
+export interface ToolSpec<S extends z.ZodType> {
+  name: string;
+  description: string;
+  /** Input schema; an object schema, `.strict()` so unknown fields are reported. */
+  schema: S;
+  run(input: z.output<S>, signal: AbortSignal): ToolOutcome | Promise<ToolOutcome>;
+}
+
+/** The JSON Schema of a zod object schema, in the shape `Tool.input_schema` wants. */
+export function inputSchemaOf(schema: z.ZodType): Tool.InputSchema {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+  if (json.type !== 'object') throw new TypeError('a tool input schema must be a zod object schema');
+  return json as Tool.InputSchema;
+}
+
+/** An error result: what was wrong, then how to call the tool right. */
+export function errorOutcome(message: string, usage?: string): ToolOutcome {
+  return { text: usage ? `${message}\n${usage}` : message, isError: true };
+}
+
+/**
+ * Defines a tool from a zod schema and a handler.
+ * @example
+ * const ping = defineTool({
+ *   name: 'ping',
+ *   description: 'Answers pong.',
+ *   schema: z.object({}).strict(),
+ *   run: () => ({ text: 'pong', isError: false }),
+ * });
+ */
+export function defineTool<S extends z.ZodType>(spec: ToolSpec<S>): BgTool {
+  const input_schema = inputSchemaOf(spec.schema);
+  const usage = usageLine(spec.name, input_schema as { properties?: Record<string, unknown>; required?: string[] });
+  return {
+    name: spec.name,
+    definition: { name: spec.name, description: spec.description, input_schema },
+    usage,
+    async call(input, signal) {
+      if (signal.aborted) throw new AbortedError();
+      const parsed = spec.schema.safeParse(input ?? {});
+      if (!parsed.success) {
+        const error = new ToolInputError(spec.name, issueLines(parsed.error), usage);
+        return errorOutcome(`invalid input for ${spec.name}: ${error.issues.join('; ')}`, usage);
+      }
+      try {
+        return await spec.run(parsed.data, signal);
+      } catch (error) {
+        if (AbortedError.isInstance(error)) throw error;
+        if (BgTasksError.isInstance(error)) return errorOutcome(`${spec.name} failed: ${error.message}`, usage);
+        const message = error instanceof Error ? error.message : String(error);
+        return errorOutcome(`${spec.name} failed unexpectedly: ${message}`);
+      }
+    },
+  };
+}
