@@ -6,6 +6,7 @@ export { createBunRuntime } from '../bun.ts';
 export { createDenoRuntime } from '../deno.ts';
 export { hostRuntimeName } from '../host.ts';
 export { createNodeRuntime, spawnWithChildProcess } from '../node.ts';
+export { type FetchHandler, type HttpServer, type ServeOptions, serveWithDeno as serve } from '../serve.ts';
 export {
   createVirtualRuntime,
   defaultScript,
