@@ -37,9 +37,17 @@ function mentions(line: string, id: string): boolean {
   return new RegExp(`(^|[^A-Za-z0-9._-])${escapeRegExp(id)}([^A-Za-z0-9._-]|$)`).test(line);
 }
 
-function stateIn(line: string): SeenState | undefined {
-  const m = KEYED_STATE.exec(line) ?? BARE_STATE.exec(line);
-  return m?.[1] ? normalise(m[1]) : undefined;
+/** The state on `line`: a keyed `state=x` first, else the state word nearest to `id`. */
+function stateIn(line: string, id?: string): SeenState | undefined {
+  const keyed = KEYED_STATE.exec(line);
+  if (keyed?.[1]) return normalise(keyed[1]);
+  const at = id === undefined ? 0 : Math.max(0, line.indexOf(id));
+  let best: { word: string; distance: number } | undefined;
+  for (const m of line.matchAll(new RegExp(BARE_STATE.source, 'gi'))) {
+    const distance = Math.abs((m.index ?? 0) - at);
+    if (m[1] && (!best || distance < best.distance)) best = { word: m[1], distance };
+  }
+  return best ? normalise(best.word) : undefined;
 }
 
 function exitIn(line: string): number | undefined {
@@ -72,7 +80,7 @@ export function statesIn(text: string, ids: readonly string[], subject?: string)
     const named = ids.filter((id) => mentions(line, id));
     if (named.length !== 1) continue;
     const id = named[0]!;
-    const state = stateIn(line);
+    const state = stateIn(line, id);
     if (!state || found.has(id)) continue;
     const seen: SeenJob = { id, state };
     const code = exitIn(line);
