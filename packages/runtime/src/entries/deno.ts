@@ -7,6 +7,7 @@ export { createDenoRuntime } from '../deno.ts';
 export { hostRuntimeName } from '../host.ts';
 export { createJobRegistry, type JobRegistryOptions, processStartTime } from '../job-registry.ts';
 export { createNodeRuntime, spawnWithChildProcess } from '../node.ts';
+export { type FetchHandler, type HttpServer, type ServeOptions, serveWithDeno as serve } from '../serve.ts';
 export {
   createVirtualRuntime,
   defaultScript,

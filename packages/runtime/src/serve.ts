@@ -1,0 +1,153 @@
+/**
+ * A loopback HTTP server around a web-standard handler `(Request) => Promise<Response>`, on each
+ * runtime's own API: `Bun.serve`, `Deno.serve`, and `node:http` with a small Request/Response
+ * adapter. Responses stream (Server-Sent Events flush chunk by chunk); a client that goes away
+ * aborts `request.signal`.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+/** A web-standard request handler. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/** Where to listen. */
+export interface ServeOptions {
+  /** 0 picks a free port. */
+  port: number;
+  hostname: string;
+}
+
+/** A listening server. */
+export interface HttpServer {
+  /** `http://hostname:port` */
+  readonly url: string;
+  readonly port: number;
+  /** Stops listening and drops open connections. */
+  close(): Promise<void>;
+}
+
+function urlOf(hostname: string, port: number): string {
+  return `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
+}
+
+async function toRequest(req: IncomingMessage, base: string, signal: AbortSignal): Promise<Request> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const method = req.method ?? 'GET';
+  let body: string | undefined;
+  if (method !== 'GET' && method !== 'HEAD') {
+    const parts: Buffer[] = [];
+    for await (const chunk of req) parts.push(chunk as Buffer);
+    body = Buffer.concat(parts).toString('utf8');
+  }
+  return new Request(new URL(req.url ?? '/', base), { method, headers, signal, ...(body ? { body } : {}) });
+}
+
+async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  res.writeHead(response.status, headers);
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  res.once('close', () => {
+    reader.cancel().catch(() => {});
+  });
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    res.write(value);
+  }
+  res.end();
+}
+
+/** `node:http` (also what Bun and Deno would use through their Node compatibility). */
+export function serveWithNode(handler: FetchHandler, options: ServeOptions): Promise<HttpServer> {
+  const server = createServer((req, res) => {
+    const aborter = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) aborter.abort();
+    });
+    const base = urlOf(options.hostname, (server.address() as { port: number }).port);
+    toRequest(req, base, aborter.signal)
+      .then(handler)
+      .then((response) => sendResponse(res, response))
+      .catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(error instanceof Error ? error.message : String(error));
+      });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.hostname, () => {
+      const port = (server.address() as { port: number }).port;
+      resolve({
+        url: urlOf(options.hostname, port),
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+interface BunServer {
+  port: number;
+  stop(closeActiveConnections?: boolean): Promise<void> | void;
+}
+interface BunServeApi {
+  serve(options: { port: number; hostname: string; idleTimeout: number; fetch: FetchHandler }): BunServer;
+}
+
+/** `Bun.serve`. */
+export async function serveWithBun(handler: FetchHandler, options: ServeOptions): Promise<HttpServer> {
+  const api = (globalThis as { Bun?: BunServeApi }).Bun;
+  if (!api) throw new Error('serveWithBun needs Bun; on Node use serveWithNode');
+  // idleTimeout 0 turns off Bun's 10 s default: a paced response may be silent for longer.
+  const server = api.serve({ port: options.port, hostname: options.hostname, idleTimeout: 0, fetch: handler });
+  return {
+    url: urlOf(options.hostname, server.port),
+    port: server.port,
+    close: async () => {
+      await server.stop(true);
+    },
+  };
+}
+
+interface DenoHttpServer {
+  addr: { port: number };
+  finished: Promise<void>;
+  shutdown(): Promise<void>;
+}
+interface DenoServeApi {
+  serve(
+    options: { port: number; hostname: string; signal: AbortSignal; onListen: () => void },
+    handler: FetchHandler,
+  ): DenoHttpServer;
+}
+
+/** `Deno.serve`. */
+export async function serveWithDeno(handler: FetchHandler, options: ServeOptions): Promise<HttpServer> {
+  const api = (globalThis as { Deno?: DenoServeApi }).Deno;
+  if (!api) throw new Error('serveWithDeno needs Deno; on Node use serveWithNode');
+  const stop = new AbortController();
+  const server = api.serve({ port: options.port, hostname: options.hostname, signal: stop.signal, onListen: () => {} }, handler);
+  return {
+    url: urlOf(options.hostname, server.addr.port),
+    port: server.addr.port,
+    close: async () => {
+      stop.abort();
+      await server.finished;
+    },
+  };
+}

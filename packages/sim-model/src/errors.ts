@@ -1,0 +1,60 @@
+/**
+ * Errors of the simulated model, on core's pattern: a `Symbol.for` marker per class so
+ * `isInstance` answers across installed copies, messages that say what is wrong and what is valid.
+ */
+import { BgTasksError, type BgTasksErrorOptions } from '@bgtasks/core';
+
+const SCENARIO = Symbol.for('bgtasks.error.InvalidScenarioError');
+const API = Symbol.for('bgtasks.error.SimApiError');
+
+/** One problem in a scenario: the field (`jobs[1].after[0]`), what is wrong, and its line if known. */
+export interface ScenarioIssue {
+  path: string;
+  message: string;
+  /** 1-based line in the scenario file, when the scenario came from text. */
+  line?: number;
+}
+
+function describe(issue: ScenarioIssue): string {
+  return `${issue.path}${issue.line === undefined ? '' : ` (line ${issue.line})`}: ${issue.message}`;
+}
+
+/** A scenario (object or file) that failed validation; `issues` names each field and line. */
+export class InvalidScenarioError extends BgTasksError {
+  readonly [SCENARIO] = true;
+  readonly issues: readonly ScenarioIssue[];
+  readonly source: string | undefined;
+
+  constructor(issues: readonly ScenarioIssue[], options: BgTasksErrorOptions & { source?: string } = {}) {
+    const where = options.source === undefined ? '' : ` in ${options.source}`;
+    super(`invalid scenario${where}: ${issues.map(describe).join('; ')}`, options);
+    this.name = 'InvalidScenarioError';
+    this.issues = issues;
+    this.source = options.source;
+  }
+
+  static override isInstance(value: unknown): value is InvalidScenarioError {
+    return typeof value === 'object' && value !== null && SCENARIO in value;
+  }
+}
+
+/** Error types of the Messages API that the simulated model answers with. */
+export type ApiErrorType = 'invalid_request_error' | 'authentication_error' | 'not_found_error' | 'api_error';
+
+/** An error the simulated model answers over HTTP, shaped like the Messages API's. */
+export class SimApiError extends BgTasksError {
+  readonly [API] = true;
+  readonly status: number;
+  readonly type: ApiErrorType;
+
+  constructor(status: number, type: ApiErrorType, message: string, options: BgTasksErrorOptions = {}) {
+    super(message, options);
+    this.name = 'SimApiError';
+    this.status = status;
+    this.type = type;
+  }
+
+  static override isInstance(value: unknown): value is SimApiError {
+    return typeof value === 'object' && value !== null && API in value;
+  }
+}
