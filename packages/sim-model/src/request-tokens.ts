@@ -69,17 +69,11 @@ export function requestPrefixBlocks(request: MessagesRequest, pacing: Pacing): P
   if (typeof request.system === 'string') push(estimateTokens(request.system, pacing), { system: request.system }, undefined);
   else for (const block of request.system ?? []) push(estimateTokens(block.text, pacing), block, ttlOf(block));
   request.messages.forEach((message, m) => {
-    if (typeof message.content === 'string') {
-      push(
-        MESSAGE_OVERHEAD_TOKENS + estimateTokens(message.content, pacing),
-        { m, role: message.role, text: message.content },
-        undefined,
-      );
-      return;
-    }
-    message.content.forEach((block, k) => {
+    // A string is one text block to the API: the same prefix, whichever form a client sends.
+    const blocks = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
+    blocks.forEach((block, k) => {
       const overhead = k === 0 ? MESSAGE_OVERHEAD_TOKENS : 0;
-      push(overhead + blockTokens(block, pacing), { m, k, role: message.role, block }, ttlOf(block));
+      push(overhead + blockTokens(block, pacing), { m, k, role: message.role, block: withoutCacheControl(block) }, ttlOf(block));
     });
   });
   return out;

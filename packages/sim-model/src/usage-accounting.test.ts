@@ -37,6 +37,31 @@ describe('usage accounting', () => {
     expect(third.usage.input_tokens).toBeLessThan(20);
   });
 
+  test('a breakpoint that moves to the newest message still reads what the previous request wrote', async () => {
+    const client = new Anthropic({ apiKey: 'sim', fetch: createSimModel('default', { clock: new VirtualClock() }).fetch });
+    const long = 'Read the repository layout and report. '.repeat(150);
+    const first = await client.messages.create({
+      model: 'claude-sim',
+      max_tokens: 256,
+      messages: [{ role: 'user', content: [{ type: 'text', text: long, cache_control: { type: 'ephemeral' } }] }],
+    });
+    const written = first.usage.cache_creation_input_tokens ?? 0;
+    expect(written).toBeGreaterThanOrEqual(1024);
+    // The next request sends the first message as a plain string (no breakpoint) and puts the
+    // breakpoint on the newest message, as an agent loop does.
+    const second = await client.messages.create({
+      model: 'claude-sim',
+      max_tokens: 256,
+      messages: [
+        { role: 'user', content: long },
+        { role: 'assistant', content: first.content.filter((b) => b.type === 'text') },
+        { role: 'user', content: [{ type: 'text', text: 'And now?', cache_control: { type: 'ephemeral' } }] },
+      ],
+    });
+    expect(second.usage.cache_read_input_tokens).toBe(written);
+    expect(second.usage.cache_creation_input_tokens).toBeGreaterThan(0);
+  });
+
   test('a prefix shorter than the cacheable minimum is not cached', async () => {
     const client = new Anthropic({ apiKey: 'sim', fetch: createSimModel('default', { clock: new VirtualClock() }).fetch });
     const short = {
