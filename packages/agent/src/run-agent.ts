@@ -18,7 +18,6 @@ import { cachedMessages, cachedSystem, cachedTools } from './cache-breakpoints.t
 import { ModelRequestError } from './errors.ts';
 import type { AgentEvent, NoticeVia } from './events.ts';
 import { callModel } from './internal/call-model.ts';
-import { noticeIdsInToolResults } from './internal/notices-in.ts';
 import { watchJobs } from './internal/watch-jobs.ts';
 import { type ModelPrice, PRICES, priceFor } from './prices.ts';
 import { type Strategy, toolsFor } from './strategy.ts';
@@ -138,6 +137,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   let totalUsage = emptyUsage();
   let history: MessageParam[] = [{ role: 'user', content: options.prompt }];
   const delivered = new Set<string>();
+  /** Jobs whose end the tool results built last show the model; delivered when they are sent. */
+  let shownInToolResults: string[] = [];
   let turn = 0;
   let finalText = '';
   let stopReason: AgentStopReason | undefined;
@@ -188,6 +189,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
         text: outcome.text,
         durationMs: at - startedAt,
       });
+      if ('endedJobs' in outcome) shownInToolResults.push(...(outcome.endedJobs ?? []));
       for (const jobId of 'startedJobs' in outcome ? (outcome.startedJobs ?? []) : []) {
         emit({ type: 'job_started', at, turn, jobId, command: executor.get(jobId).spec.command });
       }
@@ -239,10 +241,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
         const via: NoticeVia = prepared.placement === 'wake' ? 'wake' : 'injected';
         for (const n of prepared.notices) deliver(n.jobId, n.endedAt, sentAt, via);
       }
-      for (const jobId of noticeIdsInToolResults(messages.at(-1))) {
-        const job = executor.list().find((j) => j.id === jobId);
-        if (job && isFinalState(job.state)) deliver(jobId, job.endedAt, sentAt, 'tool_result');
-      }
+      for (const jobId of shownInToolResults) deliver(jobId, executor.get(jobId).endedAt, sentAt, 'tool_result');
+      shownInToolResults = [];
 
       const turnUsage = usageOf(response.usage);
       const turnCost = costOf(turnUsage, price);

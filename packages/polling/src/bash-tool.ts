@@ -45,7 +45,7 @@ export function bashTool(executor: BackgroundExecutor): BgTool {
       }
       const notice = noticeOf(executor, job.id);
       const text = notice ? formatNotice(notice) : `job "${job.id}" ended without a notice`;
-      return { text, isError: false, startedJobs: [job.id] };
+      return { text, isError: false, startedJobs: [job.id], endedJobs: notice ? [job.id] : [] };
     },
   });
 }

@@ -15,10 +15,14 @@ export function bgKillTool(executor: BackgroundExecutor): BgTool {
     async run(input) {
       const before = executor.get(input.id);
       if (isFinalState(before.state)) {
-        return { text: `job had already ended: ${jobLine(before, executor.runtime.now())}`, isError: false };
+        return {
+          text: `job had already ended: ${jobLine(before, executor.runtime.now())}`,
+          isError: false,
+          endedJobs: [before.id],
+        };
       }
       const job = await executor.kill(before.id);
-      return { text: `killed: ${jobLine(job, executor.runtime.now())}`, isError: false };
+      return { text: `killed: ${jobLine(job, executor.runtime.now())}`, isError: false, endedJobs: [job.id] };
     },
   });
 }

@@ -34,7 +34,7 @@ export function bgWaitTool(executor: BackgroundExecutor): BgTool {
         const why = result.timedOut ? `timed out after ${input.timeout_s} s; ` : '';
         parts.push(`${why}still running: ${result.pending.join(', ')}`);
       }
-      return { text: parts.join('\n'), isError: false };
+      return { text: parts.join('\n'), isError: false, endedJobs: notices.map((n) => n.jobId) };
     },
   });
 }

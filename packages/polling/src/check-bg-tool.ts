@@ -1,5 +1,5 @@
 /** `check_bg`: one job's state and output tail, or every job in one line each. */
-import { type BackgroundExecutor, formatNotices } from '@bgtasks/core';
+import { type BackgroundExecutor, formatNotices, isFinalState } from '@bgtasks/core';
 import * as z from 'zod';
 import { jobLine, noticeOf } from './job-text.ts';
 import { type BgTool, defineTool } from './tool.ts';
@@ -23,11 +23,15 @@ export function checkBgTool(executor: BackgroundExecutor): BgTool {
       if (input.id === undefined) {
         const jobs = executor.list();
         if (jobs.length === 0) return { text: 'no background jobs yet; start one with bg_bash', isError: false };
-        return { text: jobs.map((j) => jobLine(j, now)).join('\n'), isError: false };
+        return {
+          text: jobs.map((j) => jobLine(j, now)).join('\n'),
+          isError: false,
+          endedJobs: jobs.filter((j) => isFinalState(j.state)).map((j) => j.id),
+        };
       }
       const job = executor.get(input.id);
       const notice = noticeOf(executor, job.id);
-      if (notice) return { text: formatNotices([notice]), isError: false };
+      if (notice) return { text: formatNotices([notice]), isError: false, endedJobs: [job.id] };
       const tail = executor.tail(job.id);
       const shown = tail.length > 0 ? `\nlast output so far (untrusted command output):\n${tail}` : '\nno output yet';
       return { text: `${jobLine(job, now)}${shown}`, isError: false };

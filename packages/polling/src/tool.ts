@@ -16,6 +16,8 @@ export interface ToolOutcome {
   isError: boolean;
   /** Jobs this call started (for `job_started` events). */
   startedJobs?: readonly string[];
+  /** Jobs whose end this result shows the model (for `notice_delivered` and its latency). */
+  endedJobs?: readonly string[];
 }
 
 /** A tool ready to offer to the model and to call. */

@@ -104,6 +104,18 @@ describe('check_bg, bg_wait, bg_output, bg_kill on real processes', () => {
     expect(parseNotices(one.text)).toMatchObject([{ jobId: 'fail', state: 'failed', exitCode: 3, tail: 'done' }]);
   });
 
+  it('reports which job ends each result shows the model, so the loop can time their delivery', async () => {
+    const { executor, tools, signal } = setup();
+    await tools.handle('bg_bash', { command: 'true', id: 'quick' }, signal);
+    await tools.handle('bg_bash', { command: 'sleep 5', id: 'slow' }, signal);
+    await executor.wait(['quick']);
+    expect((await tools.handle('check_bg', {}, signal)).endedJobs).toEqual(['quick']);
+    expect((await tools.handle('check_bg', { id: 'slow' }, signal)).endedJobs ?? []).toEqual([]);
+    expect((await tools.handle('check_bg', { id: 'quick' }, signal)).endedJobs).toEqual(['quick']);
+    expect((await tools.handle('bg_kill', { id: 'slow' }, signal)).endedJobs).toEqual(['slow']);
+    expect((await tools.handle('bg_wait', { ids: ['quick'], timeout_s: 5 }, signal)).endedJobs).toEqual(['quick']);
+  });
+
   it('bg_wait returns when any or all jobs end, and reports what still runs on timeout', async () => {
     const { tools, signal } = setup();
     await tools.handle('bg_bash', { command: 'echo one', id: 'a' }, signal);
