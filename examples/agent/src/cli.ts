@@ -1,0 +1,228 @@
+/**
+ * The example agent: parse flags, pick the model (Claude with ANTHROPIC_API_KEY, else the
+ * simulated one), run the agent with the chosen strategy, show it live, print a summary.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { type AgentEvent, type AgentResult, ModelRequestError, runAgent } from '@bgtasks/agent';
+import { BackgroundExecutor } from '@bgtasks/core';
+import { createJobRegistry, createRuntime, hostRuntimeName } from '@bgtasks/runtime';
+import {
+  BUILTIN_SCENARIO_NAMES,
+  builtinScenario,
+  createSimModel,
+  DEFAULT_PACING,
+  InvalidScenarioError,
+  parseScenarioText,
+  type Scenario,
+} from '@bgtasks/sim-model';
+import { type CliOptions, parseCli, UsageError } from './args.ts';
+import { HELP } from './help.ts';
+import { formatSummary, summarize } from './summary.ts';
+import { TranscriptWriter } from './transcript.ts';
+import { RunView, type ViewSink } from './view.ts';
+
+/** The model used with an API key when `--model` is not given. */
+export const DEFAULT_MODEL = 'claude-sonnet-4-6';
+export const VERSION = '0.1.0';
+
+/** What the CLI needs from its host process. */
+export interface CliHost {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  stdout: ViewSink;
+  stderr: (text: string) => void;
+  /** Runs `--runtime X` when X is not the current runtime; resolves with its exit code. */
+  relaunch: (runtime: 'node' | 'bun' | 'deno', argv: readonly string[]) => Promise<number>;
+}
+
+function loadScenario(nameOrFile: string, cwd: string): Scenario {
+  if ((BUILTIN_SCENARIO_NAMES as readonly string[]).includes(nameOrFile)) {
+    return builtinScenario(nameOrFile as (typeof BUILTIN_SCENARIO_NAMES)[number]);
+  }
+  const path = resolve(cwd, nameOrFile);
+  if (!existsSync(path)) {
+    throw new UsageError(
+      `--scenario: "${nameOrFile}" is neither a built-in scenario (${BUILTIN_SCENARIO_NAMES.join(', ')}) nor a file that exists`,
+    );
+  }
+  try {
+    return parseScenarioText(readFileSync(path, 'utf8'), { source: path });
+  } catch (error) {
+    if (InvalidScenarioError.isInstance(error)) throw new UsageError(`--scenario: ${error.message}`);
+    throw new UsageError(`--scenario: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function stateDir(env: CliHost['env']): string {
+  return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'bgtasks', 'jobs');
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function runCli(host: CliHost): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCli(host.argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      host.stderr(`bgtasks-agent: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.help) {
+    host.stdout.write(HELP.replace('%SCENARIOS%', BUILTIN_SCENARIO_NAMES.join(', ')).replace('%MODEL%', DEFAULT_MODEL));
+    return 0;
+  }
+  if (options.version) {
+    host.stdout.write(`bgtasks-agent ${VERSION}\n`);
+    return 0;
+  }
+  const current = hostRuntimeName();
+  if (options.runtime && options.runtime !== current) {
+    const { withoutRuntimeFlag } = await import('./args.ts');
+    return host.relaunch(options.runtime, withoutRuntimeFlag(host.argv));
+  }
+  try {
+    return await run(options, host);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      host.stderr(`bgtasks-agent: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function run(options: CliOptions, host: CliHost): Promise<number> {
+  const cwd = resolve(host.cwd, options.cwd ?? '.');
+  let realCwd: string;
+  try {
+    realCwd = realpathSync(cwd);
+  } catch {
+    throw new UsageError(`--cwd: "${options.cwd}" does not exist`);
+  }
+  const apiKey = host.env.ANTHROPIC_API_KEY;
+  const simulated = !apiKey;
+  const scenario = simulated || options.scenario !== 'default' ? loadScenario(options.scenario, host.cwd) : null;
+  let transcript: TranscriptWriter | undefined;
+  if (options.transcript) {
+    try {
+      transcript = new TranscriptWriter(resolve(host.cwd, options.transcript));
+    } catch (error) {
+      throw new UsageError(
+        `--transcript: cannot write ${options.transcript}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  const runtime = createRuntime();
+  const executor = new BackgroundExecutor(runtime, {
+    cwdRoot: realCwd,
+    registry: createJobRegistry({ dir: stateDir(host.env) }),
+  });
+  const model = options.model ?? DEFAULT_MODEL;
+  let client: Anthropic;
+  if (simulated) {
+    const sim = createSimModel(scenario as Scenario, {
+      clock: runtime,
+      scale: options.scale,
+      pacing: {
+        ttftMs: DEFAULT_PACING.ttftMs * options.scale,
+        outputTokensPerSecond: DEFAULT_PACING.outputTokensPerSecond / options.scale,
+      },
+      ...(options.poll ? { pollPolicy: options.poll } : {}),
+    });
+    client = new Anthropic({ apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://simulated.invalid', maxRetries: 2 });
+  } else {
+    client = new Anthropic({ apiKey, maxRetries: 4 });
+  }
+  const quiet = options.json;
+  const view = new RunView(quiet ? { ...host.stdout, write: () => {} } : host.stdout, executor);
+  view.line(
+    simulated
+      ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, on ${runtime.name}`
+      : `talking to Claude (${model}), strategy ${options.notify}, on ${runtime.name}`,
+  );
+  const startedAt = runtime.now();
+  const events: AgentEvent[] = [];
+  const controller = new AbortController();
+  const ticker = setInterval(() => view.refresh(), 250);
+
+  const finish = (result: AgentResult | undefined, stopReason?: string): ReturnType<typeof summarize> => {
+    clearInterval(ticker);
+    view.finish();
+    const summary = summarize({
+      model,
+      simulated,
+      strategy: options.notify,
+      runtime: runtime.name,
+      scenario: scenario?.name ?? null,
+      wallTimeMs: runtime.now() - startedAt,
+      events,
+      jobs: executor.list(),
+      ...(result ? { result } : {}),
+      ...(stopReason ? { stopReason } : {}),
+    });
+    transcript?.write({ type: 'summary', summary });
+    if (result) transcript?.write({ type: 'messages', messages: result.messages });
+    if (options.json) host.stdout.write(`${JSON.stringify(summary)}\n`);
+    else {
+      if (summary.finalText) host.stdout.write(`\n${summary.finalText}\n`);
+      host.stdout.write(`\n${formatSummary(summary)}\n`);
+    }
+    return summary;
+  };
+
+  // Ctrl-C: the executor's own hook kills every job group; this one stops the loop and reports.
+  const offShutdown = runtime.onShutdown(async () => {
+    controller.abort();
+    await executor.close({ killGraceMs: 250 });
+    view.line('interrupted: every job was killed');
+    finish(undefined, 'interrupted');
+  });
+
+  try {
+    const result = await runAgent({
+      client,
+      model,
+      strategy: options.notify,
+      executor,
+      prompt: options.prompt ?? scenario?.prompt ?? 'Say hello.',
+      ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
+      stream: options.stream,
+      signal: controller.signal,
+      onEvent: (event) => {
+        events.push(event);
+        view.event(event);
+        transcript?.write(event as unknown as Record<string, unknown>);
+      },
+    });
+    offShutdown();
+    await executor.close({ killGraceMs: 500 });
+    const summary = finish(result);
+    return summary.stopReason === 'end_turn' ? 0 : 1;
+  } catch (error) {
+    offShutdown();
+    await executor.close({ killGraceMs: 500 });
+    if (controller.signal.aborted) return 130;
+    const status =
+      (error as { status?: number; cause?: { status?: number } }).status ??
+      (error as { cause?: { status?: number } }).cause?.status;
+    if (status === 401 || status === 403) {
+      finish(undefined, 'error');
+      host.stderr(
+        `bgtasks-agent: the API rejected ANTHROPIC_API_KEY (HTTP ${status}); check the key, or unset it to use the simulated model\n`,
+      );
+      return 2;
+    }
+    finish(undefined, 'error');
+    host.stderr(
+      `bgtasks-agent: ${error instanceof ModelRequestError || error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  }
+}
