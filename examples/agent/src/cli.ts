@@ -147,6 +147,11 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, on ${runtime.name}`
       : `talking to Claude (${model}), strategy ${options.notify}, on ${runtime.name}`,
   );
+  for (const r of executor.reaped) {
+    view.line(
+      `an earlier run died without cleaning up: job ${r.jobId} (${r.command}) of process ${r.hostPid} ${r.killed ? 'was still running and has been killed' : 'had already ended'}`,
+    );
+  }
   const startedAt = runtime.now();
   const events: AgentEvent[] = [];
   const controller = new AbortController();

@@ -27,6 +27,31 @@ function oneLine(value: unknown, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/**
+ * Cuts `text` to `columns` visible characters (ANSI color codes take no room), so no line wraps
+ * and the status area can be redrawn by counting lines.
+ */
+export function fit(text: string, columns: number): string {
+  if (text.replace(ANSI, '').length <= columns) return text;
+  let visible = 0;
+  let out = '';
+  for (let i = 0; i < text.length && visible < columns - 1; i++) {
+    const code = text[i] === '\x1b' ? new RegExp(`^${ANSI.source}`).exec(text.slice(i))?.[0] : undefined;
+    if (code) {
+      out += code;
+      i += code.length - 1;
+      continue;
+    }
+    out += text[i];
+    visible++;
+  }
+  return `${out}…${out.includes('\x1b') ? '\x1b[0m' : ''}`;
+}
+
+/** An ANSI color code (SGR): ESC [ numbers m. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: color codes start with the ESC control character
+export const ANSI = /\x1b\[[0-9;]*m/g;
+
 /** Renders agent events and job status. */
 export class RunView {
   readonly #sink: ViewSink;
@@ -52,7 +77,7 @@ export class RunView {
       return;
     }
     this.#clearStatus();
-    this.#sink.write(`${this.#paint('2', stamp)}${text}\n`);
+    this.#sink.write(`${fit(`${this.#paint('2', stamp)}${text}`, this.#sink.columns)}\n`);
     this.#drawStatus();
   }
 
@@ -126,7 +151,7 @@ export class RunView {
       this.#paint('1', `background jobs (${jobs.filter((j) => j.state === 'running').length} running)`),
       ...jobs.map((j) => this.#statusOf(j)),
     ];
-    this.#sink.write(`${lines.join('\n')}\n`);
+    this.#sink.write(`${lines.map((l) => fit(l, this.#sink.columns)).join('\n')}\n`);
     this.#statusLines = lines.length;
   }
 

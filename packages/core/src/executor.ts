@@ -33,8 +33,8 @@ export interface ExecutorOptions {
   /** Kill every job group when the host gets SIGINT/SIGTERM or exits. Default true. */
   killOnShutdown?: boolean;
   /**
-   * Records running job groups; on construction, leftovers of dead hosts are reaped and appear
-   * as jobs in state `lost`, each with a notice.
+   * Records running job groups; on construction, leftovers of dead hosts are reaped (see
+   * {@link BackgroundExecutor.reaped}).
    */
   registry?: JobRegistry;
   /**
@@ -122,6 +122,12 @@ export class BackgroundExecutor {
   readonly maxConcurrent: number;
   readonly defaultTimeoutMs: number;
   readonly killGraceMs: number;
+  /**
+   * What the registry found at start: jobs of hosts that died without cleaning up, now `lost`
+   * (their groups killed where still alive). They are not this executor's jobs: they are not
+   * in {@link list} and publish no notice, so no model is told about work it never started.
+   */
+  readonly reaped: readonly ReapedJob[];
   readonly #options: ExecutorOptions;
   readonly #jobs = new Map<string, Entry>();
   readonly #queue: Entry[] = [];
@@ -138,7 +144,7 @@ export class BackgroundExecutor {
     this.killGraceMs = positiveInt('killGraceMs', options.killGraceMs, DEFAULT_KILL_GRACE_MS);
     this.bus = options.bus ?? new NotificationBus();
     this.bus.attach(this);
-    for (const leftover of options.registry?.reap() ?? []) this.#addLost(leftover);
+    this.reaped = options.registry?.reap() ?? [];
     this.#offShutdown = options.killOnShutdown === false ? undefined : runtime.onShutdown((reason) => this.#onShutdown(reason));
   }
 
@@ -204,33 +210,6 @@ export class BackgroundExecutor {
       ]);
     }
     return real;
-  }
-
-  /** A job of a dead host: shown as `lost`, with a notice saying what became of its group. */
-  #addLost(leftover: ReapedJob): void {
-    let id = leftover.jobId;
-    for (let n = 2; this.#jobs.has(id); n++) id = `${leftover.jobId}-${n}`;
-    const now = this.runtime.now();
-    const entry: Entry = {
-      id,
-      spec: { id, command: leftover.command },
-      state: 'queued',
-      queuedAt: now,
-      pid: leftover.pgid,
-      timers: new AbortController(),
-      buffer: new OutputBuffer(this.#options.outputLimit),
-      done: deferred<Job>(),
-    };
-    this.#jobs.set(id, entry);
-    entry.buffer.append(
-      new TextEncoder().encode(
-        `bgtasks: this job was started by host process ${leftover.hostPid}, which died without cleaning up; ` +
-          (leftover.killed
-            ? 'its process group was still running and has been killed.\n'
-            : 'its process group had already ended.\n'),
-      ),
-    );
-    this.#finish(entry, { code: null, signal: leftover.killed ? 'SIGKILL' : null }, 'lost');
   }
 
   #newId(command: string): string {
@@ -403,12 +382,11 @@ export class BackgroundExecutor {
     );
   }
 
-  #finish(entry: Entry, status: ExitStatus, finalState?: FinalJobState): void {
+  #finish(entry: Entry, status: ExitStatus): void {
     if (isFinalState(entry.state)) return;
     entry.timers.abort();
     if (entry.child) this.#options.registry?.remove(entry.id);
-    const state: FinalJobState =
-      finalState ?? entry.ending ?? (status.error === undefined && status.code === 0 ? 'completed' : 'failed');
+    const state: FinalJobState = entry.ending ?? (status.error === undefined && status.code === 0 ? 'completed' : 'failed');
     entry.state = state;
     entry.endedAt = this.runtime.now();
     entry.exitCode = status.code;

@@ -18,6 +18,8 @@ export interface ReapedJob extends JobRecord {
   hostPid: number;
   /** Wall-clock ms (epoch) when it started. */
   startedAtMs: number;
+  /** Always `lost`: its host died, so how it ended is unknown. */
+  state: 'lost';
   /** True when its group was still alive and was killed now; false when it had already ended. */
   killed: boolean;
 }

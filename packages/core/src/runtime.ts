@@ -25,7 +25,7 @@ export interface ExitStatus {
 }
 
 /** Signals bgtasks sends to a job's process group. */
-export type KillSignal = 'SIGTERM' | 'SIGKILL' | 'SIGINT';
+export type KillSignal = 'SIGTERM' | 'SIGKILL' | 'SIGINT' | 'SIGHUP';
 
 /** A running `sh -c` process, leader of its own process group. */
 export interface Child {

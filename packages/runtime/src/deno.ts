@@ -91,14 +91,17 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
 function denoShutdownHost(): ShutdownHost {
   let onInt: (() => void) | undefined;
   let onTerm: (() => void) | undefined;
+  let onHup: (() => void) | undefined;
   let onUnload: (() => void) | undefined;
   return {
     install(onSignal, onExit) {
       onInt = () => onSignal('SIGINT');
       onTerm = () => onSignal('SIGTERM');
+      onHup = () => onSignal('SIGHUP');
       onUnload = onExit;
       deno().addSignalListener('SIGINT', onInt);
       deno().addSignalListener('SIGTERM', onTerm);
+      deno().addSignalListener('SIGHUP', onHup);
       // Deno fires no unload for an uncaught error or rejection, so listen for those too
       // (without preventDefault: the host still dies, but after its groups are killed).
       globalThis.addEventListener('unload', onUnload);
@@ -108,6 +111,7 @@ function denoShutdownHost(): ShutdownHost {
     uninstall() {
       if (onInt) deno().removeSignalListener('SIGINT', onInt);
       if (onTerm) deno().removeSignalListener('SIGTERM', onTerm);
+      if (onHup) deno().removeSignalListener('SIGHUP', onHup);
       if (onUnload) {
         globalThis.removeEventListener('unload', onUnload);
         globalThis.removeEventListener('error', onUnload);

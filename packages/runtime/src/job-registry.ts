@@ -125,6 +125,7 @@ export function createJobRegistry(options: JobRegistryOptions): JobRegistry {
           command: record.command,
           hostPid: record.hostPid,
           startedAtMs: record.startedAtMs,
+          state: 'lost',
           killed: ours,
         });
       }

@@ -5,19 +5,23 @@ import type { ShutdownHost } from './shutdown.ts';
 export function processShutdownHost(): ShutdownHost {
   let onInt: (() => void) | undefined;
   let onTerm: (() => void) | undefined;
+  let onHup: (() => void) | undefined;
   let onExit: (() => void) | undefined;
   return {
     install(onSignal, exitHook) {
       onInt = () => onSignal('SIGINT');
       onTerm = () => onSignal('SIGTERM');
+      onHup = () => onSignal('SIGHUP');
       onExit = exitHook;
       process.on('SIGINT', onInt);
       process.on('SIGTERM', onTerm);
+      process.on('SIGHUP', onHup);
       process.on('exit', onExit);
     },
     uninstall() {
       if (onInt) process.off('SIGINT', onInt);
       if (onTerm) process.off('SIGTERM', onTerm);
+      if (onHup) process.off('SIGHUP', onHup);
       if (onExit) process.off('exit', onExit);
     },
     exit(code) {

@@ -3,9 +3,15 @@ import type { ShutdownHook } from '@bgtasks/core';
 /** Most time the host waits for async shutdown hooks before it exits anyway. */
 export const SHUTDOWN_HOOK_TIMEOUT_MS = 3_000;
 
+/** Signals that end the host after the hooks ran (SIGHUP: its terminal went away). */
+export type HostSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+
+/** Exit codes by signal, as a shell reports a process killed by it (128 + number). */
+const EXIT_CODES: Record<HostSignal, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
 /** The host-specific part: listen for signals and exit, and stop listening. */
 export interface ShutdownHost {
-  install(onSignal: (signal: 'SIGINT' | 'SIGTERM') => void, onExit: () => void): void;
+  install(onSignal: (signal: HostSignal) => void, onExit: () => void): void;
   uninstall(): void;
   exit(code: number): void;
 }
@@ -37,7 +43,7 @@ export class ShutdownHooks {
     };
   }
 
-  async #onSignal(signal: 'SIGINT' | 'SIGTERM'): Promise<void> {
+  async #onSignal(signal: HostSignal): Promise<void> {
     if (this.#running) return;
     this.#running = true;
     const hooks = [...this.#hooks];
@@ -49,7 +55,7 @@ export class ShutdownHooks {
       }),
     ]);
     clearTimeout(timer);
-    this.#host.exit(signal === 'SIGINT' ? 130 : 143);
+    this.#host.exit(EXIT_CODES[signal]);
   }
 
   #onExit(): void {
