@@ -79,7 +79,7 @@ export function requestPrefixBlocks(request: MessagesRequest, pacing: Pacing): P
     }
     message.content.forEach((block, k) => {
       const overhead = k === 0 ? MESSAGE_OVERHEAD_TOKENS : 0;
-      push(overhead + blockTokens(block, pacing), { m, k, role: message.role, block }, ttlOf(block));
+      push(overhead + blockTokens(block, pacing), { m, k, role: message.role, block: withoutCacheControl(block) }, ttlOf(block));
     });
   });
   return out;

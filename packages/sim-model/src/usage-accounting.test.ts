@@ -37,6 +37,29 @@ describe('usage accounting', () => {
     expect(third.usage.input_tokens).toBeLessThan(20);
   });
 
+  test('when the breakpoint moves to a later message, the history the previous request wrote is read', async () => {
+    const client = new Anthropic({ apiKey: 'sim', fetch: createSimModel('default', { clock: new VirtualClock() }).fetch });
+    const ephemeral = { type: 'ephemeral' as const };
+    const history = 'The build log so far. '.repeat(300);
+    const first = await client.messages.create({
+      model: 'claude-sim',
+      max_tokens: 1024,
+      messages: [{ role: 'user', content: [{ type: 'text', text: history, cache_control: ephemeral }] }],
+    });
+    const written = first.usage.cache_creation_input_tokens ?? 0;
+    expect(written).toBeGreaterThanOrEqual(1024);
+    const second = await client.messages.create({
+      model: 'claude-sim',
+      max_tokens: 1024,
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: history }] },
+        { role: 'assistant', content: 'Noted.' },
+        { role: 'user', content: [{ type: 'text', text: 'And now?', cache_control: ephemeral }] },
+      ],
+    });
+    expect(second.usage.cache_read_input_tokens).toBe(written);
+  });
+
   test('a prefix shorter than the cacheable minimum is not cached', async () => {
     const client = new Anthropic({ apiKey: 'sim', fetch: createSimModel('default', { clock: new VirtualClock() }).fetch });
     const short = {
