@@ -2,13 +2,13 @@
  * The lower bound of a workload's makespan: no strategy, however it learns about jobs, can
  * finish sooner. See the README ("Lower bound") for the derivation.
  */
-import { DEFAULT_PACING, type Pacing, type TaskGraph } from '@bgtasks/sim-model';
+import { DEFAULT_PACING, estimateTokens, type Pacing, type TaskGraph } from '@bgtasks/sim-model';
 
 /** The bound and its two terms, ms. */
 export interface LowerBound {
   /** max(requiredTurnsMs, criticalPathMs). */
   lowerBoundMs: number;
-  /** The model is serial: the fewest turns times the time to first token, plus every required output token. */
+  /** The model is serial: the fewest turns times the time to first token, plus every required output token (think steps, the calls that start jobs, the answer). */
   requiredTurnsMs: number;
   /** Longest path of turns and jobs to the final answer, with no waiting anywhere. */
   criticalPathMs: number;
@@ -60,7 +60,7 @@ function outcomes(graph: TaskGraph): Map<string, Outcome> {
  */
 export function lowerBound(
   graph: TaskGraph,
-  pacing: Pick<Pacing, 'ttftMs' | 'outputTokensPerSecond'> = DEFAULT_PACING,
+  pacing: Pick<Pacing, 'ttftMs' | 'outputTokensPerSecond' | 'charsPerToken'> = DEFAULT_PACING,
 ): LowerBound {
   const ttft = pacing.ttftMs;
   const gen = (tokens: number) => (tokens / pacing.outputTokensPerSecond) * 1000;
@@ -68,6 +68,9 @@ export function lowerBound(
   const runs = (id: string) => outcome.get(id) !== 'skipped';
   const jobs = new Map(graph.jobs.filter((j) => runs(j.id)).map((j) => [j.id, j]));
   const thinks = new Map(graph.think.filter((t) => runs(t.id)).map((t) => [t.id, t]));
+  // A job starts when the turn that asks for it ends, after the call is written out: the
+  // shortest call any strategy can make is `bash {command}`.
+  const callTokens = (command: string) => estimateTokens(JSON.stringify({ name: 'bash', input: { command } }), pacing);
 
   // The model plans before it acts: the first turn writes the steps that need nothing, then starts jobs.
   const roots = [...thinks.values()].filter((t) => t.after.length === 0 && t.ifFailed.length === 0);
@@ -102,7 +105,11 @@ export function lowerBound(
     const step = thinks.get(id);
     const { at, turn } = inputs([...(job ?? step)!.after, ...(job ?? step)!.ifFailed]);
     const rootStep = step && step.after.length === 0 && step.ifFailed.length === 0;
-    const t = job ? at + job.durationMs : rootStep ? ttft + gen(step.outputTokens) : at + gen(step!.outputTokens);
+    const t = job
+      ? at + gen(callTokens(job.command)) + job.durationMs
+      : rootStep
+        ? ttft + gen(step.outputTokens)
+        : at + gen(step!.outputTokens);
     avail.set(id, t);
     turnOf.set(id, turn);
     return t;
@@ -111,7 +118,10 @@ export function lowerBound(
   const last = inputs(all);
   const criticalPathMs = last.at + gen(graph.final.outputTokens);
   const minTurns = last.turn + 1;
-  const tokens = [...thinks.values()].reduce((s, t) => s + t.outputTokens, 0) + graph.final.outputTokens;
+  const tokens =
+    [...thinks.values()].reduce((s, t) => s + t.outputTokens, 0) +
+    [...jobs.values()].reduce((s, j) => s + callTokens(j.command), 0) +
+    graph.final.outputTokens;
   const requiredTurnsMs = minTurns * ttft + gen(tokens);
   return {
     lowerBoundMs: Math.round(Math.max(requiredTurnsMs, criticalPathMs)),

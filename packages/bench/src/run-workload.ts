@@ -23,7 +23,7 @@ export const BENCH_MAX_CONCURRENT = 16;
 /** Model requests a run may make: far above what any strategy needs. */
 export const BENCH_MAX_TURNS = 2_000;
 /** `max_tokens` of each request: above the longest response any workload asks for. */
-export const BENCH_MAX_TOKENS = 32_000;
+export const BENCH_MAX_TOKENS = 16_000;
 /** inject: the wake-up waits this long after a notice so jobs ending together travel together. */
 export const BENCH_COALESCE_MS = 20;
 
