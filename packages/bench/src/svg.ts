@@ -52,12 +52,12 @@ export function groupedBars(o: GroupedBarsOptions): string {
     `<text x="${left}" y="18" font-size="14" font-weight="bold">${esc(o.title)}</text>`,
   ];
   o.series.forEach((s, i) => {
-    const lx = left + i * 130;
+    const lx = left + i * 110;
     out.push(`<rect x="${lx}" y="28" width="10" height="10" fill="${PALETTE[i % PALETTE.length]}"/>`);
     out.push(`<text x="${lx + 14}" y="37">${esc(s)}</text>`);
   });
   if (o.markerLabel) {
-    const lx = left + o.series.length * 130;
+    const lx = left + o.series.length * 110;
     out.push(`<line x1="${lx}" y1="33" x2="${lx + 14}" y2="33" stroke="#000" stroke-dasharray="3,2"/>`);
     out.push(`<text x="${lx + 18}" y="37">${esc(o.markerLabel)}</text>`);
   }

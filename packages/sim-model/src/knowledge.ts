@@ -129,8 +129,10 @@ export function readKnowledge(request: MessagesRequest, scenario: Scenario, scal
       const call = calls.get(block.tool_use_id);
       if (!call) continue;
       if (call.name === 'bash' && call.jobId) {
-        // Foreground run: the result is the output; is_error marks a failure.
-        learn({ id: call.jobId, state: block.is_error ? 'failed' : 'completed', tail: text });
+        // Foreground run: the result is the job's <bg_notice> (its state wins; the id is the
+        // executor's, not the scenario's) or the output, where is_error marks a failure.
+        const notice = statesIn(text, [])[0];
+        learn({ id: call.jobId, state: notice?.state ?? (block.is_error ? 'failed' : 'completed'), tail: text });
       } else if (call.name === 'bg_bash' && call.jobId) {
         if (block.is_error) learn({ id: call.jobId, state: 'failed', tail: text });
         else {

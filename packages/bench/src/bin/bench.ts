@@ -1,0 +1,134 @@
+// Entry point of `npm run bench`: every workload under every strategy, in virtual time (and, with
+// --clock real, in real time at a reduced scale), written as results.json, report.md and SVGs.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRuntime } from '@bgtasks/runtime';
+import { makespanChart, tokensChart } from '../charts.ts';
+import { BENCH_HELP, type BenchArgs, BenchArgsError, parseBenchArgs } from '../cli-args.ts';
+import { progressBar, progressLine } from '../progress.ts';
+import { randomWorkloads } from '../random-workload.ts';
+import { markdownReport } from '../report.ts';
+import type { ResultRow } from '../result-row.ts';
+import { runBench } from '../run-bench.ts';
+import { checkTargets, summaryTable, targetsMarkdown } from '../summary.ts';
+import { WORKLOAD_FILES, type Workload, workloadFromText } from '../workload.ts';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const entry = fileURLToPath(import.meta.url);
+
+let args: BenchArgs;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof BenchArgsError)) throw error;
+  console.error(`bench: ${error.message}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(BENCH_HELP);
+  process.exit(0);
+}
+
+const runtime = createRuntime();
+if (args.runtime && args.runtime !== runtime.name) {
+  // Re-run under the asked runtime from the installed packages, without --runtime.
+  const rest: string[] = [];
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--runtime') i++;
+    else rest.push(argv[i]!);
+  }
+  const how: Record<'node' | 'bun' | 'deno', [string, string[]]> = {
+    node: ['node', ['--import', 'tsx', entry, ...rest]],
+    bun: [join(root, 'node_modules/bun/bin/bun.exe'), [entry, ...rest]],
+    deno: [join(root, 'node_modules/deno/deno'), ['run', '-A', entry, ...rest]],
+  };
+  const [cmd, cmdArgs] = how[args.runtime];
+  const child = spawnSync(cmd, cmdArgs, { cwd: process.cwd(), stdio: 'inherit' });
+  if (child.error) console.error(`bench: could not start ${args.runtime}: ${child.error.message}`);
+  process.exit(child.status ?? 1);
+}
+
+function loadWorkloads(a: BenchArgs): Workload[] {
+  const files = WORKLOAD_FILES.map(({ id, file }) =>
+    workloadFromText(id, readFileSync(join(root, 'packages/bench/workloads', file), 'utf8'), { source: file }),
+  );
+  const all = [...files, ...randomWorkloads(a.randomGraphs)];
+  if (a.workloads.length === 0) return all;
+  return all.filter((w) => a.workloads.some((x) => x === w.id || (x === 'W7' && w.id.startsWith('W7-'))));
+}
+
+const tty = process.stderr.isTTY === true;
+const onRun = (clock: string) => (done: number, total: number, row: ResultRow) => {
+  const label = `${clock} ${row.workload} ${row.strategy}`;
+  if (tty) process.stderr.write(`\r${progressBar(done, total, label).padEnd(78)}${done === total ? '\n' : ''}`);
+  else process.stderr.write(`${progressLine(done, total, label, row.makespanMs)}\n`);
+};
+
+const workloads = loadWorkloads(args);
+if (workloads.length === 0) {
+  console.error('bench: no workload matches --workloads');
+  process.exit(2);
+}
+const common = { workloads, strategies: args.strategies, runtimeName: runtime.name };
+const started = performance.now();
+const rows = await runBench({ ...common, clock: 'virtual', onRun: onRun('virtual') });
+const virtualWallMs = performance.now() - started;
+process.stderr.write(`virtual suite: ${rows.length} runs in ${(virtualWallMs / 1000).toFixed(1)} s on ${runtime.name}\n`);
+if (args.clock === 'real') {
+  const t = performance.now();
+  rows.push(
+    ...(await runBench({
+      ...common,
+      clock: 'real',
+      scale: args.scale,
+      runtime,
+      concurrency: args.concurrency,
+      onRun: onRun('real'),
+    })),
+  );
+  process.stderr.write(`real-time suite: ${(performance.now() - t) / 1000} s at scale ${args.scale}\n`);
+}
+
+const out = resolve(args.out);
+mkdirSync(out, { recursive: true });
+const virtual = rows.filter((r) => r.clock === 'virtual');
+const charts = ['makespan.svg', 'tokens.svg'];
+writeFileSync(join(out, 'makespan.svg'), makespanChart(virtual));
+writeFileSync(join(out, 'tokens.svg'), tokensChart(virtual));
+const real = rows.filter((r) => r.clock === 'real');
+if (real.length > 0) {
+  charts.push('makespan-real.svg');
+  writeFileSync(
+    join(out, 'makespan-real.svg'),
+    makespanChart(real, `Makespan against the lower bound (real time, scale ${args.scale}, rescaled)`),
+  );
+}
+const summary = summaryTable(virtual);
+const targets = targetsMarkdown(checkTargets(rows, { virtualWallMs }));
+writeFileSync(join(out, 'results.json'), `${JSON.stringify(rows, null, 2)}\n`);
+writeFileSync(
+  join(out, 'report.md'),
+  markdownReport(rows, {
+    title: 'bgtasks benchmark: block vs poll vs inject',
+    notes: [
+      `Runtime ${runtime.name}; ${workloads.length} workloads x ${args.strategies.length} strategies; virtual suite ${(virtualWallMs / 1000).toFixed(1)} s wall.` +
+        ' Times in seconds; efficiency = lower bound / makespan; input tokens in the summary are all input (uncached + cache write + cache read).',
+      '',
+      '## Summary, virtual time',
+      '',
+      summary,
+      '',
+      '## Targets',
+      '',
+      targets,
+    ],
+    charts,
+  }),
+);
+console.log(summary);
+console.log('');
+console.log(targets);
+console.log(`\nwrote ${join(out, 'results.json')}, report.md and ${charts.join(', ')}`);

@@ -1,0 +1,34 @@
+import { describe, expect, test } from 'vitest';
+import { BenchArgsError, parseBenchArgs } from './cli-args.ts';
+import { progressBar, progressLine } from './progress.ts';
+
+describe('bench flags', () => {
+  test('defaults, and every flag read', () => {
+    expect(parseBenchArgs([])).toMatchObject({ out: 'bench-results', clock: 'virtual', scale: 0.05, workloads: [] });
+    const a = parseBenchArgs(
+      '--out x --clock real --scale 0.1 --runtime deno --workloads w1,W7 --strategies block,inject --random-graphs 2'.split(' '),
+    );
+    expect(a).toMatchObject({
+      out: 'x',
+      clock: 'real',
+      scale: 0.1,
+      runtime: 'deno',
+      workloads: ['W1', 'W7'],
+      strategies: ['block', 'inject'],
+      randomGraphs: 2,
+    });
+  });
+
+  test('a bad flag is one clear line', () => {
+    expect(() => parseBenchArgs(['--clock', 'wall'])).toThrow(new BenchArgsError('--clock must be virtual or real, got "wall"'));
+    expect(() => parseBenchArgs(['--bogus'])).toThrow('unknown flag "--bogus"; see --help');
+    expect(() => parseBenchArgs(['--strategies', 'poll'])).toThrow(/--strategies takes block, poll:every_turn/);
+    expect(() => parseBenchArgs(['--scale', '-1'])).toThrow('--scale must be a positive number, got "-1"');
+    expect(() => parseBenchArgs(['--out'])).toThrow('--out needs a value; see --help');
+  });
+
+  test('progress: a bar for terminals, a line per run for logs', () => {
+    expect(progressBar(5, 10, 'W1 inject', 10)).toBe('[#####.....]  5/10  W1 inject');
+    expect(progressLine(3, 55, 'virtual W1 block', 257_300)).toBe('3/55 virtual W1 block: makespan 257.3 s');
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * One benchmark run: a workload under a strategy through the real agent loop, the real
+ * executor and the simulated model, on virtual time (exact, instant) or real time (real `sleep`
+ * processes and timers at a reduced scale, times divided by the scale afterwards).
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { type AgentEvent, runAgent } from '@bgtasks/agent';
+import { BackgroundExecutor, type Runtime } from '@bgtasks/core';
+import { createRuntime } from '@bgtasks/runtime';
+import { createVirtualRuntime, VirtualClock } from '@bgtasks/runtime/testing';
+import { createSimModel, DEFAULT_PACING, type Scenario, type SimClock, type TurnKind, taskGraph } from '@bgtasks/sim-model';
+import { type BenchStrategy, splitStrategy } from './bench-strategy.ts';
+import { lowerBound } from './lower-bound.ts';
+import type { ResultRow } from './result-row.ts';
+import { noticeLatencies, wastedPolls } from './run-metrics.ts';
+import { percentile } from './stats.ts';
+import type { Workload } from './workload.ts';
+
+/** The model every run asks for (priced in `@bgtasks/agent`'s table). */
+export const BENCH_MODEL = 'claude-sonnet-4-6';
+/** Jobs that may run at once: above the widest workload, so no strategy queues. */
+export const BENCH_MAX_CONCURRENT = 16;
+/** Model requests a run may make: far above what any strategy needs. */
+export const BENCH_MAX_TURNS = 2_000;
+/** `max_tokens` of each request: above the longest response any workload asks for. */
+export const BENCH_MAX_TOKENS = 16_000;
+/** inject: the wake-up waits this long after a notice so jobs ending together travel together. */
+export const BENCH_COALESCE_MS = 20;
+
+/** Options of {@link runWorkload}. */
+export interface RunWorkloadOptions {
+  workload: Workload;
+  strategy: BenchStrategy;
+  /** `virtual` (default): exact and instant. `real`: real processes and timers at `scale`. */
+  clock?: 'virtual' | 'real';
+  /** real clock: factor on job durations, model pacing and poll timeouts. Default 0.05. */
+  scale?: number;
+  /** Name of the host runtime for the row (`node`, `bun`, `deno`). */
+  runtimeName: string;
+  /** real clock: the runtime that spawns processes; `createRuntime()` by default. */
+  runtime?: Runtime;
+  signal?: AbortSignal;
+}
+
+/** The scenario with its poll timeouts (seconds the model asks `bg_wait` for) scaled down too. */
+function scaledPolicy(scenario: Scenario, scale: number): Scenario {
+  const { backoff, waitTimeoutS } = scenario.policy;
+  return {
+    ...scenario,
+    policy: {
+      ...scenario.policy,
+      backoff: { ...backoff, initialS: backoff.initialS * scale, maxS: backoff.maxS * scale },
+      waitTimeoutS: waitTimeoutS * scale,
+    },
+  };
+}
+
+/**
+ * Runs `workload` under `strategy` and returns its {@link ResultRow}.
+ * @example
+ * const row = await runWorkload({ workload, strategy: 'inject', runtimeName: 'node', signal });
+ */
+export async function runWorkload(options: RunWorkloadOptions): Promise<ResultRow> {
+  const { workload, strategy } = options;
+  const clockKind = options.clock ?? 'virtual';
+  const scale = clockKind === 'real' ? (options.scale ?? 0.05) : 1;
+  const runtime: Runtime =
+    clockKind === 'virtual' ? createVirtualRuntime({ clock: new VirtualClock() }) : (options.runtime ?? createRuntime());
+  const clock: SimClock = runtime;
+  const { strategy: agentStrategy, pollPolicy } = splitStrategy(strategy);
+  const scenario = scale === 1 ? workload.scenario : scaledPolicy(workload.scenario, scale);
+  const kinds: TurnKind[] = [];
+  const sim = createSimModel(scenario, {
+    clock,
+    seed: workload.seed,
+    scale,
+    pacing: {
+      ttftMs: DEFAULT_PACING.ttftMs * scale,
+      outputTokensPerSecond: DEFAULT_PACING.outputTokensPerSecond / scale,
+      cacheTtlMs: DEFAULT_PACING.cacheTtlMs * scale,
+    },
+    ...(pollPolicy ? { pollPolicy } : {}),
+    onExchange: (exchange) => kinds.push(exchange.kind),
+  });
+  const client = new Anthropic({ apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://sim.invalid', maxRetries: 0 });
+  const executor = new BackgroundExecutor(runtime, { maxConcurrent: BENCH_MAX_CONCURRENT });
+  const startedAt = runtime.now();
+  let result: Awaited<ReturnType<typeof runAgent>>;
+  try {
+    result = await runAgent({
+      client,
+      model: BENCH_MODEL,
+      strategy: agentStrategy,
+      executor,
+      system: 'You are a build engineer. Run slow commands in the background when you can.',
+      prompt: scenario.prompt,
+      maxTurns: BENCH_MAX_TURNS,
+      maxTokens: BENCH_MAX_TOKENS,
+      coalesceMs: BENCH_COALESCE_MS * scale,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } finally {
+    await executor.close();
+  }
+  const events: readonly AgentEvent[] = result.events;
+  const done = events.findLast((e) => e.type === 'done');
+  const unscale = (ms: number) => ms / scale;
+  const latencies = noticeLatencies(events).map(unscale);
+  const stat = (p: number) => (latencies.length === 0 ? null : Math.round(percentile(latencies, p)));
+  const makespanMs = Math.round(unscale((done?.at ?? runtime.now()) - startedAt));
+  const bound = lowerBound(taskGraph(workload.scenario));
+  const count = (kind: TurnKind) => kinds.filter((k) => k === kind).length;
+  const u = result.totalUsage;
+  return {
+    workload: workload.id,
+    strategy,
+    runtime: options.runtimeName,
+    clock: clockKind,
+    scale,
+    seed: workload.seed,
+    makespanMs,
+    lowerBoundMs: bound.lowerBoundMs,
+    efficiency: Math.round((bound.lowerBoundMs / makespanMs) * 1000) / 1000,
+    turns: result.turns,
+    productiveTurns: count('productive') + count('final'),
+    pollTurns: count('poll'),
+    idleTurns: count('idle'),
+    inputTokens: u.input,
+    cacheWriteTokens: u.cacheCreation,
+    cacheReadTokens: u.cacheRead,
+    outputTokens: u.output,
+    costUsd: Math.round((result.costUsd ?? 0) * 1e6) / 1e6,
+    noticeLatencyP50Ms: stat(50),
+    noticeLatencyP95Ms: stat(95),
+    noticeLatencyMaxMs: stat(100),
+    wastedPolls: wastedPolls(events),
+    stopReason: result.stopReason,
+  };
+}
