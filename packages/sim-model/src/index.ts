@@ -18,7 +18,12 @@ export {
   ScenarioSchema,
   type ThinkStep,
 } from './scenario.ts';
-export { type ParseScenarioTextOptions, parseScenarioText } from './scenario-file.ts';
+export {
+  MAX_SCENARIO_ALIASES,
+  MAX_SCENARIO_CHARS,
+  type ParseScenarioTextOptions,
+  parseScenarioText,
+} from './scenario-file.ts';
 export {
   createSimModel,
   DEFAULT_MAX_BODY_BYTES,
