@@ -29,51 +29,58 @@ function urlOf(hostname: string, port: number): string {
   return `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
 }
 
+/** A request body as a web stream, and a way to drop what the handler did not read. */
+interface StreamedBody {
+  stream: ReadableStream<Uint8Array>;
+  /** Reads the rest and throws it away (bounded memory), so the connection can be reused. */
+  drop(): void;
+}
+
 /**
  * The request body as a web stream, read as the handler pulls (never buffered whole here), so
- * a handler can refuse a huge body after reading only as much as it allows. When the handler
- * cancels the stream, the rest is read and dropped so the response can still go out.
+ * a handler can refuse a huge body after reading only as much as it allows. What the handler
+ * leaves unread (it cancelled, or never looked) is dropped once the response is sent.
  */
-function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
-  let canceled = false;
-  return new ReadableStream<Uint8Array>(
+function bodyOf(req: IncomingMessage): StreamedBody {
+  let dropped = false;
+  const drop = (): void => {
+    dropped = true;
+    req.resume();
+  };
+  const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
         req.pause();
         req.on('data', (chunk: Buffer) => {
-          if (canceled) return;
+          if (dropped) return;
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           if ((controller.desiredSize ?? 0) <= 0) req.pause();
         });
         req.once('end', () => {
-          if (!canceled) controller.close();
+          if (!dropped) controller.close();
         });
         req.once('error', (error) => {
-          if (!canceled) controller.error(error);
+          if (!dropped) controller.error(error);
         });
       },
       pull() {
-        req.resume();
+        if (!dropped) req.resume();
       },
-      cancel() {
-        canceled = true;
-        req.resume();
-      },
+      cancel: drop,
     },
     { highWaterMark: 4 },
   );
+  return { stream, drop };
 }
 
-function toRequest(req: IncomingMessage, base: string, signal: AbortSignal): Request {
+function toRequest(req: IncomingMessage, base: string, signal: AbortSignal, body: StreamedBody | undefined): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else if (value !== undefined) headers.set(name, value);
   }
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
   // `duplex: 'half'` is what Node's fetch requires of a streamed request body.
-  const init = { method, headers, signal, ...(hasBody ? { body: bodyOf(req), duplex: 'half' } : {}) };
+  const init = { method: req.method ?? 'GET', headers, signal, ...(body ? { body: body.stream, duplex: 'half' } : {}) };
   return new Request(new URL(req.url ?? '/', base), init as RequestInit);
 }
 
@@ -108,8 +115,10 @@ export function serveWithNode(handler: FetchHandler, options: ServeOptions): Pro
       if (!res.writableFinished) aborter.abort();
     });
     const base = urlOf(options.hostname, (server.address() as { port: number }).port);
+    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : bodyOf(req);
+    res.once('finish', () => body?.drop());
     Promise.resolve()
-      .then(() => handler(toRequest(req, base, aborter.signal)))
+      .then(() => handler(toRequest(req, base, aborter.signal, body)))
       .then((response) => sendResponse(res, response))
       .catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });

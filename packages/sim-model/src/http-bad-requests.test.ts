@@ -108,6 +108,15 @@ describe('the sim server answers bad requests with the API error shape and lives
     await expectAlive();
   });
 
+  test('a 10 MB body the server never reads (unknown path) is dropped and the connection serves on', async () => {
+    const big = 'x'.repeat(10 * 1024 * 1024);
+    for (let i = 0; i < 3; i++) {
+      const r = await call({ method: 'POST', headers: HEADERS, body: big, path: '/v1/nope' });
+      expect(r.status).toBe(404);
+      await expectAlive();
+    }
+  });
+
   test('a client that cuts off a streamed answer leaves the server answering the next request', async () => {
     const abort = new AbortController();
     const response = await fetch(`${server.url}/v1/messages`, {
