@@ -4,6 +4,8 @@
  * are installed side by side (where `instanceof` would not).
  */
 
+import { quoteInput } from './quote-input.ts';
+
 const BASE_MARKER = Symbol.for('bgtasks.error');
 
 /** Options shared by every bgtasks error. */
@@ -34,8 +36,13 @@ function hasMarker(value: unknown, sym: symbol): boolean {
   return typeof value === 'object' && value !== null && sym in value;
 }
 
+/** Most ids an error message lists; the rest are counted. */
+const LISTED_IDS = 50;
+
 function listIds(ids: readonly string[]): string {
-  return ids.length === 0 ? 'there are no jobs' : `known jobs: ${ids.join(', ')}`;
+  if (ids.length === 0) return 'there are no jobs';
+  const more = ids.length > LISTED_IDS ? ` and ${ids.length - LISTED_IDS} more` : '';
+  return `known jobs: ${ids.slice(0, LISTED_IDS).join(', ')}${more}`;
 }
 
 const UNKNOWN_JOB = marker('UnknownJobError');
@@ -46,7 +53,7 @@ export class UnknownJobError extends BgTasksError {
   readonly knownIds: readonly string[];
 
   constructor(jobId: string, knownIds: readonly string[], options: BgTasksErrorOptions = {}) {
-    super(`unknown job id "${jobId}"; ${listIds(knownIds)}`, options);
+    super(`unknown job id ${quoteInput(jobId)}; ${listIds(knownIds)}`, options);
     this.name = 'UnknownJobError';
     this.jobId = jobId;
     this.knownIds = knownIds;
@@ -82,7 +89,7 @@ export class DuplicateJobIdError extends BgTasksError {
 
   constructor(jobId: string, knownIds: readonly string[], options: BgTasksErrorOptions = {}) {
     super(
-      `job id "${jobId}" is already in use; choose another id or omit it to get a generated one (${listIds(knownIds)})`,
+      `job id ${quoteInput(jobId)} is already in use; choose another id or omit it to get a generated one (${listIds(knownIds)})`,
       options,
     );
     this.name = 'DuplicateJobIdError';

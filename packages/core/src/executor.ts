@@ -11,6 +11,7 @@ import { type FinalJobState, isFinalState, type Job, type JobSpec, JobSpecSchema
 import { buildJobEnv } from './job-env.ts';
 import { NotificationBus } from './notification-bus.ts';
 import { OutputBuffer, type OutputLimits, type OutputSlice, type ReadOptions } from './output-buffer.ts';
+import { quoteInput } from './quote-input.ts';
 import type { JobRegistry, ReapedJob } from './registry.ts';
 import type { Child, ExitStatus, Runtime } from './runtime.ts';
 
@@ -202,11 +203,11 @@ export class BackgroundExecutor {
     try {
       real = realPath(target);
     } catch {
-      throw new InvalidJobSpecError([`cwd: "${cwd}" does not exist (jobs run inside ${root})`]);
+      throw new InvalidJobSpecError([`cwd: ${quoteInput(cwd)} does not exist (jobs run inside ${root})`]);
     }
     if (real !== root && !real.startsWith(root.endsWith('/') ? root : `${root}/`)) {
       throw new InvalidJobSpecError([
-        `cwd: "${cwd}" resolves to ${real}, which is outside the allowed root ${root}; use a directory inside it`,
+        `cwd: ${quoteInput(cwd)} resolves to ${real}, which is outside the allowed root ${root}; use a directory inside it`,
       ]);
     }
     return real;

@@ -55,6 +55,7 @@ export {
   type OutputSlice,
   type ReadOptions,
 } from './output-buffer.ts';
+export { QUOTE_MAX_CHARS, quoteInput } from './quote-input.ts';
 export type { JobRecord, JobRegistry, ReapedJob } from './registry.ts';
 export type {
   Child,

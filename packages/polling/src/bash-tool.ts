@@ -1,8 +1,8 @@
 /** `bash`: run a command in the foreground and answer when it has ended (the `block` baseline). */
-import { AbortedError, type BackgroundExecutor, formatNotice } from '@bgtasks/core';
+import { AbortedError, type BackgroundExecutor, formatNotice, MAX_COMMAND_LENGTH } from '@bgtasks/core';
 import * as z from 'zod';
 import { noticeOf } from './job-text.ts';
-import { type BgTool, defineTool } from './tool.ts';
+import { type BgTool, defineTool, MAX_CWD_LENGTH } from './tool.ts';
 
 /** Longest foreground command, in seconds: one hour. */
 export const MAX_BASH_TIMEOUT_S = 3_600;
@@ -13,8 +13,10 @@ const BashInput = z
   .object({
     command: z
       .string()
+      .max(MAX_COMMAND_LENGTH)
       .refine((s) => s.trim().length > 0, 'must not be empty')
       .describe('Shell command, run as `sh -c command` with stdin from /dev/null.'),
+    cwd: z.string().min(1).max(MAX_CWD_LENGTH).optional().describe('Working directory.'),
     timeout_s: z
       .number()
       .gt(0)
@@ -36,7 +38,11 @@ export function bashTool(executor: BackgroundExecutor): BgTool {
     schema: BashInput,
     async run(input, signal) {
       const timeoutMs = Math.max(1, Math.round((input.timeout_s ?? DEFAULT_BASH_TIMEOUT_S) * 1000));
-      const job = executor.submit({ command: input.command, timeoutMs });
+      const job = executor.submit({
+        command: input.command,
+        timeoutMs,
+        ...(input.cwd !== undefined ? { cwd: input.cwd } : {}),
+      });
       try {
         await executor.wait([job.id], { mode: 'all', signal });
       } catch (error) {

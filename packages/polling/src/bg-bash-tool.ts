@@ -1,7 +1,7 @@
 /** `bg_bash`: start a shell command as a background job and answer at once with its id. */
-import { type BackgroundExecutor, DuplicateJobIdError, JOB_ID_PATTERN, MAX_COMMAND_LENGTH } from '@bgtasks/core';
+import { type BackgroundExecutor, DuplicateJobIdError, JOB_ID_PATTERN, MAX_COMMAND_LENGTH, quoteInput } from '@bgtasks/core';
 import * as z from 'zod';
-import { type BgTool, defineTool } from './tool.ts';
+import { type BgTool, defineTool, MAX_CWD_LENGTH } from './tool.ts';
 
 /** Longest `timeout_s` a background job may ask for: one day. */
 export const MAX_JOB_TIMEOUT_S = 86_400;
@@ -17,7 +17,7 @@ const BgBashInput = z
       .string()
       .optional()
       .describe('A short id of your choice (letters, digits, ".", "_", "-"); a new one is generated if omitted or taken.'),
-    cwd: z.string().min(1).optional().describe('Working directory.'),
+    cwd: z.string().min(1).max(MAX_CWD_LENGTH).optional().describe('Working directory.'),
     timeout_s: z.number().gt(0).max(MAX_JOB_TIMEOUT_S).optional().describe('Kill the job after this many seconds.'),
   })
   .strict();
@@ -34,10 +34,10 @@ export function bgBashTool(executor: BackgroundExecutor): BgTool {
       let note = '';
       let id = input.id;
       if (id !== undefined && !JOB_ID_PATTERN.test(id)) {
-        note = `; "${id}" is not a valid id (1-64 letters, digits, ".", "_" or "-"), so one was generated`;
+        note = `; ${quoteInput(id)} is not a valid id (1-64 letters, digits, ".", "_" or "-"), so one was generated`;
         id = undefined;
       } else if (id !== undefined && executor.list().some((j) => j.id === id)) {
-        note = `; the id "${id}" was already in use, so a new one was generated`;
+        note = `; the id ${quoteInput(id)} was already in use, so a new one was generated`;
         id = undefined;
       }
       const spec = {

@@ -7,6 +7,15 @@ export { bgWaitTool, MAX_WAIT_S } from './bg-wait-tool.ts';
 export { checkBgTool } from './check-bg-tool.ts';
 export { ToolInputError, UnknownToolError } from './errors.ts';
 export { jobLine, liveJobIds, noticeOf } from './job-text.ts';
-export { type BgTool, defineTool, errorOutcome, inputSchemaOf, type ToolOutcome, type ToolSpec } from './tool.ts';
+export {
+  type BgTool,
+  defineTool,
+  errorOutcome,
+  inputSchemaOf,
+  MAX_CWD_LENGTH,
+  MAX_ERROR_CHARS,
+  type ToolOutcome,
+  type ToolSpec,
+} from './tool.ts';
 export { createToolSet, type ToolSet } from './tool-set.ts';
 export { blockTools, pollingTools } from './tool-sets.ts';

@@ -10,6 +10,9 @@ import { ToolInputError } from './errors.ts';
 import { issueLines } from './internal/issues.ts';
 import { usageLine } from './internal/usage.ts';
 
+/** Longest `cwd` a tool accepts: PATH_MAX on Linux. */
+export const MAX_CWD_LENGTH = 4_096;
+
 /** What a tool call answers: plain text, and whether it is an error (`is_error: true`). */
 export interface ToolOutcome {
   text: string;
@@ -47,9 +50,13 @@ export function inputSchemaOf(schema: z.ZodType): Tool.InputSchema {
   return json as Tool.InputSchema;
 }
 
-/** An error result: what was wrong, then how to call the tool right. */
+/** Longest error message a tool answers with (before the usage line); the rest is cut. */
+export const MAX_ERROR_CHARS = 2_000;
+
+/** An error result: what was wrong (at most {@link MAX_ERROR_CHARS}), then how to call the tool right. */
 export function errorOutcome(message: string, usage?: string): ToolOutcome {
-  return { text: usage ? `${message}\n${usage}` : message, isError: true };
+  const shown = message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS)}… (cut)` : message;
+  return { text: usage ? `${shown}\n${usage}` : shown, isError: true };
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * A loopback HTTP server around a web-standard handler `(Request) => Promise<Response>`, on each
  * runtime's own API: `Bun.serve`, `Deno.serve`, and `node:http` with a small Request/Response
- * adapter. Responses stream (Server-Sent Events flush chunk by chunk); a client that goes away
- * aborts `request.signal`.
+ * adapter. Request bodies and responses stream (Server-Sent Events flush chunk by chunk), so the
+ * handler decides how much of a body it reads; a client that goes away aborts `request.signal`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
@@ -29,20 +29,59 @@ function urlOf(hostname: string, port: number): string {
   return `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`;
 }
 
-async function toRequest(req: IncomingMessage, base: string, signal: AbortSignal): Promise<Request> {
+/** A request body as a web stream, and a way to drop what the handler did not read. */
+interface StreamedBody {
+  stream: ReadableStream<Uint8Array>;
+  /** Reads the rest and throws it away (bounded memory), so the connection can be reused. */
+  drop(): void;
+}
+
+/**
+ * The request body as a web stream, read as the handler pulls (never buffered whole here), so
+ * a handler can refuse a huge body after reading only as much as it allows. What the handler
+ * leaves unread (it cancelled, or never looked) is dropped once the response is sent.
+ */
+function bodyOf(req: IncomingMessage): StreamedBody {
+  let dropped = false;
+  const drop = (): void => {
+    dropped = true;
+    req.resume();
+  };
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.pause();
+        req.on('data', (chunk: Buffer) => {
+          if (dropped) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once('end', () => {
+          if (!dropped) controller.close();
+        });
+        req.once('error', (error) => {
+          if (!dropped) controller.error(error);
+        });
+      },
+      pull() {
+        if (!dropped) req.resume();
+      },
+      cancel: drop,
+    },
+    { highWaterMark: 4 },
+  );
+  return { stream, drop };
+}
+
+function toRequest(req: IncomingMessage, base: string, signal: AbortSignal, body: StreamedBody | undefined): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else if (value !== undefined) headers.set(name, value);
   }
-  const method = req.method ?? 'GET';
-  let body: string | undefined;
-  if (method !== 'GET' && method !== 'HEAD') {
-    const parts: Buffer[] = [];
-    for await (const chunk of req) parts.push(chunk as Buffer);
-    body = Buffer.concat(parts).toString('utf8');
-  }
-  return new Request(new URL(req.url ?? '/', base), { method, headers, signal, ...(body ? { body } : {}) });
+  // `duplex: 'half'` is what Node's fetch requires of a streamed request body.
+  const init = { method: req.method ?? 'GET', headers, signal, ...(body ? { body: body.stream, duplex: 'half' } : {}) };
+  return new Request(new URL(req.url ?? '/', base), init as RequestInit);
 }
 
 async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
@@ -76,8 +115,10 @@ export function serveWithNode(handler: FetchHandler, options: ServeOptions): Pro
       if (!res.writableFinished) aborter.abort();
     });
     const base = urlOf(options.hostname, (server.address() as { port: number }).port);
-    toRequest(req, base, aborter.signal)
-      .then(handler)
+    const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : bodyOf(req);
+    res.once('finish', () => body?.drop());
+    Promise.resolve()
+      .then(() => handler(toRequest(req, base, aborter.signal, body)))
       .then((response) => sendResponse(res, response))
       .catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { builtinScenario } from './builtin-scenarios.ts';
-import { InvalidScenarioError } from './errors.ts';
+import { InvalidScenarioError, SimServeError } from './errors.ts';
 import { POLL_POLICIES, type PollPolicy, type Scenario } from './scenario.ts';
 import { parseScenarioText } from './scenario-file.ts';
 import { createSimModel } from './sim-model.ts';
@@ -63,6 +63,6 @@ try {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
 } catch (error) {
-  console.error(InvalidScenarioError.isInstance(error) ? error.message : error);
+  console.error(InvalidScenarioError.isInstance(error) || SimServeError.isInstance(error) ? error.message : error);
   process.exit(1);
 }

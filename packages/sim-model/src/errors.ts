@@ -6,6 +6,7 @@ import { BgTasksError, type BgTasksErrorOptions } from '@bgtasks/core';
 
 const SCENARIO = Symbol.for('bgtasks.error.InvalidScenarioError');
 const API = Symbol.for('bgtasks.error.SimApiError');
+const SERVE = Symbol.for('bgtasks.error.SimServeError');
 
 /** One problem in a scenario: the field (`jobs[1].after[0]`), what is wrong, and its line if known. */
 export interface ScenarioIssue {
@@ -39,7 +40,12 @@ export class InvalidScenarioError extends BgTasksError {
 }
 
 /** Error types of the Messages API that the simulated model answers with. */
-export type ApiErrorType = 'invalid_request_error' | 'authentication_error' | 'not_found_error' | 'api_error';
+export type ApiErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'not_found_error'
+  | 'request_too_large'
+  | 'api_error';
 
 /** An error the simulated model answers over HTTP, shaped like the Messages API's. */
 export class SimApiError extends BgTasksError {
@@ -56,5 +62,19 @@ export class SimApiError extends BgTasksError {
 
   static override isInstance(value: unknown): value is SimApiError {
     return typeof value === 'object' && value !== null && API in value;
+  }
+}
+
+/** A server the simulated model refuses to start, e.g. on a host that is not loopback. */
+export class SimServeError extends BgTasksError {
+  readonly [SERVE] = true;
+
+  constructor(message: string, options: BgTasksErrorOptions = {}) {
+    super(message, options);
+    this.name = 'SimServeError';
+  }
+
+  static override isInstance(value: unknown): value is SimServeError {
+    return typeof value === 'object' && value !== null && SERVE in value;
   }
 }

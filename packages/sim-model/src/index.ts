@@ -1,6 +1,6 @@
 /** @module @bgtasks/sim-model: a simulated Claude that speaks the Messages API, driven by scenarios. */
 export { BUILTIN_SCENARIO_NAMES, type BuiltinScenarioName, builtinScenario } from './builtin-scenarios.ts';
-export { type ApiErrorType, InvalidScenarioError, type ScenarioIssue, SimApiError } from './errors.ts';
+export { type ApiErrorType, InvalidScenarioError, type ScenarioIssue, SimApiError, SimServeError } from './errors.ts';
 export { type Knowledge, type KnownJob, readKnowledge } from './knowledge.ts';
 export type { SimContentBlock, SimMessage, SimUsage } from './message.ts';
 export { DEFAULT_PACING, estimateTokens, type Pacing, resolvePacing, responseTimeMs } from './pacing.ts';
@@ -18,9 +18,16 @@ export {
   ScenarioSchema,
   type ThinkStep,
 } from './scenario.ts';
-export { type ParseScenarioTextOptions, parseScenarioText } from './scenario-file.ts';
+export {
+  MAX_SCENARIO_ALIASES,
+  MAX_SCENARIO_CHARS,
+  type ParseScenarioTextOptions,
+  parseScenarioText,
+} from './scenario-file.ts';
 export {
   createSimModel,
+  DEFAULT_MAX_BODY_BYTES,
+  LOOPBACK_HOSTS,
   type SimClock,
   type SimExchange,
   type SimModel,

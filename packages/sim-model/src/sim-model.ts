@@ -7,7 +7,7 @@
 import type { Runtime } from '@bgtasks/core';
 import { createRuntime, type FetchHandler, type HttpServer, serve as runtimeServe, type ServeOptions } from '@bgtasks/runtime';
 import { builtinScenario } from './builtin-scenarios.ts';
-import { type ApiErrorType, SimApiError } from './errors.ts';
+import { type ApiErrorType, SimApiError, SimServeError } from './errors.ts';
 import { hash32 } from './internal/hash.ts';
 import { readKnowledge } from './knowledge.ts';
 import { buildMessage, type SimMessage } from './message.ts';
@@ -51,15 +51,33 @@ export interface SimModelOptions {
   apiKey?: string;
   /** Called after each answered request (when the response is fully paced). */
   onExchange?: (exchange: SimExchange) => void;
+  /**
+   * Largest request body accepted, bytes; a larger one gets 413 `request_too_large` after at most
+   * this many bytes were read. Default {@link DEFAULT_MAX_BODY_BYTES}.
+   */
+  maxBodyBytes?: number;
   /** The HTTP server implementation; `serve` of `@bgtasks/runtime` by default. */
   serve?: (handler: FetchHandler, options: ServeOptions) => Promise<HttpServer>;
 }
+
+/**
+ * Default of {@link SimModelOptions.maxBodyBytes}: 8 MiB. The real API takes up to 32 MB; the
+ * simulator holds each body in memory, and an agent transcript is far smaller.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/** Host names {@link SimModel.serve} binds to: loopback only. */
+export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', '::1', 'localhost'];
 
 /** Options of {@link SimModel.serve}. */
 export interface SimServeOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
-  /** Only loopback makes sense for a simulator; default `127.0.0.1`. */
+  /**
+   * Loopback only (`127.0.0.1`, `::1` or `localhost`); default `127.0.0.1`. Anything else, such as
+   * `0.0.0.0`, is refused with {@link SimServeError}: the simulator accepts any API key by default
+   * and must not be reachable from the network.
+   */
   host?: string;
 }
 
@@ -93,6 +111,40 @@ function apiError(status: number, type: ApiErrorType, message: string): SimApiEr
   return new SimApiError(status, type, message);
 }
 
+function tooLarge(maxBytes: number): SimApiError {
+  return apiError(413, 'request_too_large', `Request exceeds the maximum allowed number of bytes: ${maxBytes}`);
+}
+
+/** Reads a body as text, refusing it (413) as soon as it passes `maxBytes`; never holds more. */
+async function readBody(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await request.body?.cancel().catch(() => {});
+    throw tooLarge(maxBytes);
+  }
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    parts.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
 /**
  * Creates a simulated model for `scenario` (a built-in name, an object, or a parsed scenario).
  * @example
@@ -106,12 +158,23 @@ export function createSimModel(scenario: Scenario | ScenarioInput | string, opti
   const seed = options.seed ?? 0;
   const scale = options.scale ?? 1;
   const cache = new PromptCache(pacing);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let requests = 0;
 
   async function messages(request: Request, requestId: string, countOnly: boolean): Promise<Response> {
+    const contentType = request.headers.get('content-type');
+    if (!/^application\/json\s*(;|$)/i.test(contentType ?? '')) {
+      await request.body?.cancel().catch(() => {});
+      throw apiError(
+        400,
+        'invalid_request_error',
+        `content-type: must be application/json, got ${contentType === null ? 'none' : JSON.stringify(contentType.slice(0, 100))}`,
+      );
+    }
+    const text = await readBody(request, maxBodyBytes);
     let body: unknown;
     try {
-      body = await request.json();
+      body = JSON.parse(text);
     } catch (error) {
       throw apiError(
         400,
@@ -205,7 +268,9 @@ export function createSimModel(scenario: Scenario | ScenarioInput | string, opti
       return await messages(request, requestId, route === 'count');
     } catch (error) {
       if (SimApiError.isInstance(error)) return errorResponse(error, requestId);
-      throw error;
+      // Anything else (a body stream that broke off, a bug): still the API's error shape.
+      const message = error instanceof Error ? error.message : String(error);
+      return errorResponse(apiError(500, 'api_error', `internal error of the simulator: ${message}`), requestId);
     }
   };
 
@@ -215,7 +280,13 @@ export function createSimModel(scenario: Scenario | ScenarioInput | string, opti
     fetch: (input, init) => handle(new Request(input, init)),
     async serve(serveOptions = {}) {
       const serve = options.serve ?? runtimeServe;
-      return serve(handle, { port: serveOptions.port ?? 0, hostname: serveOptions.host ?? '127.0.0.1' });
+      const hostname = serveOptions.host ?? '127.0.0.1';
+      if (!LOOPBACK_HOSTS.includes(hostname)) {
+        throw new SimServeError(
+          `host ${JSON.stringify(hostname)} is not loopback; the simulator serves only on ${LOOPBACK_HOSTS.join(', ')}`,
+        );
+      }
+      return serve(handle, { port: serveOptions.port ?? 0, hostname });
     },
   };
 }
