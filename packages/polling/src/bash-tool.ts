@@ -1,8 +1,9 @@
 /** `bash`: run a command in the foreground and answer when it has ended (the `block` baseline). */
-import { AbortedError, type BackgroundExecutor, formatNotice, MAX_COMMAND_LENGTH } from '@bgtasks/core';
+import { AbortedError, type BackgroundExecutor, formatNotice } from '@bgtasks/core';
 import * as z from 'zod';
 import { noticeOf } from './job-text.ts';
-import { type BgTool, defineTool, MAX_CWD_LENGTH } from './tool.ts';
+import { commandField, cwdField } from './shell-input.ts';
+import { type BgTool, defineTool } from './tool.ts';
 
 /** Longest foreground command, in seconds: one hour. */
 export const MAX_BASH_TIMEOUT_S = 3_600;
@@ -11,12 +12,8 @@ export const DEFAULT_BASH_TIMEOUT_S = 600;
 
 const BashInput = z
   .object({
-    command: z
-      .string()
-      .max(MAX_COMMAND_LENGTH)
-      .refine((s) => s.trim().length > 0, 'must not be empty')
-      .describe('Shell command, run as `sh -c command` with stdin from /dev/null.'),
-    cwd: z.string().min(1).max(MAX_CWD_LENGTH).optional().describe('Working directory.'),
+    command: commandField,
+    cwd: cwdField,
     timeout_s: z
       .number()
       .gt(0)

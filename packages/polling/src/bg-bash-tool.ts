@@ -1,23 +1,20 @@
 /** `bg_bash`: start a shell command as a background job and answer at once with its id. */
-import { type BackgroundExecutor, DuplicateJobIdError, JOB_ID_PATTERN, MAX_COMMAND_LENGTH, quoteInput } from '@bgtasks/core';
+import { type BackgroundExecutor, DuplicateJobIdError, JOB_ID_PATTERN, quoteInput } from '@bgtasks/core';
 import * as z from 'zod';
-import { type BgTool, defineTool, MAX_CWD_LENGTH } from './tool.ts';
+import { commandField, cwdField } from './shell-input.ts';
+import { type BgTool, defineTool } from './tool.ts';
 
 /** Longest `timeout_s` a background job may ask for: one day. */
 export const MAX_JOB_TIMEOUT_S = 86_400;
 
 const BgBashInput = z
   .object({
-    command: z
-      .string()
-      .max(MAX_COMMAND_LENGTH)
-      .refine((s) => s.trim().length > 0, 'must not be empty')
-      .describe('Shell command, run as `sh -c command` with stdin from /dev/null.'),
+    command: commandField,
     id: z
       .string()
       .optional()
       .describe('A short id of your choice (letters, digits, ".", "_", "-"); a new one is generated if omitted or taken.'),
-    cwd: z.string().min(1).max(MAX_CWD_LENGTH).optional().describe('Working directory.'),
+    cwd: cwdField,
     timeout_s: z.number().gt(0).max(MAX_JOB_TIMEOUT_S).optional().describe('Kill the job after this many seconds.'),
   })
   .strict();

@@ -4,9 +4,8 @@
  */
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
-import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
 import { killGroup, processEnv, processShutdownHost } from './internal/process-host.ts';
-import { pumpReadable } from './internal/readable.ts';
+import { childFromWebStreams, failedChild } from './internal/readable.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
 
@@ -51,34 +50,13 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
       detached: true,
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const empty = new ChunkQueue();
-    empty.end();
-    return {
-      pid: -1,
-      stdout: empty,
-      stderr: empty,
-      exited: Promise.resolve({ code: null, signal: null, error: message }),
-      kill() {},
-    };
+    return failedChild(error);
   }
-  const stdout = new ChunkQueue();
-  const stderr = new ChunkQueue();
-  const readers = [pumpReadable(proc.stdout, stdout), pumpReadable(proc.stderr, stderr)];
   const exited: Promise<ExitStatus> = proc.exited.then(() => ({
     code: proc.signalCode ? null : proc.exitCode,
     signal: proc.signalCode,
   }));
-  closeAfterExit(exited, [stdout, stderr], () => {
-    for (const cancel of readers) cancel();
-  });
-  return {
-    pid: proc.pid,
-    stdout,
-    stderr,
-    exited,
-    kill: (signal) => killGroup(proc.pid, signal),
-  };
+  return childFromWebStreams(proc.pid, proc, exited, (signal) => killGroup(proc.pid, signal));
 }
 
 /** The runtime for Bun. */

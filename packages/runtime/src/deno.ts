@@ -4,8 +4,7 @@
  */
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
-import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
-import { pumpReadable } from './internal/readable.ts';
+import { childFromWebStreams, failedChild } from './internal/readable.ts';
 import { ShutdownHooks, type ShutdownHost } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
 
@@ -64,28 +63,13 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
       detached: true,
     }).spawn();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const empty = new ChunkQueue();
-    empty.end();
-    return {
-      pid: -1,
-      stdout: empty,
-      stderr: empty,
-      exited: Promise.resolve({ code: null, signal: null, error: message }),
-      kill() {},
-    };
+    return failedChild(error);
   }
-  const stdout = new ChunkQueue();
-  const stderr = new ChunkQueue();
-  const readers = [pumpReadable(proc.stdout, stdout), pumpReadable(proc.stderr, stderr)];
   const exited: Promise<ExitStatus> = proc.status.then((s) => ({
     code: s.signal ? null : s.code,
     signal: s.signal,
   }));
-  closeAfterExit(exited, [stdout, stderr], () => {
-    for (const cancel of readers) cancel();
-  });
-  return { pid: proc.pid, stdout, stderr, exited, kill: (signal) => killGroup(proc.pid, signal) };
+  return childFromWebStreams(proc.pid, proc, exited, (signal) => killGroup(proc.pid, signal));
 }
 
 function denoShutdownHost(): ShutdownHost {

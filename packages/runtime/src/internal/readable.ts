@@ -1,4 +1,5 @@
-import type { ChunkQueue } from './chunk-queue.ts';
+import type { Child, ExitStatus, KillSignal } from '@bgtasks/core';
+import { ChunkQueue, closeAfterExit } from './chunk-queue.ts';
 
 /** Reads `stream` into `queue` until it ends; returns a function that stops reading now. */
 export function pumpReadable(stream: ReadableStream<Uint8Array>, queue: ChunkQueue): () => void {
@@ -18,5 +19,37 @@ export function pumpReadable(stream: ReadableStream<Uint8Array>, queue: ChunkQue
   })();
   return () => {
     reader.cancel().catch(() => {});
+  };
+}
+
+/**
+ * A {@link Child} over web streams (Bun, Deno): output ends soon after `exited`, even when a
+ * grandchild keeps the pipes open.
+ */
+export function childFromWebStreams(
+  pid: number,
+  streams: { stdout: ReadableStream<Uint8Array>; stderr: ReadableStream<Uint8Array> },
+  exited: Promise<ExitStatus>,
+  kill: (signal: KillSignal) => void,
+): Child {
+  const stdout = new ChunkQueue();
+  const stderr = new ChunkQueue();
+  const readers = [pumpReadable(streams.stdout, stdout), pumpReadable(streams.stderr, stderr)];
+  closeAfterExit(exited, [stdout, stderr], () => {
+    for (const cancel of readers) cancel();
+  });
+  return { pid, stdout, stderr, exited, kill };
+}
+
+/** The {@link Child} of a process that could not be started: no output, exited with `error`. */
+export function failedChild(error: unknown): Child {
+  const empty = new ChunkQueue();
+  empty.end();
+  return {
+    pid: -1,
+    stdout: empty,
+    stderr: empty,
+    exited: Promise.resolve({ code: null, signal: null, error: error instanceof Error ? error.message : String(error) }),
+    kill() {},
   };
 }
