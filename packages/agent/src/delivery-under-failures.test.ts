@@ -3,23 +3,23 @@
 // nothing may reach it after the bus is closed.
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import { BackgroundExecutor, parseNotices } from '@bgtasks/core';
+import { BackgroundExecutor } from '@bgtasks/core';
 import { createVirtualRuntime } from '@bgtasks/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { type AgentEvent, type AgentResult, ModelRequestError, runAgent } from './index.ts';
-import { assistantMessage, createScriptedFetch, type ScriptReply, textBlock, toolUseBlock } from './testing/index.ts';
+import {
+  assistantMessage,
+  createScriptedFetch,
+  noticeIdsIn,
+  type ScriptReply,
+  textBlock,
+  toolUseBlock,
+} from './testing/index.ts';
 
 const JOBS = 500;
 const LATE_JOBS = 3;
 const THINK_MS = 700;
 
-function texts(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) texts(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) texts(v, out);
-  return out;
-}
-const noticeIds = (value: unknown): string[] => parseNotices(texts(value).join('\n')).map((n) => n.jobId);
 const jobId = (i: number): string => `j${String(i).padStart(3, '0')}`;
 
 /**
@@ -110,7 +110,7 @@ describe('notice delivery end to end, with every third model request failing', (
       const ok = requests.filter((_, i) => outcome[i] === 'ok');
       const failed = requests.filter((_, i) => outcome[i] === 'failed');
       // What the model received: the notices new in each successful request sit in its last message.
-      const delivered = ok.flatMap((r) => noticeIds(r.body.messages.at(-1)));
+      const delivered = ok.flatMap((r) => noticeIdsIn(r.body.messages.at(-1)));
       const completionOrder = executor.bus
         .history()
         .map((n) => n.jobId)
@@ -120,25 +120,25 @@ describe('notice delivery end to end, with every third model request failing', (
       expect(new Set(delivered).size).toBe(JOBS);
       // No request ever shows the model a notice twice, history included.
       for (const r of ok) {
-        const all = noticeIds(r.body.messages as MessageParam[]);
+        const all = noticeIdsIn(r.body.messages as MessageParam[]);
         expect(new Set(all).size).toBe(all.length);
       }
       // A failed request's notices ride the next successful one.
       requests.forEach((r, i) => {
         if (outcome[i] !== 'failed') return;
         const next = requests.slice(i + 1).find((_, k) => outcome[i + 1 + k] === 'ok');
-        for (const id of noticeIds(r.body.messages.at(-1))) expect(noticeIds(next?.body.messages.at(-1))).toContain(id);
+        for (const id of noticeIdsIn(r.body.messages.at(-1))) expect(noticeIdsIn(next?.body.messages.at(-1))).toContain(id);
       });
       // Nothing after close: the late jobs were killed and their notices never sent.
       expect(requestsAtClose).toBeDefined();
-      expect(requests.slice(requestsAtClose).flatMap((r) => noticeIds(r.body.messages.at(-1)))).toEqual([]);
+      expect(requests.slice(requestsAtClose).flatMap((r) => noticeIdsIn(r.body.messages.at(-1)))).toEqual([]);
       expect(
         executor
           .list()
           .filter((j) => j.id.startsWith('late'))
           .map((j) => j.state),
       ).toEqual(['killed', 'killed', 'killed']);
-      expect(requests.flatMap((r) => noticeIds(r.body.messages))).not.toContain('late0');
+      expect(requests.flatMap((r) => noticeIdsIn(r.body.messages))).not.toContain('late0');
       expect(events.filter((e) => e.type === 'notice_delivered').map((e) => e.type === 'notice_delivered' && e.jobId)).toEqual(
         completionOrder,
       );

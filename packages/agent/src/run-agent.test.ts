@@ -1,19 +1,18 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import { BackgroundExecutor, NOTICE_HEADER, parseNotices } from '@bgtasks/core';
+import { BackgroundExecutor, NOTICE_HEADER } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
 import { createVirtualRuntime, type VirtualRuntime } from '@bgtasks/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { type AgentEvent, ModelRequestError, runAgent, type Strategy } from './index.ts';
-import { assistantMessage, createScriptedFetch, type ScriptReply, textBlock, toolUseBlock } from './testing/index.ts';
-
-function texts(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) texts(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) texts(v, out);
-  return out;
-}
-const noticeIds = (value: unknown): string[] => parseNotices(texts(value).join('\n')).map((n) => n.jobId);
+import {
+  assistantMessage,
+  createScriptedFetch,
+  noticeIdsIn,
+  type ScriptReply,
+  textBlock,
+  toolUseBlock,
+} from './testing/index.ts';
 
 /** A model that plays `steps` in order, thinking `thinkMs` on the runtime's clock before each. */
 function scripted(runtime: VirtualRuntime | undefined, steps: ScriptReply[], thinkMs = 0) {
@@ -115,7 +114,7 @@ describe('inject on the virtual runtime', () => {
       ['b', 5_000, 'injected'],
     ]);
     expect(result.stopReason).toBe('end_turn');
-    expect(noticeIds(result.messages)).toEqual(['a', 'b']);
+    expect(noticeIdsIn(result.messages)).toEqual(['a', 'b']);
   });
 
   it('a 500 that the SDK retries carries the same notices again, and they land in the history once', async () => {
@@ -127,8 +126,8 @@ describe('inject on the virtual runtime', () => {
     });
     expect(requests).toHaveLength(4);
     expect(requests[3]!.body).toEqual(requests[2]!.body);
-    expect(noticeIds(requests[3]!.body.messages.at(-1))).toEqual(['a', 'b']);
-    expect(noticeIds(result.messages)).toEqual(['a', 'b']);
+    expect(noticeIdsIn(requests[3]!.body.messages.at(-1))).toEqual(['a', 'b']);
+    expect(noticeIdsIn(result.messages)).toEqual(['a', 'b']);
     expect(events.filter((e) => e.type === 'notice_delivered').map((e) => e.jobId)).toEqual(['a', 'b']);
     expect(events.filter((e) => e.type === 'error')).toEqual([]);
   });

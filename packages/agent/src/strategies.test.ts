@@ -1,24 +1,15 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { BackgroundExecutor, parseNotices } from '@bgtasks/core';
+import { BackgroundExecutor } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
 import { createVirtualRuntime } from '@bgtasks/runtime/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AgentEvent, type AgentResult, runAgent, STRATEGIES, type Strategy } from './index.ts';
-import { createScriptedFetch, twoJobScenario } from './testing/index.ts';
+import { createScriptedFetch, noticeIdsIn, twoJobScenario } from './testing/index.ts';
 
 const executors: BackgroundExecutor[] = [];
 afterEach(async () => {
   await Promise.all(executors.splice(0).map((e) => e.close()));
 });
-
-/** Every text of a value (messages, blocks), in order. */
-function texts(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) texts(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) texts(v, out);
-  return out;
-}
-const noticeIds = (value: unknown): string[] => parseNotices(texts(value).join('\n')).map((n) => n.jobId);
 
 async function play(strategy: Strategy, stream = false) {
   const executor = new BackgroundExecutor(createRuntime());
@@ -69,7 +60,7 @@ describe('the two-job scenario under every strategy, on real processes', () => {
       'bg_kill',
     ]);
     expect(result.turns).toBe(4);
-    expect(noticeIds(requests[3]!.body.messages.at(-1))).toEqual(['build', 'test']);
+    expect(noticeIdsIn(requests[3]!.body.messages.at(-1))).toEqual(['build', 'test']);
     expect(finalSummary(result)).toBe('Done. build: completed (exit 0), test: failed (exit 3).');
     const delivered = events.filter((e) => e.type === 'notice_delivered');
     expect(delivered.map((e) => [e.jobId, e.via, e.turn])).toEqual([
@@ -87,10 +78,10 @@ describe('the two-job scenario under every strategy, on real processes', () => {
     const wake = requests[2]!.body.messages.at(-1)!;
     expect(wake.role).toBe('user');
     expect(requests[2]!.body.messages.at(-2)).toMatchObject({ role: 'assistant' });
-    expect(noticeIds(wake).length).toBeGreaterThan(0);
+    expect(noticeIdsIn(wake).length).toBeGreaterThan(0);
     expect(events.filter((e) => e.type === 'wake')).toHaveLength(result.turns - 2);
-    expect(noticeIds(result.messages).sort()).toEqual(['build', 'test']);
-    expect(noticeIds(requests.at(-1)!.body.messages).sort()).toEqual(['build', 'test']);
+    expect(noticeIdsIn(result.messages).sort()).toEqual(['build', 'test']);
+    expect(noticeIdsIn(requests.at(-1)!.body.messages).sort()).toEqual(['build', 'test']);
     expect(finalSummary(result)).toBe('Done. build: completed (exit 0), test: failed (exit 3).');
     const delivered = events.filter((e) => e.type === 'notice_delivered');
     expect(delivered.map((e) => [e.jobId, e.via]).sort()).toEqual([

@@ -1,4 +1,6 @@
 /** @module @bgtasks/agent/testing: a scripted Messages API `fetch` for testing agents without the network. */
+
+export { noticeIdsIn, textsIn } from './notice-ids.ts';
 export {
   assistantMessage,
   createScriptedFetch,
