@@ -161,6 +161,7 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     await reading;
     expect(status.code).toBe(130);
     expect(out).toMatch(/interrupted: every job was killed/);
+    expect(out.match(/^Summary \(/gm)).toHaveLength(1);
     expect(out).toMatch(/slow {13}killed/);
     const ps = await new Promise<string>((resolve) => execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)));
     const alive = ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));

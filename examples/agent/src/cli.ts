@@ -157,7 +157,10 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   const controller = new AbortController();
   const ticker = setInterval(() => view.refresh(), 250);
 
+  // Printed once: on Ctrl-C the shutdown hook and the returning loop both get here.
+  let summarized: ReturnType<typeof summarize> | undefined;
   const finish = (result: AgentResult | undefined, stopReason?: string): ReturnType<typeof summarize> => {
+    if (summarized) return summarized;
     clearInterval(ticker);
     view.finish();
     const summary = summarize({
@@ -172,6 +175,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       ...(result ? { result } : {}),
       ...(stopReason ? { stopReason } : {}),
     });
+    summarized = summary;
     transcript?.write({ type: 'summary', summary });
     if (result) transcript?.write({ type: 'messages', messages: result.messages });
     if (options.json) host.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -209,6 +213,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
     offShutdown();
     await executor.close({ killGraceMs: 500 });
     const summary = finish(result);
+    if (summary.stopReason === 'interrupted') return 130;
     return summary.stopReason === 'end_turn' ? 0 : 1;
   } catch (error) {
     offShutdown();
