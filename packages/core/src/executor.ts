@@ -3,10 +3,11 @@
  * timeouts, process-group kill (SIGTERM, grace, SIGKILL), bounded output and exactly one
  * notice per job on the {@link NotificationBus}.
  */
+
+import { describeIssues } from './describe-issues.ts';
 import { AbortedError, DuplicateJobIdError, ExecutorClosedError, InvalidJobSpecError, UnknownJobError } from './errors.ts';
 import { type Deferred, deferred } from './internal/deferred.ts';
 import { commandSlug } from './internal/job-id.ts';
-import { describeIssues } from './internal/zod-issues.ts';
 import { type FinalJobState, isFinalState, type Job, type JobSpec, JobSpecSchema, type JobState } from './job.ts';
 import { buildJobEnv } from './job-env.ts';
 import { NotificationBus } from './notification-bus.ts';

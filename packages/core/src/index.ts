@@ -1,4 +1,6 @@
 /** @module @bgtasks/core: the job model, BackgroundExecutor, NotificationBus, OutputBuffer, notices, errors, Runtime. */
+
+export { describeIssues } from './describe-issues.ts';
 export {
   AbortedError,
   BgTasksError,

@@ -4,10 +4,9 @@
  * agent loop: it answers with `isError: true` and says how to call the tool right.
  */
 import type { Tool } from '@anthropic-ai/sdk/resources/messages';
-import { AbortedError, BgTasksError } from '@bgtasks/core';
+import { AbortedError, BgTasksError, describeIssues } from '@bgtasks/core';
 import * as z from 'zod';
 import { ToolInputError } from './errors.ts';
-import { issueLines } from './internal/issues.ts';
 import { usageLine } from './internal/usage.ts';
 
 /** Longest `cwd` a tool accepts: PATH_MAX on Linux. */
@@ -80,7 +79,7 @@ export function defineTool<S extends z.ZodType>(spec: ToolSpec<S>): BgTool {
       if (signal.aborted) throw new AbortedError();
       const parsed = spec.schema.safeParse(input ?? {});
       if (!parsed.success) {
-        const error = new ToolInputError(spec.name, issueLines(parsed.error), usage);
+        const error = new ToolInputError(spec.name, describeIssues(parsed.error), usage);
         return errorOutcome(`invalid input for ${spec.name}: ${error.issues.join('; ')}`, usage);
       }
       try {

@@ -1,12 +1,15 @@
 import type * as z from 'zod';
 
-/** Most problems listed in one error result; the rest are counted. */
+/** Most problems listed in one message; the rest are counted. */
 const MAX_ISSUES = 5;
 /** Longest line about one problem (an "Unrecognized keys" line can list a thousand keys). */
 const MAX_ISSUE_CHARS = 300;
 
-/** Turns zod issues into short "field: problem" lines a model can act on, bounded in number and length. */
-export function issueLines(error: z.ZodError): string[] {
+/**
+ * Turns zod issues into short "field: problem" lines a caller (or a model) can act on, bounded
+ * in number and length so hostile input cannot blow up an error message.
+ */
+export function describeIssues(error: z.ZodError): string[] {
   const lines = error.issues.slice(0, MAX_ISSUES).map((issue) => {
     const path = issue.path.length > 0 ? issue.path.join('.') : 'input';
     const line = `${path}: ${issue.message.replace(/^Invalid input: /, '')}`;
