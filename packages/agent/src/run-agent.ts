@@ -11,7 +11,7 @@ import type {
   MessageParam,
   ToolResultBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
-import { AbortedError, type BackgroundExecutor, isFinalState } from '@bgtasks/core';
+import { AbortedError, type Executor, isFinalState } from '@bgtasks/core';
 import { NoticeInjector } from '@bgtasks/inject';
 import type { ToolSet } from '@bgtasks/polling';
 import { cachedMessages, cachedSystem, cachedTools } from './cache-breakpoints.ts';
@@ -36,7 +36,7 @@ export interface RunAgentOptions {
   client: Anthropic;
   model: string;
   strategy: Strategy;
-  executor: BackgroundExecutor;
+  executor: Executor;
   /** The first user message. */
   prompt: string | Exclude<MessageParam['content'], string>;
   system?: string;
@@ -229,7 +229,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       try {
         response = await callModel(client, params, options.stream ?? false, signal);
       } catch (error) {
-        if (prepared) injector?.abandon(prepared);
+        if (prepared) await injector?.abandon(prepared);
         if (signal.aborted) throw new AbortedError('the agent run was aborted', { cause: error });
         stopReason = 'error';
         const failure = new ModelRequestError(turn, statusOf(error), result(), { cause: error });
@@ -237,7 +237,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
         throw failure;
       }
       if (prepared && injector) {
-        history = injector.commit(prepared);
+        history = await injector.commit(prepared);
         const via: NoticeVia = prepared.placement === 'wake' ? 'wake' : 'injected';
         for (const n of prepared.notices) deliver(n.jobId, n.endedAt, sentAt, via);
       }

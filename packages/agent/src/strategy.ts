@@ -1,5 +1,5 @@
 /** The three ways the model learns that background work ended, and the tools each offers. */
-import type { BackgroundExecutor } from '@bgtasks/core';
+import type { Executor } from '@bgtasks/core';
 import { injectTools } from '@bgtasks/inject';
 import { blockTools, pollingTools, type ToolSet } from '@bgtasks/polling';
 
@@ -15,7 +15,7 @@ export type Strategy = 'block' | 'poll' | 'inject';
 export const STRATEGIES: readonly Strategy[] = ['block', 'poll', 'inject'];
 
 /** The tool set a strategy offers the model. */
-export function toolsFor(strategy: Strategy, executor: BackgroundExecutor): ToolSet {
+export function toolsFor(strategy: Strategy, executor: Executor): ToolSet {
   switch (strategy) {
     case 'block':
       return blockTools(executor);

@@ -6,6 +6,7 @@
 
 import { describeIssues } from './describe-issues.ts';
 import { AbortedError, DuplicateJobIdError, ExecutorClosedError, InvalidJobSpecError, UnknownJobError } from './errors.ts';
+import type { CloseOptions, Executor, WaitOptions, WaitResult } from './executor-api.ts';
 import { type Deferred, deferred } from './internal/deferred.ts';
 import { commandSlug } from './internal/job-id.ts';
 import { type FinalJobState, isFinalState, type Job, type JobSpec, JobSpecSchema, type JobState } from './job.ts';
@@ -45,31 +46,6 @@ export interface ExecutorOptions {
    * Needs a runtime with `realPath`.
    */
   cwdRoot?: string;
-}
-
-/** Options of {@link BackgroundExecutor.wait}. */
-export interface WaitOptions {
-  /** `any`: resolve when the first job ends; `all` (default): when all have. */
-  mode?: 'any' | 'all';
-  /** Give up after this long and report what still runs. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-/** The result of {@link BackgroundExecutor.wait}. */
-export interface WaitResult {
-  /** Snapshots of the awaited jobs that have ended, in the order their ids were given. */
-  ended: Job[];
-  /** Ids of awaited jobs still queued or running. */
-  pending: string[];
-  /** True when `timeoutMs` passed before the condition was met. */
-  timedOut: boolean;
-}
-
-/** Options of {@link BackgroundExecutor.close}. */
-export interface CloseOptions {
-  /** Grace between SIGTERM and SIGKILL for the jobs still alive. */
-  killGraceMs?: number;
 }
 
 export const DEFAULT_MAX_CONCURRENT = 4;
@@ -118,7 +94,7 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
  * const { ended } = await executor.wait([job.id]);
  * await executor.close();
  */
-export class BackgroundExecutor {
+export class BackgroundExecutor implements Executor {
   readonly runtime: Runtime;
   readonly bus: NotificationBus;
   readonly maxConcurrent: number;

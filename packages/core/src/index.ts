@@ -13,16 +13,14 @@ export {
 } from './errors.ts';
 export {
   BackgroundExecutor,
-  type CloseOptions,
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_MAX_CONCURRENT,
   DEFAULT_TIMEOUT_MS,
   type ExecutorOptions,
   NOTICE_TAIL_BYTES,
   NOTICE_TAIL_LINES,
-  type WaitOptions,
-  type WaitResult,
 } from './executor.ts';
+export type { CloseOptions, Executor, NoticeBus, NoticeConsumer, WaitOptions, WaitResult } from './executor-api.ts';
 export {
   type FinalJobState,
   isFinalState,

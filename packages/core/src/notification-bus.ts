@@ -4,6 +4,7 @@
  * succeeds; on failure it releases the lease and the same notices ride the next request.
  */
 import { AbortedError, LeaseError, UnknownJobError } from './errors.ts';
+import type { NoticeBus, NoticeConsumer } from './executor-api.ts';
 import type { Job, Notice } from './job.ts';
 
 /** Where the bus looks up job snapshots for {@link NotificationBus.check}. */
@@ -25,7 +26,7 @@ export interface ConsumerOptions {
   from?: 'start' | 'now';
 }
 
-export class Consumer {
+export class Consumer implements NoticeConsumer {
   readonly name: string;
   #queue: Notice[] = [];
   #leases = new Map<number, Notice[]>();
@@ -133,7 +134,7 @@ export class Consumer {
   }
 }
 
-export class NotificationBus {
+export class NotificationBus implements NoticeBus {
   #log: Notice[] = [];
   #consumers = new Map<string, Consumer>();
   #source: JobSource | undefined;

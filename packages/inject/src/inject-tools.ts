@@ -1,5 +1,5 @@
 /** The tool set of the `inject` strategy: no `check_bg` or `bg_wait`, since notices come by themselves. */
-import type { BackgroundExecutor } from '@bgtasks/core';
+import type { Executor } from '@bgtasks/core';
 import { bgBashTool, bgKillTool, bgOutputTool, createToolSet, type ToolSet } from '@bgtasks/polling';
 
 /**
@@ -8,6 +8,6 @@ import { bgBashTool, bgKillTool, bgOutputTool, createToolSet, type ToolSet } fro
  * const tools = injectTools(executor);
  * await tools.handle('bg_bash', { command: 'npm test', id: 'tests' }, signal);
  */
-export function injectTools(executor: BackgroundExecutor): ToolSet {
+export function injectTools(executor: Executor): ToolSet {
   return createToolSet([bgBashTool(executor), bgOutputTool(executor), bgKillTool(executor)]);
 }

@@ -99,17 +99,17 @@ describe('NoticeInjector', () => {
     await executor.wait(['a']);
     const failed = injector.prepare(toolTurn);
     expect(failed.notices.map((n) => n.jobId)).toEqual(['a']);
-    injector.abandon(failed);
+    await injector.abandon(failed);
     executor.submit({ command: 'echo b', id: 'b' });
     await executor.wait(['b']);
     const retried = injector.prepare(toolTurn);
     expect(retried.notices.map((n) => n.jobId)).toEqual(['a', 'b']);
-    const history = injector.commit(retried);
+    const history = await injector.commit(retried);
     expect(parseNotices(allText(history)).map((n) => n.jobId)).toEqual(['a', 'b']);
     const next = injector.prepare(history);
     expect(next.notices).toEqual([]);
     expect(next.messages).toEqual(history);
-    injector.commit(next);
+    await injector.commit(next);
     await executor.close();
   });
 

@@ -5,7 +5,7 @@
  * same notices ride the next request. `waitForWake` is the wait behind the wake-up.
  */
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import { AbortedError, type Consumer, type Lease, type Notice, type Runtime } from '@bgtasks/core';
+import { AbortedError, type Lease, type Notice, type NoticeConsumer, type Runtime } from '@bgtasks/core';
 import { type Injected, injectNotices, type NoticePlacement } from './inject-notices.ts';
 
 /** A request's messages with the leased notices placed in them. */
@@ -30,7 +30,7 @@ export interface NoticeInjectorOptions {
 export type WakeReason = 'notice' | 'timeout';
 
 export class NoticeInjector {
-  readonly consumer: Consumer;
+  readonly consumer: NoticeConsumer;
   readonly coalesceMs: number;
   readonly #clock: Pick<Runtime, 'now' | 'sleep'>;
 
@@ -38,7 +38,7 @@ export class NoticeInjector {
    * @param consumer the bus consumer notices are taken from (e.g. `executor.bus.consumer('inject')`)
    * @param clock `executor.runtime`, or any `now`/`sleep` pair
    */
-  constructor(consumer: Consumer, clock: Pick<Runtime, 'now' | 'sleep'>, options: NoticeInjectorOptions = {}) {
+  constructor(consumer: NoticeConsumer, clock: Pick<Runtime, 'now' | 'sleep'>, options: NoticeInjectorOptions = {}) {
     this.consumer = consumer;
     this.#clock = clock;
     this.coalesceMs = Math.max(0, options.coalesceMs ?? 20);
@@ -57,14 +57,14 @@ export class NoticeInjector {
   }
 
   /** The request succeeded: the notices are delivered; returns the history to keep. */
-  commit(prepared: PreparedRequest): MessageParam[] {
-    this.consumer.ack(prepared.lease);
+  async commit(prepared: PreparedRequest): Promise<MessageParam[]> {
+    await this.consumer.ack(prepared.lease);
     return prepared.messages;
   }
 
   /** The request failed: the notices go back to ride the next request. */
-  abandon(prepared: PreparedRequest): void {
-    this.consumer.release(prepared.lease);
+  async abandon(prepared: PreparedRequest): Promise<void> {
+    await this.consumer.release(prepared.lease);
   }
 
   /**

@@ -1,5 +1,5 @@
 /** `bash`: run a command in the foreground and answer when it has ended (the `block` baseline). */
-import { AbortedError, type BackgroundExecutor, formatNotice } from '@bgtasks/core';
+import { AbortedError, type Executor, formatNotice } from '@bgtasks/core';
 import * as z from 'zod';
 import { noticeOf } from './job-text.ts';
 import { commandField, cwdField } from './shell-input.ts';
@@ -28,14 +28,14 @@ const BashInput = z
  * handling, timeout and bounded output) and the call waits for it. The answer is the job's
  * `<bg_notice>` block: state, exit code, duration and the last lines of output.
  */
-export function bashTool(executor: BackgroundExecutor): BgTool {
+export function bashTool(executor: Executor): BgTool {
   return defineTool({
     name: 'bash',
     description: 'Run a shell command and wait for it to finish; answers with its exit code and the last lines of output.',
     schema: BashInput,
     async run(input, signal) {
       const timeoutMs = Math.max(1, Math.round((input.timeout_s ?? DEFAULT_BASH_TIMEOUT_S) * 1000));
-      const job = executor.submit({
+      const job = await executor.submit({
         command: input.command,
         timeoutMs,
         ...(input.cwd !== undefined ? { cwd: input.cwd } : {}),

@@ -1,5 +1,5 @@
 /** `bg_bash`: start a shell command as a background job and answer at once with its id. */
-import { type BackgroundExecutor, DuplicateJobIdError, JOB_ID_PATTERN, quoteInput } from '@bgtasks/core';
+import { DuplicateJobIdError, type Executor, JOB_ID_PATTERN, type Job, quoteInput } from '@bgtasks/core';
 import * as z from 'zod';
 import { commandField, cwdField } from './shell-input.ts';
 import { type BgTool, defineTool } from './tool.ts';
@@ -20,14 +20,14 @@ const BgBashInput = z
   .strict();
 
 /** The `bg_bash` tool over `executor`. */
-export function bgBashTool(executor: BackgroundExecutor): BgTool {
+export function bgBashTool(executor: Executor): BgTool {
   return defineTool({
     name: 'bg_bash',
     description:
       'Start a shell command in the background and return at once with its job id. Use it for anything slow ' +
       '(installs, builds, test suites) so you can keep working while it runs.',
     schema: BgBashInput,
-    run(input) {
+    async run(input) {
       let note = '';
       let id = input.id;
       if (id !== undefined && !JOB_ID_PATTERN.test(id)) {
@@ -43,14 +43,14 @@ export function bgBashTool(executor: BackgroundExecutor): BgTool {
         ...(input.cwd !== undefined ? { cwd: input.cwd } : {}),
         ...(input.timeout_s !== undefined ? { timeoutMs: Math.max(1, Math.round(input.timeout_s * 1000)) } : {}),
       };
-      let job: ReturnType<BackgroundExecutor['submit']>;
+      let job: Job;
       try {
-        job = executor.submit(spec);
+        job = await executor.submit(spec);
       } catch (error) {
         // Taken between the check and the submit: fall back to a generated id.
         if (!DuplicateJobIdError.isInstance(error)) throw error;
         const { id: _taken, ...rest } = spec;
-        job = executor.submit(rest);
+        job = await executor.submit(rest);
       }
       const queued = job.state === 'queued' ? ', queued until a slot is free' : '';
       return { text: `started job "${job.id}" (${job.spec.command})${queued}${note}`, isError: false, startedJobs: [job.id] };

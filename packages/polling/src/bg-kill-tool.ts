@@ -1,5 +1,5 @@
 /** `bg_kill`: stop a job (SIGTERM to its process group, then SIGKILL after a grace period). */
-import { type BackgroundExecutor, isFinalState } from '@bgtasks/core';
+import { type Executor, isFinalState } from '@bgtasks/core';
 import * as z from 'zod';
 import { jobLine } from './job-text.ts';
 import { type BgTool, defineTool } from './tool.ts';
@@ -7,7 +7,7 @@ import { type BgTool, defineTool } from './tool.ts';
 const BgKillInput = z.object({ id: z.string().describe('Job id.') }).strict();
 
 /** The `bg_kill` tool over `executor`. */
-export function bgKillTool(executor: BackgroundExecutor): BgTool {
+export function bgKillTool(executor: Executor): BgTool {
   return defineTool({
     name: 'bg_kill',
     description: 'Kill a background job and everything it started; answers once it has ended.',

@@ -1,5 +1,5 @@
 /** `bg_output`: read a job's output by absolute byte offset, saying where bytes were dropped. */
-import type { BackgroundExecutor } from '@bgtasks/core';
+import type { Executor } from '@bgtasks/core';
 import * as z from 'zod';
 import { type BgTool, defineTool } from './tool.ts';
 
@@ -15,7 +15,7 @@ const BgOutputInput = z
   .strict();
 
 /** The `bg_output` tool over `executor`. */
-export function bgOutputTool(executor: BackgroundExecutor): BgTool {
+export function bgOutputTool(executor: Executor): BgTool {
   return defineTool({
     name: 'bg_output',
     description:

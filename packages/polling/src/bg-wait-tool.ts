@@ -1,5 +1,5 @@
 /** `bg_wait`: block until one (`any`) or all (`all`) of some jobs end, or a timeout passes. */
-import { type BackgroundExecutor, formatNotices, type Notice } from '@bgtasks/core';
+import { type Executor, formatNotices, type Notice } from '@bgtasks/core';
 import * as z from 'zod';
 import { liveJobIds, noticeOf } from './job-text.ts';
 import { type BgTool, defineTool } from './tool.ts';
@@ -16,7 +16,7 @@ const BgWaitInput = z
   .strict();
 
 /** The `bg_wait` tool over `executor`. */
-export function bgWaitTool(executor: BackgroundExecutor): BgTool {
+export function bgWaitTool(executor: Executor): BgTool {
   return defineTool({
     name: 'bg_wait',
     description:

@@ -1,5 +1,5 @@
 /** `check_bg`: one job's state and output tail, or every job in one line each. */
-import { type BackgroundExecutor, formatNotices, isFinalState } from '@bgtasks/core';
+import { type Executor, formatNotices, isFinalState } from '@bgtasks/core';
 import * as z from 'zod';
 import { jobLine, noticeOf } from './job-text.ts';
 import { type BgTool, defineTool } from './tool.ts';
@@ -11,7 +11,7 @@ const CheckBgInput = z
   .strict();
 
 /** The `check_bg` tool over `executor`. */
-export function checkBgTool(executor: BackgroundExecutor): BgTool {
+export function checkBgTool(executor: Executor): BgTool {
   return defineTool({
     name: 'check_bg',
     description:

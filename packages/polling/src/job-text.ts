@@ -1,5 +1,5 @@
 /** Plain-text renderings of jobs for tool results: one line per job, and a job's notice. */
-import { type BackgroundExecutor, isFinalState, type Job, type Notice } from '@bgtasks/core';
+import { type Executor, isFinalState, type Job, type Notice } from '@bgtasks/core';
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -28,14 +28,14 @@ export function jobLine(job: Job, now: number): string {
 }
 
 /** The notice the executor published when job `id` ended, or undefined while it runs. */
-export function noticeOf(executor: BackgroundExecutor, id: string): Notice | undefined {
+export function noticeOf(executor: Executor, id: string): Notice | undefined {
   const job = executor.get(id);
   if (!isFinalState(job.state)) return undefined;
   return executor.bus.history().find((n) => n.jobId === id);
 }
 
 /** Ids of jobs queued or running, in submission order. */
-export function liveJobIds(executor: BackgroundExecutor): string[] {
+export function liveJobIds(executor: Executor): string[] {
   return executor
     .list()
     .filter((j) => !isFinalState(j.state))

@@ -1,5 +1,5 @@
 /** The tool sets of the `poll` and `block` strategies. */
-import type { BackgroundExecutor } from '@bgtasks/core';
+import type { Executor } from '@bgtasks/core';
 import { bashTool } from './bash-tool.ts';
 import { bgBashTool } from './bg-bash-tool.ts';
 import { bgKillTool } from './bg-kill-tool.ts';
@@ -14,7 +14,7 @@ import { createToolSet, type ToolSet } from './tool-set.ts';
  * const tools = pollingTools(executor);
  * const outcome = await tools.handle('bg_bash', { command: 'npm test' }, signal);
  */
-export function pollingTools(executor: BackgroundExecutor): ToolSet {
+export function pollingTools(executor: Executor): ToolSet {
   return createToolSet([
     bgBashTool(executor),
     checkBgTool(executor),
@@ -25,6 +25,6 @@ export function pollingTools(executor: BackgroundExecutor): ToolSet {
 }
 
 /** The `block` strategy: only the foreground `bash`. */
-export function blockTools(executor: BackgroundExecutor): ToolSet {
+export function blockTools(executor: Executor): ToolSet {
   return createToolSet([bashTool(executor)]);
 }

@@ -1,8 +1,8 @@
-import type { BackgroundExecutor } from '@bgtasks/core';
+import type { Executor } from '@bgtasks/core';
 import type { AgentEvent } from '../events.ts';
 
 /** Emits `job_ended` for every job that ends from now until `signal` aborts. */
-export function watchJobs(executor: BackgroundExecutor, emit: (event: AgentEvent) => void, signal: AbortSignal): void {
+export function watchJobs(executor: Executor, emit: (event: AgentEvent) => void, signal: AbortSignal): void {
   const consumer = executor.bus.consumer('bgtasks.agent.events', { from: 'now' });
   // The consumer outlives a run; what ended between runs is not this run's news.
   consumer.ack(consumer.lease());
