@@ -14,6 +14,7 @@ export {
   inputSchemaOf,
   MAX_CWD_LENGTH,
   MAX_ERROR_CHARS,
+  type ToolDescriptor,
   type ToolOutcome,
   type ToolSpec,
 } from './tool.ts';

@@ -8,6 +8,8 @@ import { type BgTool, errorOutcome, type ToolOutcome } from './tool.ts';
 
 /** Tools offered together, and their dispatcher. */
 export interface ToolSet {
+  /** The tools themselves, in order: descriptors for the adapters (AI SDK, MCP, tool runner). */
+  readonly tools: readonly BgTool[];
   /** The tool definitions, in order, for `messages.create({ tools })`. */
   readonly definitions: Tool[];
   /** Tool names, in order. */
@@ -28,6 +30,7 @@ export function createToolSet(tools: readonly BgTool[]): ToolSet {
   }
   const names = [...byName.keys()];
   return {
+    tools: [...tools],
     definitions: tools.map((t) => t.definition),
     names,
     handle(name, input, signal) {

@@ -22,9 +22,26 @@ export interface ToolOutcome {
   endedJobs?: readonly string[];
 }
 
-/** A tool ready to offer to the model and to call. */
-export interface BgTool {
+/**
+ * A framework-neutral tool: what every adapter (the own loop, the Anthropic SDK's tool runner,
+ * the AI SDK, the MCP server) is generated from, so the tool set is written once.
+ */
+export interface ToolDescriptor {
   readonly name: string;
+  /** What the model reads to decide when and how to call the tool. */
+  readonly description: string;
+  /** The input schema: a strict zod object schema. */
+  readonly inputSchema: z.ZodType;
+  /**
+   * Validates `input` against {@link inputSchema} and runs the tool. Bad input and failures come
+   * back as `isError: true` outcomes that say how to call it right; rejects only with
+   * {@link AbortedError} when `signal` aborts.
+   */
+  execute(input: unknown, options: { signal: AbortSignal }): Promise<ToolOutcome>;
+}
+
+/** A tool ready to offer to the model and to call. */
+export interface BgTool extends ToolDescriptor {
   /** The Anthropic tool definition (name, description, input_schema). */
   readonly definition: Tool;
   /** One line saying how to call the tool, used in error results. */
@@ -71,25 +88,29 @@ export function errorOutcome(message: string, usage?: string): ToolOutcome {
 export function defineTool<S extends z.ZodType>(spec: ToolSpec<S>): BgTool {
   const input_schema = inputSchemaOf(spec.schema);
   const usage = usageLine(spec.name, input_schema as { properties?: Record<string, unknown>; required?: string[] });
+  const call = async (input: unknown, signal: AbortSignal): Promise<ToolOutcome> => {
+    if (signal.aborted) throw new AbortedError();
+    const parsed = spec.schema.safeParse(input ?? {});
+    if (!parsed.success) {
+      const error = new ToolInputError(spec.name, describeIssues(parsed.error), usage);
+      return errorOutcome(`invalid input for ${spec.name}: ${error.issues.join('; ')}`, usage);
+    }
+    try {
+      return await spec.run(parsed.data, signal);
+    } catch (error) {
+      if (AbortedError.isInstance(error)) throw error;
+      if (BgTasksError.isInstance(error)) return errorOutcome(`${spec.name} failed: ${error.message}`, usage);
+      const message = error instanceof Error ? error.message : String(error);
+      return errorOutcome(`${spec.name} failed unexpectedly: ${message}`);
+    }
+  };
   return {
     name: spec.name,
+    description: spec.description,
+    inputSchema: spec.schema,
     definition: { name: spec.name, description: spec.description, input_schema },
     usage,
-    async call(input, signal) {
-      if (signal.aborted) throw new AbortedError();
-      const parsed = spec.schema.safeParse(input ?? {});
-      if (!parsed.success) {
-        const error = new ToolInputError(spec.name, describeIssues(parsed.error), usage);
-        return errorOutcome(`invalid input for ${spec.name}: ${error.issues.join('; ')}`, usage);
-      }
-      try {
-        return await spec.run(parsed.data, signal);
-      } catch (error) {
-        if (AbortedError.isInstance(error)) throw error;
-        if (BgTasksError.isInstance(error)) return errorOutcome(`${spec.name} failed: ${error.message}`, usage);
-        const message = error instanceof Error ? error.message : String(error);
-        return errorOutcome(`${spec.name} failed unexpectedly: ${message}`);
-      }
-    },
+    call,
+    execute: (input, { signal }) => call(input, signal),
   };
 }

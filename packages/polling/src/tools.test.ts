@@ -31,6 +31,21 @@ describe('tool definitions', () => {
   });
 });
 
+describe('tool descriptors', () => {
+  it('carry name, description and zod schema, and execute with the same validation as the Anthropic tool', async () => {
+    const { tools, signal } = setup();
+    const bgBash = tools.tools.find((t) => t.name === 'bg_bash')!;
+    expect(bgBash.description).toBe(tools.definitions[0]!.description);
+    expect(bgBash.inputSchema.safeParse({ command: 'true' }).success).toBe(true);
+    expect(bgBash.inputSchema.safeParse({ command: 'true', bogus: 1 }).success).toBe(false);
+    const bad = await bgBash.execute({ command: 42 }, { signal });
+    expect(bad.isError).toBe(true);
+    expect(bad.text).toContain('command');
+    const good = await bgBash.execute({ command: 'true', id: 'via-descriptor' }, { signal });
+    expect(good).toMatchObject({ isError: false, startedJobs: ['via-descriptor'] });
+  });
+});
+
 describe('bg_bash', () => {
   it('answers at once with the job id while the job still runs', async () => {
     const { executor, tools, signal } = setup();
