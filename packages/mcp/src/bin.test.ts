@@ -45,7 +45,13 @@ function run(args: readonly string[]): Promise<{ code: number; stdout: string; s
 
 async function stdioClient(args: readonly string[] = []) {
   const [command, argv] = commandLine(args);
-  const transport = new StdioClientTransport({ command, args: argv, env, stderr: 'pipe', cwd: mkdtempSync(join(tmpdir(), 'bgtasks-mcp-')) });
+  const transport = new StdioClientTransport({
+    command,
+    args: argv,
+    env,
+    stderr: 'pipe',
+    cwd: mkdtempSync(join(tmpdir(), 'bgtasks-mcp-')),
+  });
   const client = new Client({ name: 'stdio-test', version: '1.0.0' });
   await client.connect(transport);
   return { client, transport };
