@@ -92,9 +92,9 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
     try {
       const run = await streamTask(client, { command: 'pwd' });
       expect(textOf(run.result)).toContain(dir);
-      const escape = await call(client, 'bg_bash', { command: 'true', cwd: '/' });
-      expect(escape.isError).toBe(true);
-      expect(textOf(escape)).toMatch(/cwd/);
+      const outside = await call(client, 'bg_bash', { command: 'true', cwd: '/' });
+      expect(outside.isError).toBe(true);
+      expect(textOf(outside)).toMatch(/cwd/);
     } finally {
       await client.close();
     }
