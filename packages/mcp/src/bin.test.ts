@@ -137,6 +137,24 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
     expect(sleepers(m)).toEqual([]);
   });
 
+  test('garbage on stdin is skipped and the server answers the next message', async () => {
+    const [cmd, argv] = commandLine([]);
+    const child = spawn(cmd, argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const init = { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } };
+    child.stdin.write('this is not json\n{"jsonrpc":"2.0"}\n[1,2,3]\n');
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'initialize', params: init })}\n`);
+    await eventually(() => out.includes('"id":7'), 20_000);
+    const reply = JSON.parse(out.trim().split('\n').at(-1) as string);
+    expect(reply).toMatchObject({ id: 7, result: { serverInfo: { name: 'bgtasks' } } });
+    child.stdin.end();
+    expect(await exited).toBe(0);
+  });
+
   test('--http serves Streamable HTTP on loopback at the printed URL', async () => {
     const [cmd, argv] = commandLine(['--http']);
     const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
