@@ -13,6 +13,7 @@ import { serve } from '@bgtasks/runtime';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { McpSession } from './create-server.ts';
 import { McpUsageError } from './errors.ts';
+import { BoundedEventStore } from './event-store.ts';
 
 /** The path the MCP endpoint answers on. */
 export const MCP_PATH = '/mcp';
@@ -20,6 +21,9 @@ export const MCP_PATH = '/mcp';
 export const DEFAULT_MAX_SESSIONS = 16;
 /** How long a session whose event stream dropped waits for its client to come back. */
 export const DEFAULT_RECONNECT_GRACE_MS = 5_000;
+
+/** How long clients are told to wait before reconnecting a broken event stream. */
+export const RETRY_INTERVAL_MS = 1_000;
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'] as const;
 
@@ -144,6 +148,9 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       enableDnsRebindingProtection: true,
       allowedHosts: [...options.allowedHosts()],
       allowedOrigins: [...origins()],
+      // Resumable streams: a client whose stream breaks reconnects with Last-Event-ID.
+      eventStore: new BoundedEventStore(),
+      retryInterval: RETRY_INTERVAL_MS,
     });
     const entry: Open = { transport, session, streams: 0 };
     transport.onclose = () => forget(transport.sessionId, entry);

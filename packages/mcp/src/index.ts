@@ -8,6 +8,7 @@ export {
   type McpSession,
 } from './create-server.ts';
 export { McpUsageError } from './errors.ts';
+export { BoundedEventStore, EVENT_STORE_BYTES } from './event-store.ts';
 export {
   createMcpHttpHandler,
   DEFAULT_MAX_SESSIONS,
@@ -17,6 +18,7 @@ export {
   type McpHttpHandler,
   type McpHttpHandlerOptions,
   type McpHttpServer,
+  RETRY_INTERVAL_MS,
   type ServeMcpHttpOptions,
   serveMcpHttp,
 } from './http.ts';
