@@ -155,7 +155,7 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
     expect(await exited).toBe(0);
   });
 
-  test('--http serves Streamable HTTP on loopback at the printed URL', async () => {
+  test('--http serves Streamable HTTP on loopback at the printed URL; SIGTERM kills the jobs', async () => {
     const [cmd, argv] = commandLine(['--http']);
     const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
@@ -169,9 +169,16 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
       await client.connect(new StreamableHTTPClientTransport(new URL(url)));
       const run = await streamTask(client, { command: 'echo over-http' });
       expect(textOf(run.result)).toMatch(/over-http/);
-      await client.close();
-    } finally {
+      const m = marker();
+      await call(client, 'bg_bash', { command: `sleep ${m}` });
+      await eventually(() => sleepers(m).length === 1);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      expect(sleepers(m)).toEqual([]);
+      await client.close().catch(() => {});
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 });

@@ -155,6 +155,37 @@ describe('bgtasks-mcp over Streamable HTTP', () => {
     expect(http.handler.sessions).toBe(before);
   });
 
+  test('a session left without DELETE or event stream is closed once idle, not while its job runs', async () => {
+    const idle = await serveMcpHttp({
+      createSession: () => createMcpServer({ executor: new BackgroundExecutor(runtime, { killGraceMs: 500 }) }),
+      idleMs: 150,
+      sleep: (ms, signal) => runtime.sleep(ms, signal),
+    });
+    try {
+      const post = (headers: Record<string, string>, body: unknown) =>
+        fetch(idle.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+          body: JSON.stringify(body),
+        });
+      const init = await post({}, initialize);
+      const session = init.headers.get('mcp-session-id') as string;
+      await init.text();
+      const version = { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
+      await (await post(version, { jsonrpc: '2.0', method: 'notifications/initialized' })).text();
+      const m = marker();
+      const call = { name: 'bg_bash', arguments: { command: `sleep 0.6; sleep ${m}`, timeout_s: 1.5 } };
+      await (await post(version, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: call })).text();
+      expect(idle.handler.sessions).toBe(1);
+      await eventually(() => sleepers(m).length === 1);
+      expect(idle.handler.sessions).toBe(1);
+      await eventually(() => idle.handler.sessions === 0);
+      expect(sleepers(m)).toEqual([]);
+    } finally {
+      await idle.close();
+    }
+  });
+
   test('hostile requests get JSON-RPC errors and no session lingers', async () => {
     const before = http.handler.sessions;
     const notInit = await rawPost({}, { jsonrpc: '2.0', id: 1, method: 'tools/list' });

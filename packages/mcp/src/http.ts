@@ -22,6 +22,9 @@ export const DEFAULT_MAX_SESSIONS = 16;
 /** How long a session whose event stream dropped waits for its client to come back. */
 export const DEFAULT_RECONNECT_GRACE_MS = 5_000;
 
+/** A session with no event stream, no request and no live job for this long is closed. */
+export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+
 /** How long clients are told to wait before reconnecting a broken event stream. */
 export const RETRY_INTERVAL_MS = 1_000;
 
@@ -39,6 +42,11 @@ export interface McpHttpHandlerOptions {
   maxSessions?: number;
   /** Default {@link DEFAULT_RECONNECT_GRACE_MS}. */
   reconnectGraceMs?: number;
+  /**
+   * Closes a session that holds no event stream, sent no request and ran no job for this long
+   * (a client that left without DELETE). Default {@link DEFAULT_SESSION_IDLE_MS}.
+   */
+  idleMs?: number;
   /** Timers for the reconnect grace. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -59,6 +67,8 @@ interface Open {
   streams: number;
   /** Aborted when a request arrives, ending a reconnect grace. */
   grace?: AbortController;
+  /** Restarted by every request. */
+  idle?: AbortController;
 }
 
 function jsonRpcError(status: number, code: number, message: string): Response {
@@ -85,10 +95,28 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
   const origins = (): readonly string[] => options.allowedOrigins?.() ?? options.allowedHosts().map((h) => `http://${h}`);
   let closed = false;
 
+  const idleMs = options.idleMs ?? DEFAULT_SESSION_IDLE_MS;
   const forget = (id: string | undefined, entry: Open): void => {
     if (id !== undefined && open.get(id) === entry) open.delete(id);
     entry.grace?.abort();
+    entry.idle?.abort();
     void entry.session.close();
+  };
+
+  /** (Re)starts the idle clock; when it runs out the session goes unless a stream or a job is live. */
+  const armIdle = (id: string, entry: Open): void => {
+    entry.idle?.abort();
+    const idle = new AbortController();
+    entry.idle = idle;
+    options.sleep(idleMs, idle.signal).then(
+      () => {
+        const busy =
+          entry.streams > 0 || entry.session.executor.list().some((j) => j.state === 'queued' || j.state === 'running');
+        if (busy) armIdle(id, entry);
+        else forget(id, entry);
+      },
+      () => {},
+    );
   };
 
   const streamDropped = (id: string, entry: Open): void => {
@@ -130,6 +158,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       if (!entry) return jsonRpcError(404, -32001, 'Session not found: initialize a new session');
       entry.grace?.abort();
       entry.grace = undefined;
+      armIdle(id, entry);
       const response = await entry.transport.handleRequest(request);
       if (request.method === 'GET' && response.ok) {
         entry.streams++;
@@ -163,6 +192,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       forget(transport.sessionId, entry);
     } else {
       open.set(transport.sessionId, entry);
+      armIdle(transport.sessionId, entry);
     }
     return response;
   };

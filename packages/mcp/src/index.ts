@@ -13,6 +13,7 @@ export {
   createMcpHttpHandler,
   DEFAULT_MAX_SESSIONS,
   DEFAULT_RECONNECT_GRACE_MS,
+  DEFAULT_SESSION_IDLE_MS,
   loopbackHosts,
   MCP_PATH,
   type McpHttpHandler,
