@@ -172,9 +172,12 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
       const m = marker();
       await call(client, 'bg_bash', { command: `sleep ${m}` });
       await eventually(() => sleepers(m).length === 1);
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`${code} ${signal}`)));
       child.kill('SIGTERM');
-      expect(await exited).toBe(143);
+      // Deno's node:child_process reports a Deno child's exit status 143 as "killed by SIGTERM"
+      // even when the child's own handler ran and exited; what proves the handler ran is that
+      // the job is gone (a server killed outright leaves its job groups alive).
+      expect(await exited).toMatch(runtime === 'deno' ? /^(143 null|null SIGTERM)$/ : /^143 null$/);
       expect(sleepers(m)).toEqual([]);
       await client.close().catch(() => {});
     } finally {

@@ -135,14 +135,15 @@ export function createMcpServer(options: McpServerOptions): McpSession {
     ttl: number | undefined,
   ): Promise<CreateTaskResult> => {
     const outcome = await tool.execute(args, { signal: extra.signal });
+    const jobId = outcome.isError ? undefined : outcome.startedJobs?.[0];
+    // At once, before any await: a concurrent plain call must not take this job's notice.
+    if (jobId !== undefined) rider?.silence(jobId);
     const task = await extra.taskStore.createTask({ ...(ttl !== undefined ? { ttl } : {}) });
-    const jobId = outcome.startedJobs?.[0];
-    if (outcome.isError || jobId === undefined) {
+    if (jobId === undefined) {
       // Bad input: the task fails at once with the same isError result a plain call gets.
       await extra.taskStore.storeTaskResult(task.taskId, 'failed', resultOf(outcome));
     } else {
       taskStore.bindJob(task.taskId, jobId);
-      rider?.silence(jobId);
       follow(task.taskId, jobId, extra.taskStore).catch(() => {});
     }
     const current = await extra.taskStore.getTask(task.taskId);
