@@ -12,7 +12,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, test } from 'vitest';
-import { eventually, marker, sleepers, streamTask, textOf } from './test-kit.ts';
+import { eventually, gate, marker, sleepers, streamTask, textOf } from './test-kit.ts';
 
 const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
 const runtime = hostRuntimeName() as 'node' | 'bun' | 'deno';
@@ -67,7 +67,8 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
     try {
       const { tools } = await client.listTools();
       expect(tools.find((t) => t.name === 'bg_bash')?.execution?.taskSupport).toBe('optional');
-      const run = await streamTask(client, { command: 'sleep 0.3; echo via-stdio', id: 'st' });
+      const g = gate();
+      const run = await streamTask(client, { command: `${g.wait}; echo via-stdio`, id: 'st' }, undefined, g.open);
       expect(run.types).toEqual(expect.arrayContaining(['taskCreated', 'taskStatus', 'result']));
       expect(run.statuses[0]).toBe('working');
       expect(textOf(run.result)).toMatch(/<bg_notice id="st" state="completed" exit_code="0"[^>]*>\nvia-stdio/);

@@ -9,7 +9,7 @@ import { type CallToolResult, CallToolResultSchema, ErrorCode } from '@modelcont
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMcpServer } from './create-server.ts';
 import { type McpHttpServer, serveMcpHttp } from './http.ts';
-import { eventually, marker, sleepers, streamTask, textOf } from './test-kit.ts';
+import { eventually, gate, marker, sleepers, streamTask, textOf } from './test-kit.ts';
 
 const runtime = createRuntime();
 const executors: Executor[] = [];
@@ -74,7 +74,8 @@ describe('bgtasks-mcp over Streamable HTTP', () => {
 
   test('a task-augmented bg_bash streams taskCreated, working and the result; tasks/list shows it', async () => {
     const { client, transport } = await connect();
-    const run = await streamTask(client, { command: 'sleep 0.2; echo http-tail; exit 4', id: 'h' });
+    const g = gate();
+    const run = await streamTask(client, { command: `${g.wait}; echo http-tail; exit 4`, id: 'h' }, undefined, g.open);
     expect(run.types[0]).toBe('taskCreated');
     expect(run.statuses[0]).toBe('working');
     expect(run.statuses.at(-1)).toBe('failed');
@@ -174,7 +175,7 @@ describe('bgtasks-mcp over Streamable HTTP', () => {
       const version = { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
       await (await post(version, { jsonrpc: '2.0', method: 'notifications/initialized' })).text();
       const m = marker();
-      const call = { name: 'bg_bash', arguments: { command: `sleep 0.6; sleep ${m}`, timeout_s: 1.5 } };
+      const call = { name: 'bg_bash', arguments: { command: `sleep 0.3; sleep ${m}`, timeout_s: 3 } };
       await (await post(version, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: call })).text();
       expect(idle.handler.sessions).toBe(1);
       await eventually(() => sleepers(m).length === 1);

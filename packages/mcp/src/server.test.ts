@@ -13,7 +13,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createMcpServer, IMMEDIATE_RESPONSE_META, type McpServerOptions, type McpSession } from './create-server.ts';
-import { eventually, marker, sleepers, streamTask, textOf } from './test-kit.ts';
+import { eventually, gate, marker, sleepers, streamTask, textOf } from './test-kit.ts';
 
 const open: Array<{ client: Client; session: McpSession }> = [];
 
@@ -71,7 +71,13 @@ describe('tools', () => {
 describe('tasks', () => {
   test('a task-augmented bg_bash streams taskCreated, working, then the result with exit code and output tail', async () => {
     const { client, statuses } = await connect();
-    const run = await streamTask(client, { command: 'echo first-line; sleep 0.3; echo tail-line', id: 'build' });
+    const g = gate();
+    const run = await streamTask(
+      client,
+      { command: `echo first-line; ${g.wait}; echo tail-line`, id: 'build' },
+      undefined,
+      g.open,
+    );
     expect(run.types[0]).toBe('taskCreated');
     expect(run.task.status).toBe('working');
     expect(run.task.taskId).toMatch(/^[0-9a-f]{32}$/);

@@ -1,5 +1,7 @@
 // Helpers shared by the MCP tests (not a test file itself, not exported by the package).
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult, Task } from '@modelcontextprotocol/sdk/types.js';
 
@@ -41,11 +43,21 @@ export function textOf(result: unknown): string {
   return content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 }
 
-/** Every message of a task-augmented call, in order. */
+/** A job that waits until the test opens the gate, so "still working" needs no timing. */
+export function gate(): { wait: string; open: () => void } {
+  const file = join(mkdtempSync(join(tmpdir(), 'bgtasks-gate-')), 'open');
+  return {
+    wait: `while [ ! -e '${file}' ]; do sleep 0.02; done`,
+    open: () => writeFileSync(file, ''),
+  };
+}
+
+/** Every message of a task-augmented call, in order; `onWorking` runs at the first `working` status. */
 export async function streamTask(
   client: Client,
   args: Record<string, unknown>,
   ttl?: number,
+  onWorking?: () => void,
 ): Promise<{ types: string[]; task: Task; statuses: string[]; result?: CallToolResult; error?: Error }> {
   const types: string[] = [];
   const statuses: string[] = [];
@@ -58,7 +70,10 @@ export async function streamTask(
   for await (const message of stream) {
     types.push(message.type);
     if (message.type === 'taskCreated') task = message.task;
-    if (message.type === 'taskStatus') statuses.push(message.task.status);
+    if (message.type === 'taskStatus') {
+      if (message.task.status === 'working' && !statuses.includes('working')) onWorking?.();
+      statuses.push(message.task.status);
+    }
     if (message.type === 'result') result = message.result as CallToolResult;
     if (message.type === 'error') error = message.error;
   }
