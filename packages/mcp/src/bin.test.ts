@@ -17,7 +17,10 @@ import { eventually, gate, marker, sleepers, streamTask, textOf } from './test-k
 const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
 const runtime = hostRuntimeName() as 'node' | 'bun' | 'deno';
 const require = createRequire(import.meta.url);
-const env: Record<string, string> = { ...createRuntime().env() };
+const env: Record<string, string> = {
+  ...createRuntime().env(),
+  XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'bgtasks-mcp-state-')),
+};
 
 /** The command line that runs the bin on this runtime (from the packages installed at the root). */
 function commandLine(args: readonly string[]): [string, string[]] {
@@ -136,6 +139,24 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
       await eventually(() => sleepers(m).length === 0);
     }
     expect(sleepers(m)).toEqual([]);
+  });
+
+  test('jobs of a server killed outright (SIGKILL) are reaped by the next server', async () => {
+    const first = await stdioClient();
+    const m = marker();
+    await call(first.client, 'bg_bash', { command: `sleep ${m}` });
+    await eventually(() => sleepers(m).length === 1);
+    const pid = first.transport.pid as number;
+    await createRuntime().spawn(`kill -KILL ${pid}`).exited;
+    await first.client.close().catch(() => {});
+    await eventually(() => !existsSync(`/proc/${pid}`));
+    expect(sleepers(m)).toHaveLength(1);
+    const next = await stdioClient();
+    try {
+      await eventually(() => sleepers(m).length === 0);
+    } finally {
+      await next.client.close();
+    }
   });
 
   test('garbage on stdin is skipped and the server answers the next message', async () => {

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // bgtasks-mcp: binds the MCP server to this process (argv, stdio, signals, exit code).
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { BackgroundExecutor } from '@bgtasks/core';
-import { createRuntime } from '@bgtasks/runtime';
+import { createJobRegistry, createRuntime } from '@bgtasks/runtime';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { HELP, type McpCliOptions, parseMcpArgs } from './args.ts';
 import { createMcpServer, MCP_SERVER_VERSION } from './create-server.ts';
@@ -40,12 +41,22 @@ try {
 }
 
 const runtime = createRuntime();
+// Running job groups are recorded, so a server that died without cleaning up (kill -9) has its
+// leftovers killed by the next one; the directory is the one bgtasks-agent uses.
+const registryDir = join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'bgtasks', 'jobs');
+let registry: ReturnType<typeof createJobRegistry> | undefined;
+try {
+  registry = createJobRegistry({ dir: registryDir });
+} catch (error) {
+  process.stderr.write(`bgtasks-mcp: no job registry (${error instanceof Error ? error.message : String(error)}); continuing\n`);
+}
 // Each session gets its own executor: its jobs are its own, and die with it. Each executor's
 // shutdown hook kills its job groups on SIGINT/SIGTERM before the runtime exits (130/143).
 const session = () =>
   createMcpServer({
     executor: new BackgroundExecutor(runtime, {
       cwdRoot,
+      ...(registry ? { registry } : {}),
       maxConcurrent: options.maxConcurrent,
       defaultTimeoutMs: Math.round(options.timeoutS * 1000),
     }),
