@@ -162,7 +162,9 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       const response = await entry.transport.handleRequest(request);
       if (request.method === 'GET' && response.ok) {
         entry.streams++;
-        request.signal.addEventListener('abort', () => streamDropped(id, entry), { once: true });
+        // The client may already have gone while the stream was being set up.
+        if (request.signal.aborted) streamDropped(id, entry);
+        else request.signal.addEventListener('abort', () => streamDropped(id, entry), { once: true });
       }
       return response;
     }
