@@ -200,7 +200,7 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
       // even when the child's own handler ran and exited; what proves the handler ran is that
       // the job is gone (a server killed outright leaves its job groups alive).
       expect(await exited).toMatch(runtime === 'deno' ? /^(143 null|null SIGTERM)$/ : /^143 null$/);
-      expect(sleepers(m)).toEqual([]);
+      await eventually(() => sleepers(m).length === 0, 2_000);
       await client.close().catch(() => {});
     } finally {
       child.kill('SIGKILL');

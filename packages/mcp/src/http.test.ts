@@ -181,7 +181,7 @@ describe('bgtasks-mcp over Streamable HTTP', () => {
       await eventually(() => sleepers(m).length === 1);
       expect(idle.handler.sessions).toBe(1);
       await eventually(() => idle.handler.sessions === 0);
-      expect(sleepers(m)).toEqual([]);
+      await eventually(() => sleepers(m).length === 0, 2_000);
     } finally {
       await idle.close();
     }
