@@ -46,12 +46,12 @@ function run(args: readonly string[]): Promise<{ code: number; stdout: string; s
   });
 }
 
-async function stdioClient(args: readonly string[] = []) {
+async function stdioClient(args: readonly string[] = [], extraEnv: Record<string, string> = {}) {
   const [command, argv] = commandLine(args);
   const transport = new StdioClientTransport({
     command,
     args: argv,
-    env,
+    env: { ...env, ...extraEnv },
     stderr: 'pipe',
     cwd: mkdtempSync(join(tmpdir(), 'bgtasks-mcp-')),
   });
@@ -142,7 +142,9 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
   });
 
   test('jobs of a server killed outright (SIGKILL) are reaped by the next server', async () => {
-    const first = await stdioClient();
+    // A state directory of its own: a server of a concurrent test would reap the leftover first.
+    const state = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'bgtasks-mcp-state-')) };
+    const first = await stdioClient([], state);
     const m = marker();
     await call(first.client, 'bg_bash', { command: `sleep ${m}` });
     await eventually(() => sleepers(m).length === 1);
@@ -151,7 +153,7 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
     await first.client.close().catch(() => {});
     await eventually(() => !existsSync(`/proc/${pid}`));
     expect(sleepers(m)).toHaveLength(1);
-    const next = await stdioClient();
+    const next = await stdioClient([], state);
     try {
       await eventually(() => sleepers(m).length === 0);
     } finally {
