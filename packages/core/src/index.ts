@@ -1,13 +1,16 @@
 /** @module @bgtasks/core: the job model, BackgroundExecutor, NotificationBus, OutputBuffer, notices, errors, Runtime. */
 
 export { describeIssues } from './describe-issues.ts';
+export { checkDuration, type DurationRules, MAX_TIMER_MS } from './duration.ts';
 export {
   AbortedError,
   BgTasksError,
   type BgTasksErrorOptions,
   DuplicateJobIdError,
   ExecutorClosedError,
+  InvalidDurationError,
   InvalidJobSpecError,
+  JobDroppedError,
   LeaseError,
   UnknownJobError,
 } from './errors.ts';
@@ -15,6 +18,8 @@ export {
   BackgroundExecutor,
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_MAX_CONCURRENT,
+  DEFAULT_RETAIN_JOBS,
+  DEFAULT_RETAIN_MS,
   DEFAULT_TIMEOUT_MS,
   type ExecutorOptions,
   NOTICE_TAIL_BYTES,
@@ -23,11 +28,13 @@ export {
 export type { CloseOptions, Executor, NoticeBus, NoticeConsumer, WaitOptions, WaitResult } from './executor-api.ts';
 export {
   type FinalJobState,
+  ENV_NAME_PATTERN,
   isFinalState,
   JOB_ID_PATTERN,
   JOB_STATES,
   type Job,
   JobIdSchema,
+  JobEnvSchema,
   type JobOutputInfo,
   type JobSpec,
   JobSpecSchema,
@@ -36,14 +43,16 @@ export {
   MAX_COMMAND_LENGTH,
   type Notice,
 } from './job.ts';
-export { buildJobEnv, isSecretName, type JobEnvOptions, NON_INTERACTIVE_ENV } from './job-env.ts';
-export { formatNotice, formatNotices, NOTICE_HEADER, type ParsedNotice, parseNotices } from './notice.ts';
+export { buildJobEnv, isSecretName, isSecretValue, type JobEnvOptions, NON_INTERACTIVE_ENV } from './job-env.ts';
+export { fenceOutput, formatNotice, formatNotices, NOTICE_HEADER, type ParsedNotice, parseNotices } from './notice.ts';
 export {
   Consumer,
   type ConsumerOptions,
+  DEFAULT_MAX_HISTORY,
   type JobSource,
   type Lease,
   NotificationBus,
+  type NotificationBusOptions,
 } from './notification-bus.ts';
 export {
   type ByteRange,
@@ -57,12 +66,13 @@ export {
 } from './output-buffer.ts';
 export { QUOTE_MAX_CHARS, quoteInput } from './quote-input.ts';
 export type { JobRecord, JobRegistry, ReapedJob } from './registry.ts';
-export type {
-  Child,
-  ExitStatus,
-  KillSignal,
-  Runtime,
-  RuntimeName,
-  ShutdownHook,
-  SpawnOptions,
+export {
+  type Child,
+  type ExitStatus,
+  JOB_MARKER_VAR,
+  type KillSignal,
+  type Runtime,
+  type RuntimeName,
+  type ShutdownHook,
+  type SpawnOptions,
 } from './runtime.ts';

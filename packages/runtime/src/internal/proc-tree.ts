@@ -1,0 +1,116 @@
+/**
+ * Finds every process of a job on Linux through `/proc`: members of its process group, and
+ * processes whose environment carries the job's marker (descendants that left the group with
+ * `setsid`, a double fork or `nohup setsid`). Where there is no `/proc` (macOS, BSD) only the
+ * group can be found. A process that cleared its environment (`env -i`) and left the group is
+ * not found: the kernel keeps no other trace of where it came from.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { JOB_MARKER_VAR, type KillSignal } from '@bgtasks/core';
+
+/** Sends a signal to a pid (negative: a process group); throws when there is no such process. */
+export type SendSignal = (pid: number, signal: KillSignal | 0) => void;
+
+/** SIGKILL rounds per kill: a process forked between a scan and its kill is caught by the next. */
+const KILL_ROUNDS = 5;
+
+let procAvailable: boolean | undefined;
+
+/** True when `/proc` lists processes (Linux). */
+export function hasProcFs(): boolean {
+  if (procAvailable === undefined) {
+    try {
+      procAvailable = readdirSync('/proc').some((name) => name === 'self' || name === '1');
+    } catch {
+      procAvailable = false;
+    }
+  }
+  return procAvailable;
+}
+
+/** State and process group of `pid` from /proc/pid/stat, or undefined when it is gone. */
+function statOf(pid: string): { state: string; pgrp: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function carriesMarker(pid: string, entry: Uint8Array): boolean {
+  let environ: ReturnType<typeof readFileSync>;
+  try {
+    environ = readFileSync(`/proc/${pid}/environ`);
+  } catch {
+    return false;
+  }
+  // Entries are NUL-terminated: match a whole entry, at the start or after a NUL.
+  let at = environ.indexOf(entry);
+  while (at >= 0) {
+    if (at === 0 || environ[at - 1] === 0) return true;
+    at = environ.indexOf(entry, at + 1);
+  }
+  return false;
+}
+
+/**
+ * Pids of the live (not zombie) processes of a job: the group `pgid` and, when `marker` is
+ * given, every process carrying it. Empty where there is no `/proc`.
+ */
+export function jobPids(pgid: number, marker: string | undefined): number[] {
+  if (!hasProcFs()) return [];
+  const entry = marker === undefined ? undefined : new TextEncoder().encode(`${JOB_MARKER_VAR}=${marker}\0`);
+  const pids: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  for (const name of names) {
+    const code = name.charCodeAt(0);
+    if (code < 48 || code > 57) continue; // not a pid
+    const stat = statOf(name);
+    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
+    if ((pgid > 0 && stat.pgrp === pgid) || (entry !== undefined && carriesMarker(name, entry))) pids.push(Number(name));
+  }
+  return pids;
+}
+
+/** True while any process of the job is alive; without `/proc`, while its group exists. */
+export function jobAlive(pgid: number, marker: string | undefined, send: SendSignal): boolean {
+  if (hasProcFs()) return jobPids(pgid, marker).length > 0;
+  if (pgid <= 0) return false;
+  try {
+    send(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Signals the job's group and every process carrying its marker. SIGKILL is sent in a few
+ * rounds so a process forked between one scan and its kill is caught by the next scan.
+ */
+export function signalJob(pgid: number, marker: string | undefined, signal: KillSignal, send: SendSignal): void {
+  const rounds = signal === 'SIGKILL' ? KILL_ROUNDS : 1;
+  for (let round = 0; round < rounds; round++) {
+    if (pgid > 0) trySend(send, -pgid, signal);
+    if (marker === undefined || !hasProcFs()) return;
+    const escaped = jobPids(-1, marker);
+    for (const pid of escaped) trySend(send, pid, signal);
+    if (escaped.length === 0) return;
+  }
+}
+
+function trySend(send: SendSignal, pid: number, signal: KillSignal): void {
+  try {
+    send(pid, signal);
+  } catch {
+    // ESRCH: already gone
+  }
+}
