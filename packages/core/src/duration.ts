@@ -34,6 +34,7 @@ export function checkDuration(name: string, value: unknown, rules: DurationRules
   if (valid) return value;
   const what = [rules.zero ? 'a number of milliseconds, 0 or more' : 'a number of milliseconds greater than 0'];
   if (rules.infinite) what.push('or Infinity for no limit');
-  const shown = typeof value === 'number' ? String(value) : typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value;
+  const shown =
+    typeof value === 'number' ? String(value) : typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value;
   throw new InvalidDurationError(name, `${name}: must be ${what.join(' ')}, got ${shown}`);
 }

@@ -311,7 +311,9 @@ export class BackgroundExecutor implements Executor {
     const entries = ids.map((id) => this.#entry(id));
     const mode = options.mode ?? 'all';
     const timeoutMs =
-      options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : checkDuration('timeoutMs', options.timeoutMs, { zero: true, infinite: true });
+      options.timeoutMs === undefined
+        ? Number.POSITIVE_INFINITY
+        : checkDuration('timeoutMs', options.timeoutMs, { zero: true, infinite: true });
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -349,7 +351,8 @@ export class BackgroundExecutor implements Executor {
    */
   async close(options: CloseOptions = {}): Promise<void> {
     this.#closed = true;
-    const grace = options.killGraceMs === undefined ? this.killGraceMs : checkDuration('killGraceMs', options.killGraceMs, { zero: true });
+    const grace =
+      options.killGraceMs === undefined ? this.killGraceMs : checkDuration('killGraceMs', options.killGraceMs, { zero: true });
     const live = [...this.#jobs.values()].filter((e) => !isFinalState(e.state));
     for (const e of live) this.#terminate(e, 'killed', grace);
     await Promise.all(live.map((e) => e.done.promise));

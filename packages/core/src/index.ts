@@ -27,14 +27,14 @@ export {
 } from './executor.ts';
 export type { CloseOptions, Executor, NoticeBus, NoticeConsumer, WaitOptions, WaitResult } from './executor-api.ts';
 export {
-  type FinalJobState,
   ENV_NAME_PATTERN,
+  type FinalJobState,
   isFinalState,
   JOB_ID_PATTERN,
   JOB_STATES,
   type Job,
-  JobIdSchema,
   JobEnvSchema,
+  JobIdSchema,
   type JobOutputInfo,
   type JobSpec,
   JobSpecSchema,

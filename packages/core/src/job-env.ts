@@ -36,7 +36,18 @@ const SECRET_NAMES: readonly RegExp[] = [
 ];
 
 /** Names that look secret but are not, and that programs need. */
-const PUBLIC_NAMES = new Set(['PWD', 'OLDPWD', 'TOKENIZERS_PARALLELISM', 'GITHUB_ACTIONS', 'GITHUB_WORKSPACE', 'GITHUB_REF', 'GITHUB_SHA', 'GITHUB_REPOSITORY', 'AWS_REGION', 'AWS_DEFAULT_REGION']);
+const PUBLIC_NAMES = new Set([
+  'PWD',
+  'OLDPWD',
+  'TOKENIZERS_PARALLELISM',
+  'GITHUB_ACTIONS',
+  'GITHUB_WORKSPACE',
+  'GITHUB_REF',
+  'GITHUB_SHA',
+  'GITHUB_REPOSITORY',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+]);
 
 /**
  * Value shapes of secrets, whatever the variable is called: URLs with credentials, PEM blocks,

@@ -46,10 +46,13 @@ export const JobSpecSchema = z
     env: JobEnvSchema.optional(),
     /** Any length (waited in chunks past the 2^31-1 ms timer limit); `Infinity` for none. */
     timeoutMs: z
-      .union([
-        z.number().int('must be a whole number of milliseconds').positive('must be greater than 0'),
-        z.literal(Number.POSITIVE_INFINITY),
-      ], { error: 'must be a whole number of milliseconds greater than 0, or Infinity for no timeout' })
+      .union(
+        [
+          z.number().int('must be a whole number of milliseconds').positive('must be greater than 0'),
+          z.literal(Number.POSITIVE_INFINITY),
+        ],
+        { error: 'must be a whole number of milliseconds greater than 0, or Infinity for no timeout' },
+      )
       .optional(),
     label: z.string().max(200).optional(),
   })

@@ -33,11 +33,13 @@ export class Consumer implements NoticeConsumer {
   #nextLeaseId = 1;
   #waiters = new Set<() => void>();
   #closed = false;
+  readonly #onClose: (() => void) | undefined;
 
   /** @internal created by {@link NotificationBus.consumer} */
-  constructor(name: string, backlog: readonly Notice[]) {
+  constructor(name: string, backlog: readonly Notice[], onClose?: () => void) {
     this.name = name;
     this.#queue = [...backlog];
+    this.#onClose = onClose;
   }
 
   /** Notices neither delivered nor leased, oldest first. */
@@ -133,11 +135,12 @@ export class Consumer implements NoticeConsumer {
     this.#wake();
   }
 
-  /** @internal */
+  /** Removes this consumer from its bus; pending and leased notices are dropped, waiters rejected. */
   close(): void {
     this.#closed = true;
     this.#queue = [];
     this.#wake();
+    this.#onClose?.();
   }
 
   #wake(): void {
@@ -209,7 +212,10 @@ export class NotificationBus implements NoticeBus {
   consumer(name: string, options: ConsumerOptions = {}): Consumer {
     let c = this.#consumers.get(name);
     if (!c) {
-      c = new Consumer(name, options.from === 'now' ? [] : this.#log);
+      const created: Consumer = new Consumer(name, options.from === 'now' ? [] : this.#log, () => {
+        if (this.#consumers.get(name) === created) this.#consumers.delete(name);
+      });
+      c = created;
       if (this.#closed) c.close();
       this.#consumers.set(name, c);
     }

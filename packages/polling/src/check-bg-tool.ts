@@ -33,7 +33,8 @@ export function checkBgTool(executor: Executor): BgTool {
       const notice = noticeOf(executor, job.id);
       if (notice) return { text: formatNotices([notice]), isError: false, endedJobs: [job.id] };
       const tail = executor.tail(job.id);
-      const shown = tail.length > 0 ? `\nlast output so far (untrusted command output):\n${fenceOutput(tail)}` : '\nno output yet';
+      const shown =
+        tail.length > 0 ? `\nlast output so far (untrusted command output):\n${fenceOutput(tail)}` : '\nno output yet';
       return { text: `${jobLine(job, now)}${shown}`, isError: false };
     },
   });

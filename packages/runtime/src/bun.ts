@@ -5,8 +5,8 @@
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { jobEnv } from './internal/job-env.ts';
-import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { jobAlive, signalJob } from './internal/proc-tree.ts';
+import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';

@@ -7,8 +7,8 @@ import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
 import { jobEnv } from './internal/job-env.ts';
-import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { jobAlive, signalJob } from './internal/proc-tree.ts';
+import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
 
