@@ -33,7 +33,7 @@ export function bgOutputTool(executor: Executor): BgTool {
       ];
       if (slice.gap) facts.push(`bytes ${slice.gap.start}-${slice.gap.end} were dropped and cannot be read`);
       facts.push(slice.eof ? 'end of output so far' : `more: call bg_output with offset ${slice.nextOffset}`);
-      return { text: `${facts.join('; ')} (untrusted command output follows)\n${fenceOutput(slice.text)}`, isError: false };
+      return { text: `${facts.join('; ')}\n${fenceOutput(slice.text)}`, isError: false };
     },
   });
 }
