@@ -12,6 +12,13 @@ import { AbortedError, InvalidDurationError, InvalidJobSpecError, JobDroppedErro
 import { BackgroundExecutor, type ExecutorOptions } from './executor.ts';
 import { NotificationBus } from './notification-bus.ts';
 
+function heapBytes(): number {
+  const usage = (
+    globalThis as { process?: { memoryUsage(): { heapUsed: number; arrayBuffers?: number } } }
+  ).process?.memoryUsage();
+  return usage ? usage.heapUsed + (usage.arrayBuffers ?? 0) : 0;
+}
+
 const executors: BackgroundExecutor[] = [];
 function real(options: ExecutorOptions = {}, runtime = createRuntime()) {
   const executor = new BackgroundExecutor(runtime, { killGraceMs: 200, ...options });
@@ -146,12 +153,12 @@ describe('retention', () => {
     const out = new Uint8Array(64 * 1024).fill(120);
     const runtime = createVirtualRuntime({ script: () => ({ durationMs: 1, stdout: out }) });
     const executor = new BackgroundExecutor(runtime, { retainJobs: 100, maxConcurrent: 50 });
-    const before = process.memoryUsage().heapUsed;
+    const before = heapBytes();
     for (let batch = 0; batch < 50; batch++) {
       const ids = Array.from({ length: 100 }, () => executor.submit({ command: 'flood' }).id);
       await executor.wait(ids);
     }
-    const grownMiB = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+    const grownMiB = (heapBytes() - before) / 2 ** 20;
     // Kept: 100 jobs x 64 KiB = 6.25 MiB. Without retention: 5000 x 64 KiB = 312 MiB.
     expect(executor.list()).toHaveLength(100);
     expect(executor.bus.history().length).toBeLessThanOrEqual(100);

@@ -5,7 +5,7 @@
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { jobEnv } from './internal/job-env.ts';
-import { jobAlive, signalJob } from './internal/proc-tree.ts';
+import { jobAlive, signalJob, startTicks } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
@@ -58,9 +58,10 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
     code: proc.signalCode ? null : proc.exitCode,
     signal: proc.signalCode,
   }));
+  const since = options.marker !== undefined ? startTicks(proc.pid) : undefined;
   return childFromWebStreams(proc.pid, proc, exited, {
-    kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal),
-    alive: () => jobAlive(proc.pid, options.marker, sendSignal),
+    kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, since),
+    alive: () => jobAlive(proc.pid, options.marker, sendSignal, since),
   });
 }
 

@@ -5,7 +5,7 @@
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { jobEnv } from './internal/job-env.ts';
-import { jobAlive, signalJob } from './internal/proc-tree.ts';
+import { jobAlive, signalJob, startTicks } from './internal/proc-tree.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
 import { ShutdownHooks, type ShutdownHost } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
@@ -70,9 +70,10 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
     code: s.signal ? null : s.code,
     signal: s.signal,
   }));
+  const since = options.marker !== undefined ? startTicks(proc.pid) : undefined;
   return childFromWebStreams(proc.pid, proc, exited, {
-    kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal),
-    alive: () => jobAlive(proc.pid, options.marker, sendSignal),
+    kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, since),
+    alive: () => jobAlive(proc.pid, options.marker, sendSignal, since),
   });
 }
 

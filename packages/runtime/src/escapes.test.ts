@@ -25,10 +25,10 @@ afterEach(async () => {
   await Promise.all(executors.splice(0).map((e) => e.close({ killGraceMs: 100 })));
 });
 
-describe.each(Object.entries(ESCAPES))('a job whose child escapes with %s', (_, escape) => {
+describe.each(Object.entries(ESCAPES))('a job whose child escapes with %s', (_, escapeCommand) => {
   test('the escaped process is gone after kill()', async () => {
     const { executor, tag, env } = setup();
-    const job = executor.submit({ command: `${escape}\nsleep 300`, env });
+    const job = executor.submit({ command: `${escapeCommand}\nsleep 300`, env });
     expect((await taggedAtLeast(TAG, tag, 2)).length).toBeGreaterThanOrEqual(2);
     const ended = await executor.kill(job.id);
     expect(ended.state).toBe('killed');
@@ -37,7 +37,7 @@ describe.each(Object.entries(ESCAPES))('a job whose child escapes with %s', (_, 
 
   test('the escaped process is gone after a timeout', async () => {
     const { executor, tag, env } = setup();
-    const job = executor.submit({ command: `${escape}\nsleep 300`, env, timeoutMs: 500 });
+    const job = executor.submit({ command: `${escapeCommand}\nsleep 300`, env, timeoutMs: 500 });
     await taggedAtLeast(TAG, tag, 2);
     await executor.wait([job.id]);
     expect(executor.get(job.id).state).toBe('timed_out');
@@ -46,7 +46,7 @@ describe.each(Object.entries(ESCAPES))('a job whose child escapes with %s', (_, 
 
   test('the escaped process is gone after the job completes by itself', async () => {
     const { executor, tag, env } = setup();
-    const job = executor.submit({ command: `${escape}\nsleep 0.3; echo done`, env });
+    const job = executor.submit({ command: `${escapeCommand}\nsleep 0.3; echo done`, env });
     await executor.wait([job.id]);
     expect(executor.get(job.id).state).toBe('completed');
     expect(await taggedGone(TAG, tag)).toEqual([]);
@@ -54,7 +54,7 @@ describe.each(Object.entries(ESCAPES))('a job whose child escapes with %s', (_, 
 
   test('the escaped process is gone after close()', async () => {
     const { executor, tag, env } = setup();
-    executor.submit({ command: `${escape}\nsleep 300`, env });
+    executor.submit({ command: `${escapeCommand}\nsleep 300`, env });
     await taggedAtLeast(TAG, tag, 2);
     await executor.close();
     expect(await taggedGone(TAG, tag)).toEqual([]);

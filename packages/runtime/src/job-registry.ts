@@ -122,8 +122,9 @@ export function createJobRegistry(options: JobRegistryOptions): JobRegistry {
         }
         // Descendants that left the group carry the job's marker: a marker is unique, so
         // whatever carries it is the job's own, whoever holds the pid now.
-        if (record.marker !== undefined && jobPids(-1, record.marker).length > 0) {
-          signalJob(-1, record.marker, 'SIGKILL', (pid, signal) => process.kill(pid, signal));
+        const since = record.leaderStart === null ? undefined : Number(record.leaderStart);
+        if (record.marker !== undefined && jobPids(-1, record.marker, since).length > 0) {
+          signalJob(-1, record.marker, 'SIGKILL', (pid, signal) => process.kill(pid, signal), since);
           ours = true;
         }
         rmSync(path, { force: true });

@@ -28,16 +28,25 @@ export function hasProcFs(): boolean {
   return procAvailable;
 }
 
-/** State and process group of `pid` from /proc/pid/stat, or undefined when it is gone. */
-function statOf(pid: string): { state: string; pgrp: number } | undefined {
+/** State, process group and start time (clock ticks since boot) of `pid`, or undefined when it is gone. */
+function statOf(pid: string | number): { state: string; pgrp: number; start: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+    return { state: fields[0] ?? '', pgrp: Number(fields[2]), start: Number(fields[19]) };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Start time of `pid` in clock ticks since boot, or undefined. Every descendant of a job starts
+ * no earlier than its leader, so scans skip older processes without reading their environment.
+ */
+export function startTicks(pid: number): number | undefined {
+  if (!hasProcFs()) return undefined;
+  return statOf(pid)?.start;
 }
 
 function carriesMarker(pid: string, entry: Uint8Array): boolean {
@@ -60,7 +69,7 @@ function carriesMarker(pid: string, entry: Uint8Array): boolean {
  * Pids of the live (not zombie) processes of a job: the group `pgid` and, when `marker` is
  * given, every process carrying it. Empty where there is no `/proc`.
  */
-export function jobPids(pgid: number, marker: string | undefined): number[] {
+export function jobPids(pgid: number, marker: string | undefined, since?: number): number[] {
   if (!hasProcFs()) return [];
   const entry = marker === undefined ? undefined : new TextEncoder().encode(`${JOB_MARKER_VAR}=${marker}\0`);
   const pids: number[] = [];
@@ -75,14 +84,15 @@ export function jobPids(pgid: number, marker: string | undefined): number[] {
     if (code < 48 || code > 57) continue; // not a pid
     const stat = statOf(name);
     if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
+    if (since !== undefined && stat.start < since) continue;
     if ((pgid > 0 && stat.pgrp === pgid) || (entry !== undefined && carriesMarker(name, entry))) pids.push(Number(name));
   }
   return pids;
 }
 
 /** True while any process of the job is alive; without `/proc`, while its group exists. */
-export function jobAlive(pgid: number, marker: string | undefined, send: SendSignal): boolean {
-  if (hasProcFs()) return jobPids(pgid, marker).length > 0;
+export function jobAlive(pgid: number, marker: string | undefined, send: SendSignal, since?: number): boolean {
+  if (hasProcFs()) return jobPids(pgid, marker, since).length > 0;
   if (pgid <= 0) return false;
   try {
     send(-pgid, 0);
@@ -96,12 +106,18 @@ export function jobAlive(pgid: number, marker: string | undefined, send: SendSig
  * Signals the job's group and every process carrying its marker. SIGKILL is sent in a few
  * rounds so a process forked between one scan and its kill is caught by the next scan.
  */
-export function signalJob(pgid: number, marker: string | undefined, signal: KillSignal, send: SendSignal): void {
+export function signalJob(
+  pgid: number,
+  marker: string | undefined,
+  signal: KillSignal,
+  send: SendSignal,
+  since?: number,
+): void {
   const rounds = signal === 'SIGKILL' ? KILL_ROUNDS : 1;
   for (let round = 0; round < rounds; round++) {
     if (pgid > 0) trySend(send, -pgid, signal);
     if (marker === undefined || !hasProcFs()) return;
-    const escaped = jobPids(-1, marker);
+    const escaped = jobPids(-1, marker, since);
     for (const pid of escaped) trySend(send, pid, signal);
     if (escaped.length === 0) return;
   }
