@@ -460,10 +460,7 @@ export class BackgroundExecutor implements Executor {
   async #stop(entry: Entry, child: Child): Promise<void> {
     child.kill('SIGTERM');
     for (;;) {
-      if (!child.alive()) {
-        entry.forced = false;
-        return;
-      }
+      if (!child.alive()) return;
       const left = (entry.killDeadline ?? 0) - this.runtime.now();
       if (left <= 0) break;
       await this.runtime.sleep(Math.min(KILL_POLL_MS, left));

@@ -77,7 +77,7 @@ describe('kill grace covers the whole job', () => {
     const ended = await grace.kill(job.id);
     expect(ended.state).toBe('killed');
     expect(existsSync(marker) && readFileSync(marker, 'utf8')).toBe('yes\n');
-    expect(ended.forced).toBe(false);
+    expect(ended.forced).toBeUndefined();
     expect(await taggedGone(TAG, tag)).toEqual([]);
   });
 
