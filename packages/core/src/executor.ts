@@ -67,6 +67,27 @@ export interface ExecutorOptions {
    * Needs a runtime with `realPath`.
    */
   cwdRoot?: string;
+  /**
+   * Off by default. Run every job as another user through `setpriv` (util-linux): the job then
+   * cannot read the host's environment from `/proc/<host pid>/environ`, nor the host user's
+   * private files (`~/.ssh`, `~/.aws`, `~/.npmrc`), nor signal the host. Needs a host running
+   * as root (or with CAP_SETUID and CAP_SETGID), `setpriv` on the PATH, and a working directory
+   * that user may enter. Environment scrubbing alone is hygiene; this is a boundary.
+   */
+  isolation?: JobIsolation;
+}
+
+/** The user a job runs as (see {@link ExecutorOptions.isolation}). */
+export interface JobIsolation {
+  /** Numeric user id, e.g. 65534 (`nobody`). */
+  uid: number;
+  /** Numeric group id; the same number as `uid` by default. */
+  gid?: number;
+}
+
+/** Quotes `text` as one word for `sh`. */
+function shellWord(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 export const DEFAULT_MAX_CONCURRENT = 4;
@@ -180,6 +201,14 @@ export class BackgroundExecutor implements Executor {
     this.killGraceMs = checkDuration('killGraceMs', options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     this.retainJobs = count('retainJobs', options.retainJobs, DEFAULT_RETAIN_JOBS);
     this.retainMs = checkDuration('retainMs', options.retainMs ?? DEFAULT_RETAIN_MS, { zero: true, infinite: true });
+    if (options.isolation !== undefined) {
+      const { uid, gid = uid } = options.isolation;
+      if (![uid, gid].every((n) => Number.isInteger(n) && n >= 0)) {
+        throw new InvalidJobSpecError([
+          `isolation: uid and gid must be whole numbers, 0 or more, got uid ${String(uid)}, gid ${String(gid)}`,
+        ]);
+      }
+    }
     this.bus = options.bus ?? new NotificationBus();
     this.bus.attach(this);
     this.reaped = options.registry?.reap() ?? [];
@@ -389,7 +418,7 @@ export class BackgroundExecutor implements Executor {
         ...(this.#options.allowEnv ? { allow: this.#options.allowEnv } : {}),
         set: { ...this.#options.env, ...entry.spec.env },
       });
-      const child = this.runtime.spawn(entry.spec.command, {
+      const child = this.runtime.spawn(this.#wrap(entry.spec.command), {
         ...(entry.spec.cwd !== undefined ? { cwd: entry.spec.cwd } : {}),
         env,
         marker: entry.marker,
@@ -425,6 +454,15 @@ export class BackgroundExecutor implements Executor {
     this.#running--;
     this.#finish(entry, status);
     this.#pump();
+  }
+
+  /** The command as spawned: as is, or under `setpriv` as the isolation user. */
+  #wrap(command: string): string {
+    const isolation = this.#options.isolation;
+    if (!isolation) return command;
+    const gid = isolation.gid ?? isolation.uid;
+    // exec keeps the pid, so the job still leads its own process group.
+    return `exec setpriv --reuid=${isolation.uid} --regid=${gid} --clear-groups -- /bin/sh -c ${shellWord(command)}`;
   }
 
   async #collect(entry: Entry, stream: AsyncIterable<Uint8Array>): Promise<void> {

@@ -22,6 +22,7 @@ export {
   DEFAULT_RETAIN_MS,
   DEFAULT_TIMEOUT_MS,
   type ExecutorOptions,
+  type JobIsolation,
   NOTICE_TAIL_BYTES,
   NOTICE_TAIL_LINES,
 } from './executor.ts';

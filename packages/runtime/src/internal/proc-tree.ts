@@ -106,13 +106,7 @@ export function jobAlive(pgid: number, marker: string | undefined, send: SendSig
  * Signals the job's group and every process carrying its marker. SIGKILL is sent in a few
  * rounds so a process forked between one scan and its kill is caught by the next scan.
  */
-export function signalJob(
-  pgid: number,
-  marker: string | undefined,
-  signal: KillSignal,
-  send: SendSignal,
-  since?: number,
-): void {
+export function signalJob(pgid: number, marker: string | undefined, signal: KillSignal, send: SendSignal, since?: number): void {
   const rounds = signal === 'SIGKILL' ? KILL_ROUNDS : 1;
   for (let round = 0; round < rounds; round++) {
     if (pgid > 0) trySend(send, -pgid, signal);
