@@ -509,6 +509,8 @@ export class BackgroundExecutor implements Executor {
 
   /** SIGKILL to every process of the job, again until none is left (bounded). */
   async #killAll(child: Child): Promise<void> {
+    // One scan when nothing is left (the common end of a job): finding processes is not free.
+    if (!child.alive()) return;
     const until = this.runtime.now() + SIGKILL_WAIT_MS;
     child.kill('SIGKILL');
     while (child.alive() && this.runtime.now() < until) {

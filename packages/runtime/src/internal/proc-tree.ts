@@ -73,6 +73,10 @@ export function jobPids(pgid: number, marker: string | undefined, since?: number
   if (!hasProcFs()) return [];
   const entry = marker === undefined ? undefined : new TextEncoder().encode(`${JOB_MARKER_VAR}=${marker}\0`);
   const pids: number[] = [];
+  // Once the leader is gone and reaped, its pid (the group id) may be reused by an unrelated
+  // process, which then leads a group of the same id: a live process with pid == pgid that is
+  // not our leader (another start time) means the group is no longer ours.
+  const groupOurs = pgid > 0 && groupIsOurs(pgid, since);
   let names: string[];
   try {
     names = readdirSync('/proc');
@@ -85,9 +89,16 @@ export function jobPids(pgid: number, marker: string | undefined, since?: number
     const stat = statOf(name);
     if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
     if (since !== undefined && stat.start < since) continue;
-    if ((pgid > 0 && stat.pgrp === pgid) || (entry !== undefined && carriesMarker(name, entry))) pids.push(Number(name));
+    if ((groupOurs && stat.pgrp === pgid) || (entry !== undefined && carriesMarker(name, entry))) pids.push(Number(name));
   }
   return pids;
+}
+
+/** False when a process other than the job's leader (another start time) now holds the pid `pgid`. */
+function groupIsOurs(pgid: number, since: number | undefined): boolean {
+  if (since === undefined || !hasProcFs()) return true;
+  const leader = statOf(pgid);
+  return leader === undefined || leader.start === since;
 }
 
 /** True while any process of the job is alive; without `/proc`, while its group exists. */
@@ -109,7 +120,7 @@ export function jobAlive(pgid: number, marker: string | undefined, send: SendSig
 export function signalJob(pgid: number, marker: string | undefined, signal: KillSignal, send: SendSignal, since?: number): void {
   const rounds = signal === 'SIGKILL' ? KILL_ROUNDS : 1;
   for (let round = 0; round < rounds; round++) {
-    if (pgid > 0) trySend(send, -pgid, signal);
+    if (pgid > 0 && groupIsOurs(pgid, since)) trySend(send, -pgid, signal);
     if (marker === undefined || !hasProcFs()) return;
     const escaped = jobPids(-1, marker, since);
     for (const pid of escaped) trySend(send, pid, signal);
