@@ -167,4 +167,79 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     const alive = ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));
     expect(alive).toEqual([]);
   });
+  test('SIGINT just after done:, while close() waits on a TERM-ignoring job with an escaped child: one summary, exit 130, nothing left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
+    const marker = `32.${Date.now() % 100_000}`;
+    writeFileSync(
+      join(dir, 'stubborn.sh'),
+      `trap '' TERM\nsetsid sh -c "trap '' TERM; exec sleep ${marker}" >/dev/null 2>&1 &\nsleep ${marker}\n`,
+    );
+    const file = join(dir, 'stubborn.yaml');
+    writeFileSync(
+      file,
+      `name: stubborn\nprompt: run it\njobs:\n  - id: stubborn\n    durationS: 30\n    command: "sh ${join(dir, 'stubborn.sh')}"\nfinal:\n  text: done\n`,
+    );
+    const [cmd, argv] = commandFor(runtime, bin, ['--scenario', file, '--scale', '0.05', '--notify', 'poll', '--max-turns', '2']);
+    const host = createRuntime();
+    const child = host.spawn(`exec ${[cmd, ...argv].map((a) => `'${a}'`).join(' ')}`, { env });
+    let out = '';
+    let signalled = false;
+    const decoder = new TextDecoder();
+    const reading = (async () => {
+      for await (const chunk of child.stdout) {
+        out += decoder.decode(chunk);
+        if (/done: /.test(out) && !signalled) {
+          signalled = true;
+          child.kill('SIGINT');
+        }
+      }
+    })();
+    const status = await child.exited;
+    await reading;
+    expect(out).toMatch(/job stubborn started/);
+    expect(signalled).toBe(true);
+    expect(status.code).toBe(130);
+    expect(out.match(/^Summary \(/gm)).toHaveLength(1);
+    const ps = await new Promise<string>((resolve) => execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)));
+    const alive = ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));
+    expect(alive).toEqual([]);
+  });
+  test('a second SIGINT during shutdown SIGKILLs every job at once, prints the summary once and exits 130', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
+    const marker = `33.${Date.now() % 100_000}`;
+    writeFileSync(
+      join(dir, 'stubborn.sh'),
+      `trap '' TERM\nsetsid sh -c "trap '' TERM; exec sleep ${marker}" >/dev/null 2>&1 &\nsleep ${marker}\n`,
+    );
+    const file = join(dir, 'stubborn.yaml');
+    writeFileSync(
+      file,
+      `name: stubborn\nprompt: run it\njobs:\n  - id: stubborn\n    durationS: 30\n    command: "sh ${join(dir, 'stubborn.sh')}"\nfinal:\n  text: done\n`,
+    );
+    const [cmd, argv] = commandFor(runtime, bin, ['--scenario', file, '--scale', '0.05']);
+    const host = createRuntime();
+    const child = host.spawn(`exec ${[cmd, ...argv].map((a) => `'${a}'`).join(' ')}`, { env });
+    let out = '';
+    let signalled = false;
+    const decoder = new TextDecoder();
+    const reading = (async () => {
+      for await (const chunk of child.stdout) {
+        out += decoder.decode(chunk);
+        if (/job stubborn started/.test(out) && !signalled) {
+          signalled = true;
+          child.kill('SIGINT');
+          await host.sleep(30);
+          child.kill('SIGINT');
+        }
+      }
+    })();
+    const status = await child.exited;
+    await reading;
+    expect(status.code).toBe(130);
+    expect(out).toMatch(/interrupted again: every job was SIGKILLed/);
+    expect(out.match(/^Summary \(/gm)).toHaveLength(1);
+    const ps = await new Promise<string>((resolve) => execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)));
+    const alive = ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));
+    expect(alive).toEqual([]);
+  });
 });

@@ -186,12 +186,16 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
     return summary;
   };
 
-  // Ctrl-C: the executor's own hook kills every job group; this one stops the loop and reports.
-  const offShutdown = runtime.onShutdown(async () => {
+  // Ctrl-C: the executor's own hook kills every job; this one stops the loop and reports. It
+  // stays installed until the jobs are dead and the summary is out, so a signal at any moment
+  // (even during the final close) prints the summary once. A second Ctrl-C (`force`): the
+  // executor SIGKILLs every job, this prints the summary now, and the host exits.
+  let finished: AgentResult | undefined;
+  const offShutdown = runtime.onShutdown(async (reason) => {
     controller.abort();
-    await executor.close({ killGraceMs: 250 });
-    view.line('interrupted: every job was killed');
-    finish(undefined, 'interrupted');
+    if (reason !== 'force') await executor.close({ killGraceMs: 250 });
+    view.line(reason === 'force' ? 'interrupted again: every job was SIGKILLed' : 'interrupted: every job was killed');
+    finish(finished, 'interrupted');
   });
 
   try {
@@ -210,14 +214,15 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
         transcript?.write(event as unknown as Record<string, unknown>);
       },
     });
-    offShutdown();
+    finished = result;
     await executor.close({ killGraceMs: 500 });
     const summary = finish(result);
+    offShutdown();
     if (summary.stopReason === 'interrupted') return 130;
     return summary.stopReason === 'end_turn' ? 0 : 1;
   } catch (error) {
-    offShutdown();
     await executor.close({ killGraceMs: 500 });
+    offShutdown();
     if (controller.signal.aborted) return 130;
     const status =
       (error as { status?: number; cause?: { status?: number } }).status ??

@@ -11,7 +11,7 @@ import type {
   MessageParam,
   ToolResultBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
-import { AbortedError, type Executor, isFinalState } from '@bgtasks/core';
+import { AbortedError, checkDuration, type Executor, isFinalState } from '@bgtasks/core';
 import { NoticeInjector } from '@bgtasks/inject';
 import type { ToolSet } from '@bgtasks/polling';
 import { cachedMessages, cachedSystem, cachedTools } from './cache-breakpoints.ts';
@@ -52,7 +52,10 @@ export interface RunAgentOptions {
   tools?: ToolSet;
   /** Price table for the cost; {@link PRICES} by default. */
   prices?: readonly ModelPrice[];
-  /** inject: longest wait for a notice after `end_turn` before telling the model what still runs. */
+  /**
+   * inject: longest wait for a notice after `end_turn` before telling the model what still runs;
+   * `Infinity` waits without limit. Default 30 minutes.
+   */
   wakeTimeoutMs?: number;
   /** inject: see `NoticeInjectorOptions.coalesceMs`. */
   coalesceMs?: number;
@@ -116,7 +119,9 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   const { client, model, strategy, executor } = options;
   const maxTurns = options.maxTurns ?? DEFAULT_MAX_TURNS;
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
-  const wakeTimeoutMs = options.wakeTimeoutMs ?? DEFAULT_WAKE_TIMEOUT_MS;
+  // Infinity: wait for the next notice without limit. NaN, 0 or negative would wake the model
+  // in a hot loop of paid requests, so they are refused.
+  const wakeTimeoutMs = checkDuration('wakeTimeoutMs', options.wakeTimeoutMs ?? DEFAULT_WAKE_TIMEOUT_MS, { infinite: true });
   const signal = options.signal ?? new AbortController().signal;
   const runtime = executor.runtime;
   const tools = options.tools ?? toolsFor(strategy, executor);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { BackgroundExecutor } from '@bgtasks/core';
 import { createJobRegistry, createRuntime, hostRuntimeName } from '@bgtasks/runtime';
 import { describe, expect, test } from 'vitest';
+import { taggedAtLeast, taggedGone, taggedPids } from './fixtures/tagged.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/host-with-jobs.ts', import.meta.url));
 const runtime = createRuntime();
@@ -30,8 +31,11 @@ function alive(pid: number): boolean {
   }
 }
 
-async function startHost(stateDir: string): Promise<{ hostPid: number; grandchild: number; kill: () => Promise<void> }> {
-  const host = runtime.spawn(hostCommand(['--state', stateDir]), { env: runtime.env() });
+async function startHost(
+  stateDir: string,
+  extra: string[] = [],
+): Promise<{ hostPid: number; grandchild: number; kill: () => Promise<void> }> {
+  const host = runtime.spawn(hostCommand(['--state', stateDir, ...extra]), { env: runtime.env() });
   let out = '';
   for await (const chunk of host.stdout) {
     out += new TextDecoder().decode(chunk);
@@ -64,6 +68,20 @@ describe('job registry', () => {
     for (let i = 0; i < 50 && alive(host.grandchild); i++) await runtime.sleep(20);
     expect(alive(host.grandchild)).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
+    await executor.close();
+  });
+
+  test('descendants that escaped the group (setsid) are found by the marker and reaped too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-registry-'));
+    const tag = `reap-${process.pid}-${Date.now()}`;
+    const host = await startHost(dir, ['--escape', tag]);
+    // sh, the TERM-ignoring sleep of the group, and the escaped sh + sleep in their own session
+    await taggedAtLeast('BGTASKS_ESCAPE_TEST', tag, 4);
+    await host.kill();
+    expect(taggedPids('BGTASKS_ESCAPE_TEST', tag).length).toBeGreaterThan(0);
+    const executor = new BackgroundExecutor(runtime, { registry: createJobRegistry({ dir }) });
+    expect(executor.reaped).toMatchObject([{ state: 'lost', killed: true }]);
+    expect(await taggedGone('BGTASKS_ESCAPE_TEST', tag)).toEqual([]);
     await executor.close();
   });
 

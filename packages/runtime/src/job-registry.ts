@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import process from 'node:process';
 import type { JobRecord, JobRegistry, ReapedJob } from '@bgtasks/core';
+import { jobPids, signalJob } from './internal/proc-tree.ts';
 
 interface StoredRecord extends JobRecord {
   hostPid: number;
@@ -48,6 +49,7 @@ function parse(text: string): StoredRecord | null {
       hostPid: r.hostPid,
       hostStart: r.hostStart,
       leaderStart: typeof r.leaderStart === 'string' ? r.leaderStart : null,
+      ...(typeof r.marker === 'string' && r.marker.length > 0 ? { marker: r.marker } : {}),
       startedAtMs: typeof r.startedAtMs === 'number' ? r.startedAtMs : 0,
     };
   } catch {
@@ -117,6 +119,13 @@ export function createJobRegistry(options: JobRegistryOptions): JobRegistry {
           } catch {
             ours = false;
           }
+        }
+        // Descendants that left the group carry the job's marker: a marker is unique, so
+        // whatever carries it is the job's own, whoever holds the pid now.
+        const since = record.leaderStart === null ? undefined : Number(record.leaderStart);
+        if (record.marker !== undefined && jobPids(-1, record.marker, since).length > 0) {
+          signalJob(-1, record.marker, 'SIGKILL', (pid, signal) => process.kill(pid, signal), since);
+          ours = true;
         }
         rmSync(path, { force: true });
         reaped.push({

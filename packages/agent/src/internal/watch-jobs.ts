@@ -3,9 +3,10 @@ import type { AgentEvent } from '../events.ts';
 
 /** Emits `job_ended` for every job that ends from now until `signal` aborts. */
 export function watchJobs(executor: Executor, emit: (event: AgentEvent) => void, signal: AbortSignal): void {
-  const consumer = executor.bus.consumer('bgtasks.agent.events', { from: 'now' });
-  // The consumer outlives a run; what ended between runs is not this run's news.
-  consumer.ack(consumer.lease());
+  // A name of its own: two agents on one executor must each see every event, not split them.
+  const consumer = executor.bus.consumer(`bgtasks.agent.events.${crypto.randomUUID()}`, { from: 'now' });
+  // Gone with the run, so its undelivered notices do not pin ended jobs in memory.
+  signal.addEventListener('abort', () => void consumer.close?.(), { once: true });
   void (async () => {
     for (;;) {
       const n = await consumer.next(signal);
