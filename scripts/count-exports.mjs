@@ -1,7 +1,9 @@
 // Counts exported names (values + types) of every entry of every workspace package, via the TS checker.
-import ts from 'typescript';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ts from 'typescript';
+
 const root = process.argv[2];
 const dirs = [...readdirSync(join(root, 'packages')).map((d) => join(root, 'packages', d)), join(root, 'examples/agent')];
 for (const dir of dirs) {
@@ -12,8 +14,19 @@ for (const dir of dirs) {
     while (typeof t === 'object') t = t.source ?? t.types ?? t.node ?? t.default;
     if (typeof t === 'object') t = t.node ?? t.default;
     const file = join(dir, t.replace('/dist/', '/src/').replace(/\.d\.ts$|\.js$/, '.ts'));
-    if (!existsSync(file)) { out.push(`${sub}=?`); continue; }
-    const program = ts.createProgram([file], { allowImportingTsExtensions: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2023, skipLibCheck: true, customConditions: ['source'] });
+    if (!existsSync(file)) {
+      out.push(`${sub}=?`);
+      continue;
+    }
+    const program = ts.createProgram([file], {
+      allowImportingTsExtensions: true,
+      noEmit: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2023,
+      skipLibCheck: true,
+      customConditions: ['source'],
+    });
     const checker = program.getTypeChecker();
     const sym = checker.getSymbolAtLocation(program.getSourceFile(file));
     out.push(`${sub}=${sym ? checker.getExportsOfModule(sym).length : 0}`);

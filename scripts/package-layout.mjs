@@ -91,7 +91,10 @@ export function converted(dir) {
     pkg.bin === undefined
       ? undefined
       : Object.fromEntries(
-          Object.entries(pkg.bin).map(([name, file]) => [name, file.startsWith('./bin/') ? './dist/bin.js' : distJs(srcOf(file))]),
+          Object.entries(pkg.bin).map(([name, file]) => [
+            name,
+            file.startsWith('./bin/') ? './dist/bin.js' : distJs(srcOf(file)),
+          ]),
         );
   const out = {};
   for (const [key, value] of Object.entries(pkg)) {
@@ -120,7 +123,8 @@ export function problems(dir) {
   const want = converted(dir);
   const name = relative(root, dir);
   for (const key of ['exports', 'types', 'files', 'bin']) {
-    if (JSON.stringify(pkg[key]) !== JSON.stringify(want[key])) found.push(`${name}: package.json "${key}" is not the dist layout`);
+    if (JSON.stringify(pkg[key]) !== JSON.stringify(want[key]))
+      found.push(`${name}: package.json "${key}" is not the dist layout`);
   }
   for (const key of ['build', 'prepack']) {
     if (pkg.scripts?.[key] !== want.scripts[key]) found.push(`${name}: scripts.${key} should be "${want.scripts[key]}"`);
@@ -137,7 +141,7 @@ export function problems(dir) {
 }
 
 /** The jsr.json of a package: its exports as source files (JSR publishes TypeScript). */
-function jsrJson(dir, pkg) {
+function jsrJson(pkg) {
   const exportsMap = {};
   for (const [sub, entry] of Object.entries(pkg.exports)) {
     const s = sourcesOf(entry);
@@ -157,7 +161,7 @@ function fix(dir) {
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   writeFileSync(join(dir, 'tsconfig.build.json'), `${JSON.stringify(BUILD_TSCONFIG, null, 2)}\n`);
   if (!existsSync(join(dir, 'LICENSE'))) copyFileSync(join(root, 'LICENSE'), join(dir, 'LICENSE'));
-  if (!pkg.private) writeFileSync(join(dir, 'jsr.json'), `${JSON.stringify(jsrJson(dir, pkg), null, 2)}\n`);
+  if (!pkg.private) writeFileSync(join(dir, 'jsr.json'), `${JSON.stringify(jsrJson(pkg), null, 2)}\n`);
   console.log(`${relative(root, dir)}: converted (check peerDependencies and the internal subpath by hand)`);
 }
 

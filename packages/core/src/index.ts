@@ -1,6 +1,5 @@
 /** @module @bgtasks/core: the job model, BackgroundExecutor, NotificationBus, OutputBuffer, notices, errors, Runtime. */
 
-export { describeIssues } from './describe-issues.ts';
 export {
   AbortedError,
   BgTasksError,
@@ -36,15 +35,8 @@ export {
   MAX_COMMAND_LENGTH,
   type Notice,
 } from './job.ts';
-export { buildJobEnv, isSecretName, type JobEnvOptions, NON_INTERACTIVE_ENV } from './job-env.ts';
 export { formatNotice, formatNotices, NOTICE_HEADER, type ParsedNotice, parseNotices } from './notice.ts';
-export {
-  Consumer,
-  type ConsumerOptions,
-  type JobSource,
-  type Lease,
-  NotificationBus,
-} from './notification-bus.ts';
+export { type ConsumerOptions, type Lease, NotificationBus } from './notification-bus.ts';
 export {
   type ByteRange,
   DEFAULT_HEAD_BYTES,
@@ -55,7 +47,6 @@ export {
   type OutputSlice,
   type ReadOptions,
 } from './output-buffer.ts';
-export { QUOTE_MAX_CHARS, quoteInput } from './quote-input.ts';
 export type { JobRecord, JobRegistry, ReapedJob } from './registry.ts';
 export type {
   Child,

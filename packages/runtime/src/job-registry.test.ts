@@ -13,10 +13,10 @@ const runtime = createRuntime();
 function hostCommand(extra: string[]): string {
   const args =
     hostRuntimeName() === 'deno'
-      ? ['run', '-A', fixture]
+      ? ['run', '-A', '--conditions=source', fixture]
       : hostRuntimeName() === 'bun'
-        ? [fixture]
-        : ['--import', 'tsx', fixture];
+        ? ['--conditions=source', fixture]
+        : ['--conditions=source', '--import', 'tsx', fixture];
   return `exec ${[process.execPath, ...args, ...extra].map((a) => `'${a}'`).join(' ')}`;
 }
 
