@@ -12,6 +12,7 @@
 // a tsconfig.build.json emits dist with rewritten .ts imports; prepack builds.
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
 const RUNTIME_KEYS = ['bun', 'deno', 'node'];
@@ -165,7 +166,8 @@ function fix(dir) {
   console.log(`${relative(root, dir)}: converted (check peerDependencies and the internal subpath by hand)`);
 }
 
-const [mode, ...dirs] = process.argv.slice(2);
+const main = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+const [mode, ...dirs] = main ? process.argv.slice(2) : [];
 if (mode === 'fix') {
   if (dirs.length === 0) throw new Error('usage: node scripts/package-layout.mjs fix packages/<name> ...');
   for (const d of dirs) fix(join(process.cwd(), d));

