@@ -78,6 +78,16 @@ for (const p of packages) {
   console.log(`${p.name.padEnd(28)} ${(p.size / 1024).toFixed(1).padStart(9)}  ${(p.unpacked / 1024).toFixed(1).padStart(11)}`);
 }
 
+console.log('\n=== publint --strict and attw (arethetypeswrong, ESM-only profile) on each tarball');
+const bin = (name) => join(root, 'node_modules/.bin', name);
+for (const p of packages) {
+  const lint = spawnSync(bin('publint'), ['run', p.file, '--strict'], { cwd: work, env, encoding: 'utf8' });
+  check(`${p.name}: publint`, lint.status === 0 && !/warning|error/i.test(lint.stdout), lint.stdout + lint.stderr);
+  // node10 and CommonJS resolution are out of scope: the packages are ESM only ("type": "module").
+  const types = spawnSync(bin('attw'), [p.file, '--profile', 'esm-only', '--format', 'ascii'], { cwd: work, env, encoding: 'utf8' });
+  check(`${p.name}: attw`, types.status === 0, types.stdout + types.stderr);
+}
+
 console.log('\n=== install into a fresh project');
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'bgtasks-consumer', private: true, type: 'module' }, null, 2));
 // npm installs the peer dependencies (@anthropic-ai/sdk, ...) itself, from the registry.
@@ -141,8 +151,8 @@ for (const rt of selected) {
     `${smoke.stderr}\n${smoke.stdout}`,
   );
 
-  const bin = join(app, 'node_modules/.bin/bgtasks-agent');
-  const cli = spawnSync(rt.cmd, [...rt.run, bin, '--scale', '0.05', '--json'], {
+  const agentBin = join(app, 'node_modules/.bin/bgtasks-agent');
+  const cli = spawnSync(rt.cmd, [...rt.run, agentBin, '--scale', '0.05', '--json'], {
     cwd: app,
     env,
     encoding: 'utf8',
