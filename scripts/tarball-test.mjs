@@ -84,7 +84,11 @@ for (const p of packages) {
   const lint = spawnSync(bin('publint'), ['run', p.file, '--strict'], { cwd: work, env, encoding: 'utf8' });
   check(`${p.name}: publint`, lint.status === 0 && !/warning|error/i.test(lint.stdout), lint.stdout + lint.stderr);
   // node10 and CommonJS resolution are out of scope: the packages are ESM only ("type": "module").
-  const types = spawnSync(bin('attw'), [p.file, '--profile', 'esm-only', '--format', 'ascii'], { cwd: work, env, encoding: 'utf8' });
+  const types = spawnSync(bin('attw'), [p.file, '--profile', 'esm-only', '--format', 'ascii'], {
+    cwd: work,
+    env,
+    encoding: 'utf8',
+  });
   check(`${p.name}: attw`, types.status === 0, types.stdout + types.stderr);
 }
 
@@ -208,6 +212,23 @@ const tsc = spawnSync(
   { cwd: app, env, encoding: 'utf8' },
 );
 check('tsc --strict --module nodenext consumer.ts (skipLibCheck off)', tsc.status === 0, tsc.stdout + tsc.stderr);
+
+console.log('\n=== deno publish --dry-run (JSR) for each public package');
+// --allow-slow-types: core and sim-model export zod schemas whose types are what z.object()
+// infers; writing them out by hand would be a second copy of each schema (see docs/install.md).
+for (const p of packages) {
+  const jsr = spawnSync(join(root, 'node_modules/deno/deno'), ['publish', '--dry-run', '--allow-slow-types', '--allow-dirty'], {
+    cwd: p.dir,
+    env: { ...env, NO_COLOR: '1' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  check(
+    `${p.name}: deno publish --dry-run`,
+    jsr.status === 0 && /Dry run complete/.test(jsr.stdout + jsr.stderr),
+    jsr.stdout + jsr.stderr,
+  );
+}
 
 finish();
 
