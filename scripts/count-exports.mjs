@@ -1,10 +1,12 @@
-// Counts exported names (values + types) of every entry of every workspace package, via the TS checker.
+#!/usr/bin/env node
+// Counts the exported names (values and types) of every export subpath of every workspace package,
+// with the TypeScript checker on the sources: node scripts/count-exports.mjs [repo root]
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 
-const root = process.argv[2];
+const root = process.argv[2] ?? new URL('..', import.meta.url).pathname;
 const dirs = [...readdirSync(join(root, 'packages')).map((d) => join(root, 'packages', d)), join(root, 'examples/agent')];
 for (const dir of dirs) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
