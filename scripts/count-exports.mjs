@@ -13,7 +13,7 @@ for (const dir of dirs) {
   const out = [];
   for (const [sub, target] of Object.entries(pkg.exports ?? {})) {
     let t = target;
-    while (typeof t === 'object') t = t.source ?? t.types ?? t.node ?? t.default;
+    while (typeof t === 'object') t = t['@bgtasks/source'] ?? t.types ?? t.node ?? t.default;
     if (typeof t === 'object') t = t.node ?? t.default;
     const file = join(dir, t.replace('/dist/', '/src/').replace(/\.d\.ts$|\.js$/, '.ts'));
     if (!existsSync(file)) {
@@ -27,7 +27,7 @@ for (const dir of dirs) {
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       target: ts.ScriptTarget.ES2023,
       skipLibCheck: true,
-      customConditions: ['source'],
+      customConditions: ['@bgtasks/source'],
     });
     const checker = program.getTypeChecker();
     const sym = checker.getSymbolAtLocation(program.getSourceFile(file));

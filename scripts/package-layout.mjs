@@ -4,9 +4,9 @@
 //   node scripts/package-layout.mjs check            every package; exits 1 listing what is off
 //   node scripts/package-layout.mjs fix packages/x   converts one package in place (idempotent)
 //
-// The layout: each export is { source: src/*.ts, types: dist/*.d.ts, default: dist/*.js } (the
+// The layout: each export is { "@bgtasks/source": src/*.ts, types: dist/*.d.ts, default: dist/*.js } (the
 // runtime package keeps bun/deno/node picking each runtime's own file, under source and dist
-// alike); "source" is our own condition, turned on inside the repo (vitest, tsconfig, --conditions)
+// alike); "@bgtasks/source" is our own condition, turned on inside the repo (vitest, tsconfig, --conditions)
 // so tests and scripts run the sources without a build. A user's runtime never sets it.
 // `files` ships dist, README.md, LICENSE (+ data dirs a package names); bins point at dist;
 // a tsconfig.build.json emits dist with rewritten .ts imports; prepack builds.
@@ -16,6 +16,8 @@ import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
 const RUNTIME_KEYS = ['bun', 'deno', 'node'];
+// Scoped, so no other project's own "source" condition ever picks our (unshipped) src/*.ts.
+const SOURCE = '@bgtasks/source';
 
 const BUILD_TSCONFIG = {
   extends: './tsconfig.json',
@@ -52,7 +54,7 @@ const distDts = (src) => src.replace(/^\.\/src\//, './dist/').replace(/\.ts$/, '
 /** The source file(s) an old or new export entry names: { default, bun?, deno?, node? }. */
 function sourcesOf(entry) {
   if (typeof entry === 'string') return { default: srcOf(entry) };
-  if (entry.source !== undefined) return typeof entry.source === 'string' ? { default: entry.source } : { ...entry.source };
+  if (entry[SOURCE] !== undefined) return typeof entry[SOURCE] === 'string' ? { default: entry[SOURCE] } : { ...entry[SOURCE] };
   const out = { default: srcOf(entry.default ?? entry.node ?? entry.import ?? entry.types) };
   for (const key of RUNTIME_KEYS) {
     if (typeof entry[key] === 'string' && srcOf(entry[key]) !== out.default) out[key] = srcOf(entry[key]);
@@ -64,12 +66,12 @@ function sourcesOf(entry) {
 function entryFor(sources) {
   const perRuntime = RUNTIME_KEYS.filter((k) => sources[k] !== undefined);
   if (perRuntime.length === 0) {
-    return { source: sources.default, types: distDts(sources.default), default: distJs(sources.default) };
+    return { [SOURCE]: sources.default, types: distDts(sources.default), default: distJs(sources.default) };
   }
   const source = {};
   for (const k of perRuntime) source[k] = sources[k];
   source.default = sources.default;
-  const entry = { source, types: distDts(sources.node ?? sources.default) };
+  const entry = { [SOURCE]: source, types: distDts(sources.node ?? sources.default) };
   for (const k of RUNTIME_KEYS) entry[k] = distJs(sources[k] ?? sources.default);
   entry.default = distJs(sources.default);
   return entry;

@@ -2,7 +2,7 @@
  * `--runtime node|bun|deno`: runs this CLI again under another runtime, from the packages
  * installed beside it (the `bun` and `deno` npm packages), and passes its exit code through.
  * Installed, the CLI is built JavaScript and runs as it is; from the repository's sources it
- * runs with `--conditions=source` (workspace packages resolve to src/*.ts) and, on Node, tsx.
+ * runs with `--conditions=@bgtasks/source` (workspace packages resolve to src/*.ts) and, on Node, tsx.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,7 +25,7 @@ function packageDir(name: string): string {
 /** The command line that runs `script` (the built `.js` or the source `.ts`) with `args` under `runtime`. */
 export function commandFor(runtime: 'node' | 'bun' | 'deno', script: string, args: readonly string[]): [string, string[]] {
   const fromSource = script.endsWith('.ts');
-  const conditions = fromSource ? ['--conditions=source'] : [];
+  const conditions = fromSource ? ['--conditions=@bgtasks/source'] : [];
   switch (runtime) {
     case 'bun':
       return [join(packageDir('bun'), 'bin', 'bun.exe'), [...conditions, script, ...args]];

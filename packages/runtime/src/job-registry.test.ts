@@ -14,10 +14,10 @@ const runtime = createRuntime();
 function hostCommand(extra: string[]): string {
   const args =
     hostRuntimeName() === 'deno'
-      ? ['run', '-A', '--conditions=source', fixture]
+      ? ['run', '-A', '--conditions=@bgtasks/source', fixture]
       : hostRuntimeName() === 'bun'
-        ? ['--conditions=source', fixture]
-        : ['--conditions=source', '--import', 'tsx', fixture];
+        ? ['--conditions=@bgtasks/source', fixture]
+        : ['--conditions=@bgtasks/source', '--import', 'tsx', fixture];
   return `exec ${[process.execPath, ...args, ...extra].map((a) => `'${a}'`).join(' ')}`;
 }
 

@@ -11,11 +11,11 @@ const fixture = fileURLToPath(new URL('./fixtures/host-with-jobs.ts', import.met
 function hostArgs(): string[] {
   switch (hostRuntimeName()) {
     case 'deno':
-      return ['run', '-A', '--conditions=source', fixture];
+      return ['run', '-A', '--conditions=@bgtasks/source', fixture];
     case 'bun':
-      return ['--conditions=source', fixture];
+      return ['--conditions=@bgtasks/source', fixture];
     default:
-      return ['--conditions=source', '--import', 'tsx', fixture];
+      return ['--conditions=@bgtasks/source', '--import', 'tsx', fixture];
   }
 }
 
