@@ -10,6 +10,17 @@
 // so tests and scripts run the sources without a build. A user's runtime never sets it.
 // `files` ships dist, README.md, LICENSE (+ data dirs a package names); bins point at dist;
 // a tsconfig.build.json emits dist with rewritten .ts imports; prepack builds.
+//
+// Converting a package written in the old layout (the steps, in order):
+//   1. node scripts/package-layout.mjs fix packages/<name>   (package.json, tsconfig.build.json,
+//      jsr.json, LICENSE; a bin ./src/x.ts or ./bin/*.mjs becomes ./dist/x.js or ./dist/bin.js)
+//   2. frameworks it adapts to: dependencies -> peerDependencies with a range; the root keeps an
+//      exact devDependency; npm install
+//   3. helpers only siblings use: src/internal/index.ts, "./internal": "./src/internal/index.ts"
+//      in exports, then step 1 again
+//   4. tests or bins that spawn a .ts source: add --conditions=@bgtasks/source (node, bun, deno);
+//      tsx only for Node and only from sources
+//   5. npm run lint, npm run typecheck, npm run test:tarballs (finds the package by itself)
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
