@@ -14,7 +14,9 @@ const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
 const runtime = hostRuntimeName() as 'node' | 'bun' | 'deno';
 const stateHome = mkdtempSync(join(tmpdir(), 'bgtasks-cli-state-'));
 const env: Record<string, string> = { XDG_STATE_HOME: stateHome, NO_COLOR: '1' };
-for (const [k, v] of Object.entries(createRuntime().env())) if (k !== 'ANTHROPIC_API_KEY' && !(k in env)) env[k] = v;
+// FORCE_COLOR (set by scripts/test-all.mjs outside CI) beside NO_COLOR makes Node warn on stderr.
+const dropped = new Set(['ANTHROPIC_API_KEY', 'FORCE_COLOR']);
+for (const [k, v] of Object.entries(createRuntime().env())) if (!dropped.has(k) && !(k in env)) env[k] = v;
 
 function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const [cmd, argv] = commandFor(runtime, bin, args);

@@ -1,5 +1,4 @@
 /** @module @bgtasks/agent: the agent loop over @anthropic-ai/sdk with strategies block, poll and inject, events, usage and cost. */
-export { cachedMessages, cachedSystem, cachedTools } from './cache-breakpoints.ts';
 export { ModelRequestError } from './errors.ts';
 export type { AgentEvent, AgentEventType, NoticeVia } from './events.ts';
 export { type ModelPrice, PRICES, PRICES_SOURCE, priceFor } from './prices.ts';

@@ -1,6 +1,5 @@
 /** @module @bgtasks/core: the job model, BackgroundExecutor, NotificationBus, OutputBuffer, notices, errors, Runtime. */
 
-export { describeIssues } from './describe-issues.ts';
 export { checkDuration, type DurationRules, MAX_TIMER_MS } from './duration.ts';
 export {
   AbortedError,
@@ -44,13 +43,10 @@ export {
   MAX_COMMAND_LENGTH,
   type Notice,
 } from './job.ts';
-export { buildJobEnv, isSecretName, isSecretValue, type JobEnvOptions, NON_INTERACTIVE_ENV } from './job-env.ts';
 export { fenceOutput, formatNotice, formatNotices, NOTICE_HEADER, type ParsedNotice, parseNotices } from './notice.ts';
 export {
-  Consumer,
   type ConsumerOptions,
   DEFAULT_MAX_HISTORY,
-  type JobSource,
   type Lease,
   NotificationBus,
   type NotificationBusOptions,
@@ -65,7 +61,6 @@ export {
   type OutputSlice,
   type ReadOptions,
 } from './output-buffer.ts';
-export { QUOTE_MAX_CHARS, quoteInput } from './quote-input.ts';
 export type { JobRecord, JobRegistry, ReapedJob } from './registry.ts';
 export {
   type Child,

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { createRuntime, hostRuntimeName } from '@bgtasks/runtime';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -22,17 +23,20 @@ const env: Record<string, string> = {
   XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'bgtasks-mcp-state-')),
 };
 
+/** Runs the workspace packages from their sources (see docs/architecture.md). */
+const SOURCE = '--conditions=@bgtasks/source';
+
 /** The command line that runs the bin on this runtime (from the packages installed at the root). */
 function commandLine(args: readonly string[]): [string, string[]] {
   switch (runtime) {
     case 'bun':
-      return [join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe'), [bin, ...args]];
+      return [join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe'), [SOURCE, bin, ...args]];
     case 'deno': {
       const deno = join(dirname(require.resolve('deno/package.json')), 'deno');
-      return [existsSync(deno) ? deno : 'deno', ['run', '-A', bin, ...args]];
+      return [existsSync(deno) ? deno : 'deno', ['run', '-A', SOURCE, bin, ...args]];
     }
     default:
-      return ['node', ['--import', import.meta.resolve('tsx'), bin, ...args]];
+      return [process.execPath, [SOURCE, '--import', import.meta.resolve('tsx'), bin, ...args]];
   }
 }
 

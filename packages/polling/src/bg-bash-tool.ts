@@ -1,5 +1,6 @@
 /** `bg_bash`: start a shell command as a background job and answer at once with its id. */
-import { DuplicateJobIdError, type Executor, fenceOutput, JOB_ID_PATTERN, type Job, quoteInput } from '@bgtasks/core';
+import { DuplicateJobIdError, type Executor, fenceOutput, JOB_ID_PATTERN, type Job } from '@bgtasks/core';
+import { quoteInput } from '@bgtasks/core/internal';
 import * as z from 'zod';
 import { commandField, cwdField } from './shell-input.ts';
 import { type BgTool, defineTool } from './tool.ts';

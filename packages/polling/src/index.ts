@@ -6,14 +6,11 @@ export { bgOutputTool, MAX_OUTPUT_LIMIT } from './bg-output-tool.ts';
 export { bgWaitTool, MAX_WAIT_S } from './bg-wait-tool.ts';
 export { checkBgTool } from './check-bg-tool.ts';
 export { ToolInputError, UnknownToolError } from './errors.ts';
-export { jobLine, liveJobIds, noticeOf } from './job-text.ts';
 export {
   type BgTool,
   defineTool,
-  errorOutcome,
   inputSchemaOf,
   MAX_CWD_LENGTH,
-  MAX_ERROR_CHARS,
   type ToolDescriptor,
   type ToolOutcome,
   type ToolSpec,

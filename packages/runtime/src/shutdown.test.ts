@@ -12,11 +12,11 @@ const fixture = fileURLToPath(new URL('./fixtures/host-with-jobs.ts', import.met
 function hostArgs(): string[] {
   switch (hostRuntimeName()) {
     case 'deno':
-      return ['run', '-A', fixture];
+      return ['run', '-A', '--conditions=@bgtasks/source', fixture];
     case 'bun':
-      return [fixture];
+      return ['--conditions=@bgtasks/source', fixture];
     default:
-      return ['--import', 'tsx', fixture];
+      return ['--conditions=@bgtasks/source', '--import', 'tsx', fixture];
   }
 }
 
