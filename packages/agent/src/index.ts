@@ -15,6 +15,7 @@ export {
 export { cachedMessages, cachedSystem, cachedTools } from './cache-breakpoints.ts';
 export { ModelRequestError } from './errors.ts';
 export type { AgentEvent, AgentEventType, NoticeVia } from './events.ts';
+export { newJobsOf, watchJobs } from './job-events.ts';
 export { type ModelPrice, PRICES, PRICES_SOURCE, priceFor } from './prices.ts';
 export {
   type AgentLoopOptions,

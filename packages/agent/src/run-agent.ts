@@ -21,7 +21,7 @@ import { ModelRequestError } from './errors.ts';
 import type { AgentEvent, NoticeVia } from './events.ts';
 import { callModel } from './internal/call-model.ts';
 import { runTools } from './internal/run-tools.ts';
-import { newJobsOf, watchJobs } from './internal/watch-jobs.ts';
+import { newJobsOf, watchJobs } from './job-events.ts';
 import { type ModelPrice, PRICES, priceFor } from './prices.ts';
 import { addUsage, costOf, emptyUsage, type TokenUsage, type TurnUsage, usageOf } from './usage.ts';
 

@@ -60,6 +60,8 @@ interface Placed {
   base: BetaMessageParam[];
   placement: NoticePlacement;
   sentAt: number;
+  /** Acked or released already: a batch is settled once. */
+  settled: boolean;
 }
 
 function isStream(item: BetaMessage | BetaMessageStream): item is BetaMessageStream {
@@ -141,14 +143,21 @@ export class NoticeRunner<Stream extends boolean> implements AsyncIterable<Runne
         const before = this.runner.params.messages;
         let message: BetaMessage;
         if (isStream(item)) {
+          // Acked as soon as the stream completes, while the loop body may still be reading it.
+          const pending = placed;
+          const completed = item.finalMessage().then(
+            async (m) => {
+              if (pending) await this.#succeed(pending);
+              return m;
+            },
+            () => undefined,
+          );
           yield item as RunnerItem<Stream>;
-          try {
-            message = await item.finalMessage();
-          } catch {
-            // Settled when the runner reports it (next step): only then is its history ours to fix.
-            continue;
-          }
-          if (placed) await this.#succeed(placed);
+          const m = await completed;
+          // A failed stream is settled when the runner reports it (next step): only then is its
+          // history ours to fix.
+          if (!m) continue;
+          message = m;
         } else {
           message = item;
           if (placed) await this.#succeed(placed);
@@ -191,10 +200,12 @@ export class NoticeRunner<Stream extends boolean> implements AsyncIterable<Runne
     const injected = injectNotices(base as MessageParam[], batch.notices);
     const messages = injected.messages as BetaMessageParam[];
     this.runner.setMessagesParams((params) => ({ ...params, messages }));
-    return { batch, base, placement: injected.placement, sentAt: this.executor.runtime.now() };
+    return { batch, base, placement: injected.placement, sentAt: this.executor.runtime.now(), settled: false };
   }
 
   async #succeed(placed: Placed): Promise<void> {
+    if (placed.settled) return;
+    placed.settled = true;
     await this.strategy.afterSuccess(placed.batch, this.#context);
     if (placed.batch.notices.length === 0) return;
     const via = placed.placement === 'wake' ? 'wake' : 'injected';
@@ -203,6 +214,8 @@ export class NoticeRunner<Stream extends boolean> implements AsyncIterable<Runne
 
   /** The request never succeeded: release the notices, and take them out of the runner's history. */
   async #fail(placed: Placed, restore: boolean): Promise<void> {
+    if (placed.settled) return;
+    placed.settled = true;
     await this.strategy.afterFailure(placed.batch, this.#context);
     if (restore && placed.batch.notices.length > 0) {
       this.runner.setMessagesParams((params) => ({ ...params, messages: placed.base }));
