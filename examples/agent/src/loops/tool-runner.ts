@@ -5,26 +5,18 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type { BetaMessage } from '@anthropic-ai/sdk/resources/beta/messages/messages';
-import type { Message, MessageParam, Usage } from '@anthropic-ai/sdk/resources/messages';
+import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import {
-  type AgentEvent,
-  type AgentResult,
   type AgentStopReason,
-  addUsage,
-  costOf,
   DEFAULT_MAX_TOKENS,
   DEFAULT_MAX_TURNS,
-  emptyUsage,
-  type NoticeVia,
   newJobsOf,
   PRICES,
   priceFor,
-  type TurnUsage,
-  usageOf,
+  RunRecorder,
   watchJobs,
 } from '@bgtasks/agent';
 import { bgTools, withNotices } from '@bgtasks/anthropic';
-import { isFinalState } from '@bgtasks/core';
 import { strategyFor } from '@bgtasks/strategies';
 import type { AgentLoop } from './loop.ts';
 
@@ -41,23 +33,8 @@ const STOP_REASONS: Record<string, AgentStopReason> = {
 export const runToolRunnerLoop: AgentLoop = async (input) => {
   const { executor, signal } = input;
   const runtime = executor.runtime;
-  const maxTurns = input.maxTurns ?? DEFAULT_MAX_TURNS;
-  const price = priceFor(input.model, PRICES);
-  const events: AgentEvent[] = [];
-  const emit = (event: AgentEvent): void => {
-    events.push(event);
-    input.onEvent(event);
-  };
-  let turn = 0;
-  let turnAt = runtime.now();
-  const usage: TurnUsage[] = [];
-  let totalUsage = emptyUsage();
-  const delivered = new Set<string>();
-  const deliver = (jobId: string, endedAt: number | undefined, sentAt: number, via: NoticeVia): void => {
-    if (delivered.has(jobId) || endedAt === undefined) return;
-    delivered.add(jobId);
-    emit({ type: 'notice_delivered', at: runtime.now(), turn, jobId, latencyMs: sentAt - endedAt, via });
-  };
+  const record = new RunRecorder(executor, priceFor(input.model, PRICES), input.onEvent);
+  const emit = record.emit.bind(record);
   /** Jobs whose end the last tool results show; delivered once the request carrying them succeeds. */
   let shown: string[] = [];
   const newJobs = newJobsOf(executor);
@@ -68,8 +45,7 @@ export const runToolRunnerLoop: AgentLoop = async (input) => {
   const watchedFetch: typeof fetch = (url, init) => {
     if (init?.body !== lastBody) {
       lastBody = init?.body;
-      turnAt = runtime.now();
-      emit({ type: 'turn', at: turnAt, turn: ++turn });
+      record.startTurn();
     }
     return send(url, init);
   };
@@ -79,13 +55,13 @@ export const runToolRunnerLoop: AgentLoop = async (input) => {
     strategy,
     onCall: (call) => {
       const { text, isError } = call.outcome;
-      const toolUseId = call.toolUseId ?? '';
+      const [at, turn] = [call.endedAt, record.turn];
       const durationMs = call.endedAt - call.startedAt;
       emit({
         type: 'tool_call',
-        at: call.endedAt,
+        at,
         turn,
-        toolUseId,
+        toolUseId: call.toolUseId ?? '',
         name: call.name,
         input: call.input,
         isError,
@@ -93,8 +69,7 @@ export const runToolRunnerLoop: AgentLoop = async (input) => {
         durationMs,
       });
       shown.push(...(call.outcome.endedJobs ?? []));
-      for (const job of newJobs())
-        emit({ type: 'job_started', at: call.endedAt, turn, jobId: job.id, command: job.spec.command });
+      for (const job of newJobs()) emit({ type: 'job_started', at, turn, jobId: job.id, command: job.spec.command });
     },
   });
   const runner = client.beta.messages.toolRunner(
@@ -104,7 +79,7 @@ export const runToolRunnerLoop: AgentLoop = async (input) => {
       // The full history every turn: the simulated model speaks the plain Messages API.
       thread: false,
       stream: input.stream,
-      max_iterations: maxTurns,
+      max_iterations: input.maxTurns ?? DEFAULT_MAX_TURNS,
       tools,
       messages: [{ role: 'user', content: input.prompt }],
     },
@@ -114,9 +89,9 @@ export const runToolRunnerLoop: AgentLoop = async (input) => {
     strategy,
     signal,
     onDelivered: (notices, d) => {
-      for (const n of notices) deliver(n.jobId, n.endedAt, d.sentAt, d.via);
+      for (const n of notices) record.deliver(n.jobId, n.endedAt, d.sentAt, d.via);
     },
-    onWake: (wake) => emit({ type: 'wake', at: runtime.now(), turn, ...wake }),
+    onWake: (wake) => emit({ type: 'wake', at: runtime.now(), turn: record.turn, ...wake }),
   });
 
   let final: BetaMessage | undefined;
@@ -125,26 +100,15 @@ export const runToolRunnerLoop: AgentLoop = async (input) => {
   watchJobs(executor, emit, stopWatching.signal);
   try {
     for await (const item of looped) {
-      const message = 'finalMessage' in item ? await item.finalMessage() : item;
-      for (const jobId of shown) deliver(jobId, executor.get(jobId).endedAt, turnAt, 'tool_result');
+      final = 'finalMessage' in item ? await item.finalMessage() : item;
+      for (const jobId of shown) record.deliver(jobId, executor.get(jobId).endedAt, record.sentAt, 'tool_result');
       shown = [];
-      const turnUsage = usageOf(message.usage as Usage);
-      const turnCost = costOf(turnUsage, price);
-      usage.push({ turn, ...turnUsage, costUsd: turnCost });
-      totalUsage = addUsage(totalUsage, turnUsage);
-      emit({ type: 'usage', at: runtime.now(), turn, usage: turnUsage, costUsd: turnCost });
-      emit({
-        type: 'turn_end',
-        at: runtime.now(),
-        turn,
-        stopReason: message.stop_reason as Message['stop_reason'],
-        durationMs: runtime.now() - turnAt,
-      });
-      final = message;
+      record.answered(final);
     }
   } catch (error) {
     if (!signal.aborted) {
-      emit({ type: 'error', at: runtime.now(), turn, message: error instanceof Error ? error.message : String(error), error });
+      const message = error instanceof Error ? error.message : String(error);
+      emit({ type: 'error', at: runtime.now(), turn: record.turn, message, error });
       throw error;
     }
     stopReason = 'aborted';
@@ -152,21 +116,5 @@ export const runToolRunnerLoop: AgentLoop = async (input) => {
     stopWatching.abort();
   }
   stopReason ??= STOP_REASONS[final?.stop_reason ?? ''] ?? 'end_turn';
-  const result: AgentResult = {
-    stopReason,
-    messages: runner.params.messages as MessageParam[],
-    turns: turn,
-    usage,
-    totalUsage,
-    costUsd: costOf(totalUsage, price),
-    price,
-    events,
-    finalText: (final?.content ?? []).flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n'),
-    runningJobs: executor
-      .list()
-      .filter((j) => !isFinalState(j.state))
-      .map((j) => j.id),
-  };
-  emit({ type: 'done', at: runtime.now(), stopReason, turns: turn });
-  return result;
+  return record.done(stopReason, runner.params.messages as MessageParam[]);
 };
