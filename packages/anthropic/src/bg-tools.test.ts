@@ -6,7 +6,7 @@ import { inputSchemaOf } from '@bgtasks/polling';
 import { createRuntime } from '@bgtasks/runtime';
 import { toolsFor } from '@bgtasks/strategies';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bgTools } from './index.ts';
+import { bgTools, type ToolCall } from './index.ts';
 
 const executors: BackgroundExecutor[] = [];
 afterEach(async () => {
@@ -50,15 +50,24 @@ describe('bgTools', () => {
       return assistantMessage([textBlock('done')]);
     });
     const client = new Anthropic({ apiKey: 'test', fetch: scripted.fetch, maxRetries: 0 });
+    const calls: ToolCall[] = [];
     const final = await client.beta.messages
       .toolRunner({
         model: 'claude-sonnet-4-6',
         max_tokens: 1024,
         thread: false,
-        tools: bgTools(e, { strategy: 'poll' }),
+        tools: bgTools(e, { strategy: 'poll', onCall: (call) => calls.push(call) }),
         messages: [{ role: 'user', content: 'go' }],
       })
       .runUntilDone();
+    // Every call the runner made, with the model's tool_use id; the unknown tool never reached a descriptor.
+    expect(calls.map((c) => [c.toolUseId, c.name, c.outcome.isError]).sort()).toEqual([
+      ['tu_bad', 'bg_bash', true],
+      ['tu_none', 'check_bg', true],
+      ['tu_ok', 'bg_bash', false],
+      ['tu_wait', 'bg_wait', false],
+    ]);
+    expect(calls.every((c) => c.endedAt >= c.startedAt)).toBe(true);
     expect(final.content).toMatchObject([{ type: 'text', text: 'done' }]);
     const first = resultsOf(scripted.requests[1]!.body.messages.at(-1));
     expect(first.map((r) => [r.tool_use_id, r.is_error ?? false])).toEqual([
