@@ -1,5 +1,6 @@
 // withNotices at the edges, on the virtual runtime with a scripted model: exact times, no network.
 import Anthropic from '@anthropic-ai/sdk';
+import type { BetaMessage } from '@anthropic-ai/sdk/resources/beta/messages/messages';
 import {
   assistantMessage,
   createScriptedFetch,
@@ -18,7 +19,10 @@ afterEach(async () => {
   await Promise.all(executors.splice(0).map((e) => e.close()));
 });
 
-function setup(steps: ScriptReply[], options: { thinkMs?: number; maxIterations?: number } & WithNoticesOptions = {}) {
+function setup(
+  steps: ScriptReply[],
+  options: { thinkMs?: number; maxIterations?: number; stream?: boolean } & WithNoticesOptions = {},
+) {
   const runtime: VirtualRuntime = createVirtualRuntime();
   const executor = new BackgroundExecutor(runtime);
   executors.push(executor);
@@ -34,6 +38,7 @@ function setup(steps: ScriptReply[], options: { thinkMs?: number; maxIterations?
     max_tokens: 1024,
     thread: false,
     ...(options.maxIterations ? { max_iterations: options.maxIterations } : {}),
+    stream: options.stream ?? false,
     tools: bgTools(executor, options.strategy ? { strategy: options.strategy } : {}),
     messages: [{ role: 'user', content: 'go' }],
   });
@@ -113,8 +118,9 @@ describe('withNotices', () => {
     // Ends while the model thinks its first answer.
     await executor.submit({ command: 'sleep 1', id: 'early' });
     let turn = 0;
-    for await (const message of wrapped) {
+    for await (const item of wrapped) {
       if (turn++ > 0) continue;
+      const message = item as BetaMessage;
       // Answer the call ourselves instead of running it.
       const call = message.content.find((b) => b.type === 'tool_use');
       wrapped.runner.setMessagesParams((p) => ({
@@ -133,5 +139,20 @@ describe('withNotices', () => {
     expect(executor.list().map((j) => j.id)).toEqual(['early']);
     // Left alone that turn, the notice waited; the idle answer brought the wake-up with it.
     expect(requests.map((r) => noticeIdsIn(r.body.messages.at(-1)))).toEqual([[], [], ['early']]);
+  });
+
+  it.each([false, true])('a caller that leaves the loop early leaves nothing leased (stream: %s)', async (stream) => {
+    const { executor, requests, wrapped } = setup([start('a', 1), done], { thinkMs: 5_000, stream });
+    await executor.submit({ command: 'true', id: 'early' });
+    await executor.wait(['early']);
+    for await (const _ of wrapped) break;
+    const consumer = executor.bus.consumer('inject');
+    expect(consumer.leased).toBe(0);
+    expect(requests.flatMap((r) => noticeIdsIn(r.body.messages))).toEqual(['early']);
+    // Its request answered, the notice is delivered; a stream cut off by the exit is a failed
+    // request, and the notice goes back to ride the next one.
+    const pending = consumer.pending().map((n) => n.jobId);
+    if (stream) expect([[], ['early']]).toContainEqual(pending);
+    else expect(pending).toEqual([]);
   });
 });

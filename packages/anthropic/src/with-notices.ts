@@ -117,6 +117,8 @@ export class NoticeRunner<Stream extends boolean> implements AsyncIterable<Runne
     const inner = this.runner[Symbol.asyncIterator]() as AsyncIterator<BetaMessage | BetaMessageStream>;
     // Jobs may have ended before the first request (or before a retried run): they ride it.
     let placed: Placed | undefined = await this.#place(this.runner.params.messages);
+    /** The stream being read, settling its batch when it completes. */
+    let streaming: Promise<unknown> | undefined;
     let finished = false;
     try {
       for (;;) {
@@ -125,6 +127,7 @@ export class NoticeRunner<Stream extends boolean> implements AsyncIterable<Runne
           step = await inner.next();
         } catch (error) {
           // The request failed for good (after the SDK's retries), or the runner stopped on an error.
+          this.#requests++;
           this.#consumed = false;
           if (placed) await this.#fail(placed, true);
           placed = undefined;
@@ -152,8 +155,10 @@ export class NoticeRunner<Stream extends boolean> implements AsyncIterable<Runne
             },
             () => undefined,
           );
+          streaming = completed;
           yield item as RunnerItem<Stream>;
           const m = await completed;
+          streaming = undefined;
           // A failed stream is settled when the runner reports it (next step): only then is its
           // history ours to fix.
           if (!m) continue;
@@ -169,8 +174,11 @@ export class NoticeRunner<Stream extends boolean> implements AsyncIterable<Runne
         placed = await this.#next(message, before);
       }
     } finally {
-      if (placed) await this.#fail(placed, false);
+      // The caller left the loop early: the runner stops (aborting a stream), then what never
+      // completed goes back; a stream that did complete was acked.
       if (!finished) await inner.return?.();
+      await streaming;
+      if (placed) await this.#fail(placed, false);
     }
   }
 
