@@ -33,29 +33,6 @@ function jobsProduced(summary: RunSummary) {
 }
 
 describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
-  test('each --notify strategy finishes the default scenario, and --json agrees on what the jobs produced', async () => {
-    const runs = await Promise.all(['block', 'poll', 'inject'].map((n) => cli(['--notify', n, '--scale', '0.05', '--json'])));
-    const summaries = runs.map((r) => {
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      return JSON.parse(r.stdout.trim()) as RunSummary;
-    });
-    expect(summaries.map((s) => [s.strategy, s.stopReason, s.simulated, s.runtime])).toEqual([
-      ['block', 'end_turn', true, runtime],
-      ['poll', 'end_turn', true, runtime],
-      ['inject', 'end_turn', true, runtime],
-    ]);
-    const [block, poll, inject] = summaries.map(jobsProduced);
-    expect(block).toHaveLength(4);
-    expect(poll).toEqual(block);
-    expect(inject).toEqual(block);
-    for (const s of summaries) {
-      expect(s.turns).toBeGreaterThan(1);
-      expect(s.tokens.output).toBeGreaterThan(0);
-      expect(s.noticeLatencyMs.count).toBe(4);
-    }
-  });
-
   test('the plain view says it runs on the simulated model and ends with a summary', async () => {
     const r = await cli(['--scale', '0.05']);
     expect(r.code).toBe(0);
@@ -69,6 +46,7 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     ['an unknown flag', ['--frobnicate'], /Unknown option '--frobnicate'; see --help/],
     ['an unknown strategy', ['--notify', 'shout'], /--notify must be one of block, poll, inject; see --help/],
     ['an unknown runtime', ['--runtime', 'java'], /--runtime must be one of node, bun, deno/],
+    ['an unknown loop', ['--loop', 'mine'], /--loop must be one of own, tool-runner/],
     [
       'a missing scenario file',
       ['--scenario', 'nope.yaml'],
@@ -98,6 +76,7 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     expect(r.code).toBe(0);
     for (const flag of [
       '--notify',
+      '--loop',
       '--runtime',
       '--scenario',
       '--model',
@@ -243,5 +222,49 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     const ps = await new Promise<string>((resolve) => execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)));
     const alive = ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));
     expect(alive).toEqual([]);
+  });
+});
+
+describe(`bgtasks-agent --loop on ${runtime}`, () => {
+  // Six runs at once, after the other tests (not beside them): more time than the default on a loaded machine.
+  test('each --notify strategy finishes the default scenario under each --loop, with summaries of one shape that agree on the jobs', {
+    timeout: 180_000,
+  }, async () => {
+    const notify = ['block', 'poll', 'inject'];
+    const runs = await Promise.all([
+      ...notify.map((n) => cli(['--notify', n, '--scale', '0.05', '--json'])),
+      // inject streamed: the tool runner's streaming path.
+      ...notify.map((n) =>
+        cli(['--loop', 'tool-runner', '--notify', n, '--scale', '0.05', '--json', ...(n === 'inject' ? ['--stream'] : [])]),
+      ),
+    ]);
+    const summaries = runs.map((r) => {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout.trim()) as RunSummary;
+    });
+    expect(summaries.map((s) => [s.strategy, s.loop, s.stopReason, s.simulated, s.runtime])).toEqual([
+      ['block', 'own', 'end_turn', true, runtime],
+      ['poll', 'own', 'end_turn', true, runtime],
+      ['inject', 'own', 'end_turn', true, runtime],
+      ['block', 'tool-runner', 'end_turn', true, runtime],
+      ['poll', 'tool-runner', 'end_turn', true, runtime],
+      ['inject', 'tool-runner', 'end_turn', true, runtime],
+    ]);
+    const own = summaries[0]!;
+    expect(jobsProduced(own)).toHaveLength(4);
+    const keys = (v: unknown): unknown =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, keys(x)]))
+        : Array.isArray(v)
+          ? v.slice(0, 1).map(keys)
+          : typeof v;
+    for (const s of summaries) {
+      expect(keys(s)).toEqual(keys(own));
+      expect(jobsProduced(s)).toEqual(jobsProduced(own));
+      expect(s.turns).toBeGreaterThan(1);
+      expect(s.tokens.output).toBeGreaterThan(0);
+      expect(s.noticeLatencyMs.count).toBe(4);
+    }
   });
 });

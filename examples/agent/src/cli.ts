@@ -5,8 +5,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
-import { type AgentEvent, type AgentResult, ModelRequestError, runAgent } from '@bgtasks/agent';
+import { type AgentEvent, type AgentResult, ModelRequestError } from '@bgtasks/agent';
 import { BackgroundExecutor } from '@bgtasks/core';
 import { createJobRegistry, createRuntime, hostRuntimeName } from '@bgtasks/runtime';
 import {
@@ -20,6 +19,7 @@ import {
 } from '@bgtasks/sim-model';
 import { type CliOptions, parseCli, UsageError } from './args.ts';
 import { HELP } from './help.ts';
+import { LOOP_NAMES, LOOPS, type ModelEndpoint } from './loops/index.ts';
 import { formatSummary, summarize } from './summary.ts';
 import { TranscriptWriter } from './transcript.ts';
 import { RunView, type ViewSink } from './view.ts';
@@ -74,7 +74,11 @@ export async function runCli(host: CliHost): Promise<number> {
     throw error;
   }
   if (options.help) {
-    host.stdout.write(HELP.replace('%SCENARIOS%', BUILTIN_SCENARIO_NAMES.join(', ')).replace('%MODEL%', DEFAULT_MODEL));
+    host.stdout.write(
+      HELP.replace('%SCENARIOS%', BUILTIN_SCENARIO_NAMES.join(', '))
+        .replace('%MODEL%', DEFAULT_MODEL)
+        .replace('%LOOPS%', LOOP_NAMES.join('|')),
+    );
     return 0;
   }
   if (options.version) {
@@ -125,7 +129,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
     registry: createJobRegistry({ dir: stateDir(host.env) }),
   });
   const model = options.model ?? DEFAULT_MODEL;
-  let client: Anthropic;
+  let endpoint: ModelEndpoint;
   if (simulated) {
     const sim = createSimModel(scenario as Scenario, {
       clock: runtime,
@@ -136,16 +140,16 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       },
       ...(options.poll ? { pollPolicy: options.poll } : {}),
     });
-    client = new Anthropic({ apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://simulated.invalid', maxRetries: 2 });
+    endpoint = { apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://simulated.invalid', maxRetries: 2 };
   } else {
-    client = new Anthropic({ apiKey, maxRetries: 4 });
+    endpoint = { apiKey, maxRetries: 4 };
   }
   const quiet = options.json;
   const view = new RunView(quiet ? { ...host.stdout, write: () => {} } : host.stdout, executor);
   view.line(
     simulated
-      ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, on ${runtime.name}`
-      : `talking to Claude (${model}), strategy ${options.notify}, on ${runtime.name}`,
+      ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, loop ${options.loop}, on ${runtime.name}`
+      : `talking to Claude (${model}), strategy ${options.notify}, loop ${options.loop}, on ${runtime.name}`,
   );
   for (const r of executor.reaped) {
     view.line(
@@ -167,6 +171,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       model,
       simulated,
       strategy: options.notify,
+      loop: options.loop,
       runtime: runtime.name,
       scenario: scenario?.name ?? null,
       wallTimeMs: runtime.now() - startedAt,
@@ -199,8 +204,9 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   });
 
   try {
-    const result = await runAgent({
-      client,
+    const loop = await LOOPS[options.loop]();
+    const result = await loop({
+      endpoint,
       model,
       strategy: options.notify,
       executor,

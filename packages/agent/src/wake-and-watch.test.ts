@@ -5,7 +5,7 @@ import { BackgroundExecutor, InvalidDurationError } from '@bgtasks/core';
 import { createVirtualRuntime } from '@bgtasks/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from './events.ts';
-import { watchJobs } from './internal/watch-jobs.ts';
+import { watchJobs } from './job-events.ts';
 import { runAgent } from './run-agent.ts';
 import { assistantMessage, createScriptedFetch, textBlock, toolUseBlock } from './testing/index.ts';
 
