@@ -1,0 +1,127 @@
+// Every code block of the documentation, run as written on the runtime this suite runs on: a
+// TypeScript/JavaScript block as a file inside the repository (so workspace packages resolve),
+// Node through tsx as `npm start` does, Bun as is, Deno with `run -A`; a shell block through bash
+// from the repository root (on the Node pass only: a shell line runs the same whatever runtime
+// hosts the test); a `yaml scenario` block through the agent CLI under every --notify. A block
+// that fails names its file and line. `fragment` and `no-run` blocks are listed as skipped.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, test } from 'vitest';
+import { documentationFiles, documentationSnippets, extractSnippets, type Snippet } from './snippets.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const g = globalThis as { Bun?: unknown; Deno?: unknown };
+const runtime = g.Bun !== undefined ? 'bun' : g.Deno !== undefined ? 'deno' : 'node';
+const workDir = join(root, '.snippets', `${runtime}-${process.pid}`);
+const stateHome = mkdtempSync(join(tmpdir(), 'bgtasks-snippets-state-'));
+/** What a block runs with: the host environment without an API key, so no block talks to Claude. */
+const env: Record<string, string> = {};
+for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'ANTHROPIC_API_KEY') env[k] = v;
+Object.assign(env, { XDG_STATE_HOME: stateHome, NO_COLOR: '1', FORCE_COLOR: '0' });
+
+/** Time one block may take before it counts as failed (a block must exit by itself). */
+const BLOCK_TIMEOUT_MS = 45_000;
+const SCENARIO_SCALE = '0.02';
+
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+  rmSync(stateHome, { recursive: true, force: true });
+});
+
+interface Ran {
+  code: number | string | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cmd: string, args: readonly string[]): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: root, env, timeout: BLOCK_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 32 << 20 }, (error, stdout, stderr) => {
+      const e = error as (Error & { code?: number | string; killed?: boolean }) | null;
+      resolve({ code: e ? (e.killed ? `killed after ${BLOCK_TIMEOUT_MS} ms` : (e.code ?? 1)) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The command that runs a script file on this suite's runtime. */
+function scriptCommand(file: string): [string, string[]] {
+  if (runtime === 'bun') return [process.execPath, [file]];
+  if (runtime === 'deno') return [process.execPath, ['run', '-A', file]];
+  return [process.execPath, ['--import', 'tsx', file]];
+}
+
+function slug(s: Snippet): string {
+  return `${s.file.replace(/[^A-Za-z0-9]+/g, '-')}-L${s.line}`;
+}
+
+function failure(s: Snippet, r: Ran): string {
+  const tail = (text: string) => text.trimEnd().split('\n').slice(-25).join('\n');
+  return `${s.file}:${s.line} (\`\`\`${s.info}) failed on ${runtime}: exit ${r.code}\n--- stderr\n${tail(r.stderr)}\n--- stdout\n${tail(r.stdout)}`;
+}
+
+function writeBlock(s: Snippet, ext: string): string {
+  mkdirSync(workDir, { recursive: true });
+  const file = join(workDir, `${slug(s)}.${ext}`);
+  writeFileSync(file, s.code);
+  return file;
+}
+
+const snippets = documentationSnippets(root);
+const label = (s: Snippet) => `${s.file}:${s.line} ${s.info}`;
+
+describe('the snippet finder', () => {
+  test('reads fences with their line and info string, and skips inline code', () => {
+    const md = ['# t', '```ts', 'const a = 1;', '```', 'text ```not a fence```', '', '~~~~sh no-run', 'npm install', '~~~~', '```ts fragment', 'x', '```'].join('\n');
+    expect(extractSnippets(md, 'x.md').map((s) => [s.line, s.kind, s.code])).toEqual([
+      [2, 'ts', 'const a = 1;\n'],
+      [7, 'no-run', 'npm install\n'],
+      [10, 'fragment', 'x\n'],
+    ]);
+  });
+
+  test('finds the guide and the package READMEs without a list', () => {
+    const files = documentationFiles(root);
+    expect(files).toContain('docs/your-agent.md');
+    expect(files).toContain('packages/core/README.md');
+    expect(files).toContain('README.md');
+    expect(snippets.filter((s) => s.kind === 'ts').length).toBeGreaterThan(5);
+  });
+
+  test('fragments stay rare: at most one in ten code blocks', () => {
+    const code = snippets.filter((s) => s.kind === 'ts' || s.kind === 'js' || s.kind === 'fragment');
+    expect(snippets.filter((s) => s.kind === 'fragment').length * 10).toBeLessThanOrEqual(code.length);
+  });
+});
+
+describe.concurrent(`documentation blocks on ${runtime}`, () => {
+  for (const s of snippets) {
+    if (s.kind === 'ts' || s.kind === 'js') {
+      test(`${label(s)} runs`, async () => {
+        const [cmd, args] = scriptCommand(writeBlock(s, s.kind === 'ts' ? 'ts' : 'mjs'));
+        const r = await run(cmd, args);
+        expect(r.code, failure(s, r)).toBe(0);
+      }, BLOCK_TIMEOUT_MS + 5_000);
+    } else if (s.kind === 'sh') {
+      test.skipIf(runtime !== 'node')(`${label(s)} runs in bash from the repository root`, async () => {
+        const r = await run('bash', ['-c', `set -euo pipefail\n${s.code}`]);
+        expect(r.code, failure(s, r)).toBe(0);
+      }, BLOCK_TIMEOUT_MS + 5_000);
+    } else if (s.kind === 'scenario') {
+      test(`${label(s)} finishes under every --notify`, async () => {
+        const file = writeBlock(s, 'yaml');
+        const bin = join(root, 'examples/agent/src/bin.ts');
+        for (const notify of ['block', 'poll', 'inject']) {
+          const [cmd, args] = scriptCommand(bin);
+          const r = await run(cmd, [...args, '--scenario', file, '--notify', notify, '--scale', SCENARIO_SCALE, '--json']);
+          expect(r.code, `--notify ${notify}: ${failure(s, r)}`).toBe(0);
+          expect(JSON.parse(r.stdout.trim()).stopReason, `--notify ${notify}`).toBe('end_turn');
+        }
+      }, 3 * BLOCK_TIMEOUT_MS + 5_000);
+    } else if (s.kind === 'fragment' || s.kind === 'no-run') {
+      test.skip(`${label(s)} (marked ${s.kind})`, () => {});
+    }
+  }
+});
