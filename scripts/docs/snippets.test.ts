@@ -39,10 +39,15 @@ interface Ran {
 
 function run(cmd: string, args: readonly string[]): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: root, env, timeout: BLOCK_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 32 << 20 }, (error, stdout, stderr) => {
-      const e = error as (Error & { code?: number | string; killed?: boolean }) | null;
-      resolve({ code: e ? (e.killed ? `killed after ${BLOCK_TIMEOUT_MS} ms` : (e.code ?? 1)) : 0, stdout, stderr });
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd: root, env, timeout: BLOCK_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 32 << 20 },
+      (error, stdout, stderr) => {
+        const e = error as (Error & { code?: number | string; killed?: boolean }) | null;
+        resolve({ code: e ? (e.killed ? `killed after ${BLOCK_TIMEOUT_MS} ms` : (e.code ?? 1)) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -74,7 +79,20 @@ const label = (s: Snippet) => `${s.file}:${s.line} ${s.info}`;
 
 describe('the snippet finder', () => {
   test('reads fences with their line and info string, and skips inline code', () => {
-    const md = ['# t', '```ts', 'const a = 1;', '```', 'text ```not a fence```', '', '~~~~sh no-run', 'npm install', '~~~~', '```ts fragment', 'x', '```'].join('\n');
+    const md = [
+      '# t',
+      '```ts',
+      'const a = 1;',
+      '```',
+      'text ```not a fence```',
+      '',
+      '~~~~sh no-run',
+      'npm install',
+      '~~~~',
+      '```ts fragment',
+      'x',
+      '```',
+    ].join('\n');
     expect(extractSnippets(md, 'x.md').map((s) => [s.line, s.kind, s.code])).toEqual([
       [2, 'ts', 'const a = 1;\n'],
       [7, 'no-run', 'npm install\n'],
@@ -99,27 +117,39 @@ describe('the snippet finder', () => {
 describe.concurrent(`documentation blocks on ${runtime}`, () => {
   for (const s of snippets) {
     if (s.kind === 'ts' || s.kind === 'js') {
-      test(`${label(s)} runs`, async () => {
-        const [cmd, args] = scriptCommand(writeBlock(s, s.kind === 'ts' ? 'ts' : 'mjs'));
-        const r = await run(cmd, args);
-        expect(r.code, failure(s, r)).toBe(0);
-      }, BLOCK_TIMEOUT_MS + 5_000);
+      test(
+        `${label(s)} runs`,
+        async () => {
+          const [cmd, args] = scriptCommand(writeBlock(s, s.kind === 'ts' ? 'ts' : 'mjs'));
+          const r = await run(cmd, args);
+          expect(r.code, failure(s, r)).toBe(0);
+        },
+        BLOCK_TIMEOUT_MS + 5_000,
+      );
     } else if (s.kind === 'sh') {
-      test.skipIf(runtime !== 'node')(`${label(s)} runs in bash from the repository root`, async () => {
-        const r = await run('bash', ['-c', `set -euo pipefail\n${s.code}`]);
-        expect(r.code, failure(s, r)).toBe(0);
-      }, BLOCK_TIMEOUT_MS + 5_000);
+      test.skipIf(runtime !== 'node')(
+        `${label(s)} runs in bash from the repository root`,
+        async () => {
+          const r = await run('bash', ['-c', `set -euo pipefail\n${s.code}`]);
+          expect(r.code, failure(s, r)).toBe(0);
+        },
+        BLOCK_TIMEOUT_MS + 5_000,
+      );
     } else if (s.kind === 'scenario') {
-      test(`${label(s)} finishes under every --notify`, async () => {
-        const file = writeBlock(s, 'yaml');
-        const bin = join(root, 'examples/agent/src/bin.ts');
-        for (const notify of ['block', 'poll', 'inject']) {
-          const [cmd, args] = scriptCommand(bin);
-          const r = await run(cmd, [...args, '--scenario', file, '--notify', notify, '--scale', SCENARIO_SCALE, '--json']);
-          expect(r.code, `--notify ${notify}: ${failure(s, r)}`).toBe(0);
-          expect(JSON.parse(r.stdout.trim()).stopReason, `--notify ${notify}`).toBe('end_turn');
-        }
-      }, 3 * BLOCK_TIMEOUT_MS + 5_000);
+      test(
+        `${label(s)} finishes under every --notify`,
+        async () => {
+          const file = writeBlock(s, 'yaml');
+          const bin = join(root, 'examples/agent/src/bin.ts');
+          for (const notify of ['block', 'poll', 'inject']) {
+            const [cmd, args] = scriptCommand(bin);
+            const r = await run(cmd, [...args, '--scenario', file, '--notify', notify, '--scale', SCENARIO_SCALE, '--json']);
+            expect(r.code, `--notify ${notify}: ${failure(s, r)}`).toBe(0);
+            expect(JSON.parse(r.stdout.trim()).stopReason, `--notify ${notify}`).toBe('end_turn');
+          }
+        },
+        3 * BLOCK_TIMEOUT_MS + 5_000,
+      );
     } else if (s.kind === 'fragment' || s.kind === 'no-run') {
       test.skip(`${label(s)} (marked ${s.kind})`, () => {});
     }

@@ -4,44 +4,16 @@
  * code through.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from './args.ts';
-
-const require = createRequire(import.meta.url);
-
-function packageDir(name: string): string {
-  try {
-    return dirname(require.resolve(`${name}/package.json`));
-  } catch {
-    throw new UsageError(`--runtime ${name}: the "${name}" npm package is not installed; run npm install at the repository root`);
-  }
-}
+import { runtimeCommand } from '@bgtasks/runtime/cli';
 
 /** The command line that runs `script` with `args` under `runtime`. */
-export function commandFor(runtime: 'node' | 'bun' | 'deno', script: string, args: readonly string[]): [string, string[]] {
-  switch (runtime) {
-    case 'bun':
-      return [join(packageDir('bun'), 'bin', 'bun.exe'), [script, ...args]];
-    case 'deno': {
-      const binary = join(packageDir('deno'), 'deno');
-      return [existsSync(binary) ? binary : 'deno', ['run', '-A', script, ...args]];
-    }
-    default: {
-      const tsx = import.meta.resolve('tsx');
-      const node = process.versions.bun || (globalThis as { Deno?: unknown }).Deno ? 'node' : process.execPath;
-      return [node, ['--import', tsx, script, ...args]];
-    }
-  }
-}
-
+export const commandFor = runtimeCommand;
 /** Runs the CLI entry under `runtime` and resolves with its exit code; Ctrl-C reaches it too. */
 export function relaunch(runtime: 'node' | 'bun' | 'deno', args: readonly string[]): Promise<number> {
   const script = fileURLToPath(new URL('./bin.ts', import.meta.url));
-  const [cmd, argv] = commandFor(runtime, script, args);
+  const [cmd, argv] = runtimeCommand(runtime, script, args);
   return new Promise((resolve) => {
     const child = spawn(cmd, argv, { stdio: 'inherit', env: { ...process.env, BGTASKS_RELAUNCHED: runtime } });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);

@@ -36,4 +36,5 @@ export {
 } from './sim-model.ts';
 export { detectStrategy, type SimStrategy } from './strategy.ts';
 export { jobCommand, type TaskGraph, type TaskGraphJob, type TaskGraphThink, taskGraph } from './task-graph.ts';
+export { scaledPacing, scaledPolicy } from './time-scale.ts';
 export { type SeenJob, type SeenState, STATE_WORDS, startedIdIn, statesIn } from './tool-results.ts';
