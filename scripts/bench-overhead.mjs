@@ -14,11 +14,21 @@ const runtimes = [
   ['deno', bin('deno'), ['run', '-A', entry, ...args]],
 ];
 const fmt = (n) => n.toFixed(2).padStart(8);
+if (args.includes('--help') || args.includes('-h')) {
+  // The flags are the per-runtime entry's: let it print them.
+  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, '--help'], { cwd: root, stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 console.log('runtime   runs  spawn p50  spawn p95  notice p50  notice p95  ratio p50  ratio p95  (ms)');
 let failed = false;
 for (const [name, cmd, argv] of runtimes) {
   process.stderr.write(`measuring on ${name}...\n`);
   const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8' });
+  if (r.status === 2) {
+    // Bad input: the same one line on every runtime, so say it once.
+    process.stderr.write(r.stderr);
+    process.exit(2);
+  }
   const line = r.stdout.trim().split('\n').pop() ?? '';
   let m;
   try {

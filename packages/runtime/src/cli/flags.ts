@@ -40,7 +40,7 @@ export function parseFlags(argv: readonly string[], flags: FlagSpecs, options: {
     const parsed = parseArgs({ args: [...argv], options: config, strict: true, allowPositionals: options.positionals === true });
     return { values: parsed.values as ParsedFlags['values'], positionals: parsed.positionals };
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
     throw new UsageError(`${message.replace(/\. To specify a positional.*$/, '').replace(/\.$/, '')}; see --help`, {
       cause: error,
     });
