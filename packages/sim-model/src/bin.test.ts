@@ -1,6 +1,5 @@
 // `npm run sim` (bgtasks-sim) as a subprocess on the runtime the suite runs on: --help lists
 // every flag with its default, bad input exits 2 with one line, and it serves until SIGTERM.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRuntime, hostRuntimeName } from '@bgtasks/runtime';
 import { runtimeCommand } from '@bgtasks/runtime/cli';
@@ -9,14 +8,21 @@ import { describe, expect, test } from 'vitest';
 const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
 const runtime = hostRuntimeName() as 'node' | 'bun' | 'deno';
 
-function sim(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+const host = createRuntime();
+const shellQuote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+
+/** Runs the bin through the runtime's own spawn (sim-model code never imports child_process). */
+async function sim(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const [cmd, argv] = runtimeCommand(runtime, bin, args);
-  return new Promise((resolve) => {
-    execFile(cmd, argv, { timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error ? (error as { code?: number }).code : 0;
-      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-    });
-  });
+  const child = host.spawn(`exec ${[cmd, ...argv].map(shellQuote).join(' ')}`, {});
+  const read = async (stream: AsyncIterable<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    let text = '';
+    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+    return text;
+  };
+  const [stdout, stderr, status] = await Promise.all([read(child.stdout), read(child.stderr), child.exited]);
+  return { code: status.code ?? 1, stdout, stderr };
 }
 
 describe.concurrent(`bgtasks-sim on ${runtime}`, () => {
@@ -51,7 +57,7 @@ describe.concurrent(`bgtasks-sim on ${runtime}`, () => {
 
   test('serves the scenario on loopback, answers a request, and exits 0 on SIGTERM', async () => {
     const [cmd, argv] = runtimeCommand(runtime, bin, ['--scenario', 'chain', '--scale', '0.01']);
-    const child = createRuntime().spawn(`exec ${[cmd, ...argv].map((a) => `'${a}'`).join(' ')}`, {});
+    const child = host.spawn(`exec ${[cmd, ...argv].map(shellQuote).join(' ')}`, {});
     const decoder = new TextDecoder();
     let out = '';
     let url: string | undefined;
