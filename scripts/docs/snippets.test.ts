@@ -4,7 +4,7 @@
 // from the repository root (on the Node pass only: a shell line runs the same whatever runtime
 // hosts the test); a `yaml scenario` block through the agent CLI under every --notify. A block
 // that fails names its file and line. `fragment` and `no-run` blocks are listed as skipped.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +23,10 @@ for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== '
 Object.assign(env, { XDG_STATE_HOME: stateHome, NO_COLOR: '1', FORCE_COLOR: '0' });
 
 /** Time one block may take before it counts as failed (a block must exit by itself). */
-const BLOCK_TIMEOUT_MS = 45_000;
+const BLOCK_TIMEOUT_MS = 90_000;
 const SCENARIO_SCALE = '0.02';
+/** A test's limit: its own block's time plus waiting for a slot behind others. */
+const QUEUED_TIMEOUT_MS = 3 * BLOCK_TIMEOUT_MS;
 
 afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
@@ -37,17 +39,57 @@ interface Ran {
   stderr: string;
 }
 
-function run(cmd: string, args: readonly string[]): Promise<Ran> {
+/** Blocks running at once: each is a process (several, for a CLI run); the machine is shared. */
+const MAX_PARALLEL = 3;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function run(cmd: string, args: readonly string[]): Promise<Ran> {
+  while (running >= MAX_PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await runNow(cmd, args);
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+/**
+ * Runs one block in a process group of its own, so a block that hangs is stopped whole (npm,
+ * tsx, the agent, its jobs): SIGTERM to the group at the time limit (executors kill their
+ * jobs on it), SIGKILL 2 s later.
+ */
+function runNow(cmd: string, args: readonly string[]): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(
-      cmd,
-      args,
-      { cwd: root, env, timeout: BLOCK_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 32 << 20 },
-      (error, stdout, stderr) => {
-        const e = error as (Error & { code?: number | string; killed?: boolean }) | null;
-        resolve({ code: e ? (e.killed ? `killed after ${BLOCK_TIMEOUT_MS} ms` : (e.code ?? 1)) : 0, stdout, stderr });
-      },
-    );
+    const child = spawn(cmd, args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout = (stdout + d).slice(-1_000_000)));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-1_000_000)));
+    let timedOut = false;
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-(child.pid ?? 0), signal);
+      } catch {
+        // the group is gone already
+      }
+    };
+    const term = setTimeout(() => {
+      timedOut = true;
+      signalGroup('SIGTERM');
+    }, BLOCK_TIMEOUT_MS);
+    const kill = setTimeout(() => signalGroup('SIGKILL'), BLOCK_TIMEOUT_MS + 2_000);
+    child.on('error', (error) => {
+      clearTimeout(term);
+      clearTimeout(kill);
+      resolve({ code: `could not start ${cmd}: ${error.message}`, stdout, stderr });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(term);
+      if (!timedOut) clearTimeout(kill);
+      resolve({ code: timedOut ? `stopped after ${BLOCK_TIMEOUT_MS} ms` : (code ?? signal), stdout, stderr });
+    });
   });
 }
 
@@ -124,7 +166,7 @@ describe.concurrent(`documentation blocks on ${runtime}`, () => {
           const r = await run(cmd, args);
           expect(r.code, failure(s, r)).toBe(0);
         },
-        BLOCK_TIMEOUT_MS + 5_000,
+        QUEUED_TIMEOUT_MS,
       );
     } else if (s.kind === 'sh') {
       test.skipIf(runtime !== 'node')(
@@ -133,7 +175,7 @@ describe.concurrent(`documentation blocks on ${runtime}`, () => {
           const r = await run('bash', ['-c', `set -euo pipefail\n${s.code}`]);
           expect(r.code, failure(s, r)).toBe(0);
         },
-        BLOCK_TIMEOUT_MS + 5_000,
+        QUEUED_TIMEOUT_MS,
       );
     } else if (s.kind === 'scenario') {
       test(
@@ -148,7 +190,7 @@ describe.concurrent(`documentation blocks on ${runtime}`, () => {
             expect(JSON.parse(r.stdout.trim()).stopReason, `--notify ${notify}`).toBe('end_turn');
           }
         },
-        3 * BLOCK_TIMEOUT_MS + 5_000,
+        3 * QUEUED_TIMEOUT_MS,
       );
     } else if (s.kind === 'fragment' || s.kind === 'no-run') {
       test.skip(`${label(s)} (marked ${s.kind})`, () => {});
