@@ -59,14 +59,17 @@ export function extractSnippets(markdown: string, file: string): Snippet[] {
   return out;
 }
 
-function markdownUnder(dir: string): string[] {
-  let names: string[];
+/** Names in `dir`, none when it does not exist. */
+function namesIn(dir: string): string[] {
   try {
-    names = readdirSync(dir);
+    return readdirSync(dir);
   } catch {
     return [];
   }
-  return names.flatMap((name) => {
+}
+
+function markdownUnder(dir: string): string[] {
+  return namesIn(dir).flatMap((name) => {
     if (name === 'node_modules' || name.startsWith('.')) return [];
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return markdownUnder(path);
@@ -75,13 +78,9 @@ function markdownUnder(dir: string): string[] {
 }
 
 function readmesOf(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.map((n) => join(dir, n, 'README.md')).filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
+  return namesIn(dir)
+    .map((n) => join(dir, n, 'README.md'))
+    .filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
 }
 
 /** Every documentation file, relative to `root`, sorted: README.md, docs/**, packages/* and examples/* READMEs. */
