@@ -116,6 +116,12 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     expect(r.stdout).toMatch(/Examples:/);
   });
 
+  test('docs/agent-cli.md names every flag --help lists', () => {
+    const page = readFileSync(fileURLToPath(new URL('../../../docs/agent-cli.md', import.meta.url)), 'utf8');
+    const missing = Object.keys(AGENT_FLAGS).filter((name) => !page.includes(`--${name}`));
+    expect(missing).toEqual([]);
+  });
+
   test('a job killed when the run stops shows its signal, not exit 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
     const file = join(dir, 'long.yaml');
