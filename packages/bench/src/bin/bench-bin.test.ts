@@ -32,11 +32,11 @@ describe.concurrent(`bench bins on ${runtime}`, () => {
   });
 
   test.each([
-    ['bench', bench, ['--scale', 'abc'], /^bench: --scale must be a number more than 0 and at most 1, got "abc"; see --help$/],
-    ['bench', bench, ['--random-graphs', 'NaN'], /^bench: --random-graphs must be a whole number/],
-    ['bench', bench, ['--frobnicate'], /^bench: Unknown option '--frobnicate'; see --help$/],
-    ['bench:overhead', overhead, ['--runs', 'many'], /^bench:overhead: --runs must be a whole number at least 1/],
-  ])('%s %j exits 2 with one line', async (_name, script, args, message) => {
+    ['bench', ['--scale', 'abc'], bench, /^bench: --scale must be a number more than 0 and at most 1, got "abc"; see --help$/],
+    ['bench', ['--random-graphs', 'NaN'], bench, /^bench: --random-graphs must be a whole number/],
+    ['bench', ['--frobnicate'], bench, /^bench: Unknown option '--frobnicate'; see --help$/],
+    ['bench:overhead', ['--runs', 'many'], overhead, /^bench:overhead: --runs must be a whole number at least 1/],
+  ])('%s %j exits 2 with one line', async (_name, args, script, message) => {
     const r = await run(script, args);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(message);

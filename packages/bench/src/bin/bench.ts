@@ -24,7 +24,7 @@ try {
   args = parseBenchArgs(process.argv.slice(2));
 } catch (error) {
   if (!UsageError.isInstance(error)) throw error;
-  console.error(`bench: ${error.message}`);
+  process.stderr.write(`bench: ${error.message}\n`);
   process.exit(2);
 }
 if (args.help) {
@@ -37,7 +37,7 @@ if (args.runtime && args.runtime !== runtime.name) {
   // Re-run under the asked runtime from the installed packages, without --runtime.
   const [cmd, cmdArgs] = runtimeCommand(args.runtime, entry, withoutFlag(process.argv.slice(2), 'runtime'));
   const child = spawnSync(cmd, cmdArgs, { cwd: process.cwd(), stdio: 'inherit' });
-  if (child.error) console.error(`bench: could not start ${args.runtime}: ${child.error.message}`);
+  if (child.error) process.stderr.write(`bench: could not start ${args.runtime}: ${child.error.message}\n`);
   process.exit(child.status ?? 1);
 }
 
@@ -59,7 +59,7 @@ const onRun = (clock: string) => (done: number, total: number, row: ResultRow) =
 
 const workloads = loadWorkloads(args);
 if (workloads.length === 0) {
-  console.error('bench: no workload matches --workloads');
+  process.stderr.write('bench: no workload matches --workloads\n');
   process.exit(2);
 }
 const common = { workloads, strategies: args.strategies, runtimeName: runtime.name };

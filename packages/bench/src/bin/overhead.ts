@@ -19,6 +19,6 @@ try {
   console.log(JSON.stringify(await measureOverhead(runs)));
 } catch (error) {
   if (!UsageError.isInstance(error)) throw error;
-  console.error(`bench:overhead: ${error.message}`);
+  process.stderr.write(`bench:overhead: ${error.message}\n`);
   process.exit(2);
 }
