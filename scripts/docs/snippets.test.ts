@@ -156,6 +156,33 @@ describe('the snippet finder', () => {
   });
 });
 
+describe('documentation types', () => {
+  // A misspelt option (`maxConcurent: 2`) runs without complaint; the type checker catches it.
+  test.skipIf(runtime !== 'node')(
+    'every TypeScript block typechecks (strict, as the packages are)',
+    async () => {
+      const dir = join(workDir, 'typecheck');
+      mkdirSync(dir, { recursive: true });
+      const blocks = snippets.filter((s) => s.kind === 'ts');
+      for (const s of blocks) writeFileSync(join(dir, `${slug(s)}.ts`), s.code);
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({ extends: '../../../tsconfig.base.json', compilerOptions: { types: ['node'] }, include: ['*.ts'] }),
+      );
+      const r = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir]);
+      const located = r.stdout.replace(
+        /^.*?([A-Za-z0-9-]+)-L(\d+)\.ts\((\d+),\d+\)/gm,
+        (_m, name: string, line: string, at: string) => {
+          const block = blocks.find((b) => slug(b) === `${name}-L${line}`);
+          return block ? `${block.file}:${block.line + Number(at)}` : _m;
+        },
+      );
+      expect(r.code, `type errors in documentation blocks:\n${located}`).toBe(0);
+    },
+    QUEUED_TIMEOUT_MS,
+  );
+});
+
 describe.concurrent(`documentation blocks on ${runtime}`, () => {
   for (const s of snippets) {
     if (s.kind === 'ts' || s.kind === 'js') {
