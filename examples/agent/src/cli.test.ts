@@ -126,14 +126,16 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
     const file = join(dir, 'long.yaml');
     writeFileSync(file, 'name: long\nprompt: run it\njobs:\n  - id: long\n    durationS: 600\nfinal:\n  text: done\n');
-    const json = await cli(['--scenario', file, '--scale', '0.05', '--max-turns', '1', '--json']);
+    const [json, text] = await Promise.all([
+      cli(['--scenario', file, '--scale', '0.05', '--max-turns', '1', '--json']),
+      cli(['--scenario', file, '--scale', '0.05', '--max-turns', '1']),
+    ]);
     expect(json.code).toBe(1);
     const summary = JSON.parse(json.stdout.trim()) as RunSummary;
     expect(summary.stopReason).toBe('max_turns');
     expect(summary.jobs).toMatchObject([{ id: 'long', state: 'killed', signal: 'SIGTERM', exitCode: null }]);
-    const text = await cli(['--scenario', file, '--scale', '0.05', '--max-turns', '1']);
     expect(text.stdout).toMatch(/^ {4}long {13}killed {5}SIGTERM /m);
-  });
+  }, 120_000);
 
   test('escape sequences in commands and output are shown, never sent to the terminal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
@@ -143,15 +145,17 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
       file,
       'name: escapes\nprompt: "run \\e[2J"\njobs:\n  - id: esc\n    durationS: 1\n    command: "printf \'\\e[2J\\e]0;pwned\\a\\x9b31m\\n\'; echo \\"\\e[2J\\""\nfinal:\n  text: "done \\e]0;pwned\\a"\n',
     );
-    for (const notify of ['poll', 'inject']) {
-      const r = await cli(['--scenario', file, '--scale', '0.05', '--notify', notify]);
+    const runs = await Promise.all(
+      ['poll', 'inject'].map((notify) => cli(['--scenario', file, '--scale', '0.05', '--notify', notify])),
+    );
+    for (const r of runs) {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/job esc started: printf .*\\x1b\[2J/);
       expect(r.stdout).toMatch(/done \\x1b\]0;pwned\\x07/);
       // biome-ignore lint/suspicious/noControlCharactersInRegex: no raw control character may reach the terminal
       expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\x9b]/);
     }
-  });
+  }, 120_000);
 
   test('--transcript writes every event and the final conversation as JSON lines', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bgtasks-cli-')), 'run.jsonl');

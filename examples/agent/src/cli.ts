@@ -72,7 +72,7 @@ export async function runCli(host: CliHost): Promise<number> {
   try {
     options = parseCli(host.argv);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (UsageError.isInstance(error)) {
       host.stderr(`bgtasks-agent: ${terminalSafe(error.message)}\n`);
       return 2;
     }
