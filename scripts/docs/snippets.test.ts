@@ -5,12 +5,12 @@
 // hosts the test); a `yaml scenario` block through the agent CLI under every --notify. A block
 // that fails names its file and line. `fragment` and `no-run` blocks are listed as skipped.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { documentationFiles, documentationSnippets, extractSnippets, type Snippet } from './snippets.ts';
+import { documentationFiles, documentationSnippets, extractLinks, extractSnippets, type Snippet } from './snippets.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const g = globalThis as { Bun?: unknown; Deno?: unknown };
@@ -154,6 +154,38 @@ describe('the snippet finder', () => {
     const code = snippets.filter((s) => s.kind === 'ts' || s.kind === 'js' || s.kind === 'fragment');
     expect(snippets.filter((s) => s.kind === 'fragment').length * 10).toBeLessThanOrEqual(code.length);
   });
+});
+
+describe('documentation links', () => {
+  const links = documentationFiles(root).flatMap((file) => extractLinks(readFileSync(join(root, file), 'utf8'), file));
+  const broken = (l: (typeof links)[number]) => !existsSync(join(root, dirname(l.file), decodeURI(l.target.split('#')[0] ?? '')));
+
+  test('finds links outside code, skips URLs, anchors and fenced blocks, and marks pending sections', () => {
+    const md = [
+      '[a](x.md) [b](https://e.org) [c](#top) `[d](no.md)`',
+      '```',
+      '[e](code.md)',
+      '```',
+      '<!-- pending-links -->',
+      '[f](later.md)',
+      '## next',
+      '[g](y.md#h)',
+    ].join('\n');
+    expect(extractLinks(md, 'docs/t.md').map((l) => [l.line, l.target, l.pending])).toEqual([
+      [1, 'x.md', false],
+      [6, 'later.md', true],
+      [8, 'y.md#h', false],
+    ]);
+  });
+
+  test('every relative link resolves to a file or directory of the repository', () => {
+    expect(links.filter((l) => !l.pending && broken(l)).map((l) => `${l.file}:${l.line} -> ${l.target}`)).toEqual([]);
+  });
+
+  // Pages being written elsewhere (the adapter guides): listed as skipped until they exist.
+  for (const l of links.filter((l) => l.pending && broken(l))) {
+    test.skip(`${l.file}:${l.line} -> ${l.target} (pending: the page does not exist yet)`, () => {});
+  }
 });
 
 describe('documentation types', () => {

@@ -101,3 +101,39 @@ export function documentationFiles(root: string): string[] {
 export function documentationSnippets(root: string): Snippet[] {
   return documentationFiles(root).flatMap((file) => extractSnippets(readFileSync(join(root, file), 'utf8'), file));
 }
+
+/** A relative link of a documentation file. */
+export interface DocLink {
+  file: string;
+  line: number;
+  /** The target as written, e.g. `../packages/core` or `guarantees.md#delivery`. */
+  target: string;
+  /** True inside a section marked `<!-- pending-links -->` (pages other work is writing). */
+  pending: boolean;
+}
+
+/**
+ * The relative links (`[text](target)`) of a Markdown text, outside code blocks. A section
+ * (up to the next heading) that starts with `<!-- pending-links -->` marks its links pending.
+ */
+export function extractLinks(markdown: string, file: string): DocLink[] {
+  const out: DocLink[] = [];
+  let fence: string | undefined;
+  let pending = false;
+  markdown.split('\n').forEach((text, i) => {
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(text)?.[1];
+    if (f && (fence === undefined || (f[0] === fence[0] && f.length >= fence.length))) {
+      fence = fence === undefined ? f : undefined;
+      return;
+    }
+    if (fence !== undefined) return;
+    if (/^#{1,6} /.test(text)) pending = false;
+    if (text.includes('<!-- pending-links -->')) pending = true;
+    for (const m of text.replace(/`[^`]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = m[1] ?? '';
+      if (/^[a-z]+:/i.test(target) || target.startsWith('#')) continue;
+      out.push({ file, line: i + 1, target, pending });
+    }
+  });
+  return out;
+}
