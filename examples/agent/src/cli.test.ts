@@ -122,6 +122,26 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     expect(missing).toEqual([]);
   });
 
+  test("on the simulated model --max-turns defaults to the scenario's maxTurns, not the loop's 50", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
+    const file = join(dir, 'polls.yaml');
+    // Polling every turn through a 200 s job takes more than 50 turns; the scenario allows 150.
+    writeFileSync(
+      file,
+      'name: polls\nprompt: run it\njobs:\n  - id: long\n    durationS: 200\nfinal:\n  text: done\npolicy: { poll: every_turn }\nmaxTurns: 150\n',
+    );
+    const [byDefault, capped] = await Promise.all([
+      cli(['--scenario', file, '--notify', 'poll', '--scale', '0.02', '--json']),
+      cli(['--scenario', file, '--notify', 'poll', '--scale', '0.02', '--max-turns', '50', '--json']),
+    ]);
+    const summary = JSON.parse(byDefault.stdout.trim()) as RunSummary;
+    expect(summary.stopReason).toBe('end_turn');
+    expect(summary.turns).toBeGreaterThan(50);
+    expect(byDefault.code).toBe(0);
+    expect(JSON.parse(capped.stdout.trim())).toMatchObject({ stopReason: 'max_turns', turns: 50 });
+    expect(capped.code).toBe(1);
+  }, 120_000);
+
   test('a job killed when the run stops shows its signal, not exit 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
     const file = join(dir, 'long.yaml');
