@@ -61,7 +61,7 @@ inject: notices ride the next tool_result; a wake-up when idle`,
   'max-turns': {
     type: 'string',
     value: 'N',
-    default: "the scenario's maxTurns when simulated, 50 on Claude",
+    default: "the scenario's maxTurns + 1 when simulated, 50 on Claude",
     description: `stop after N model requests (1 to ${MAX_TURNS_LIMIT})`,
   },
   cwd: {

@@ -125,10 +125,11 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
   test("on the simulated model --max-turns defaults to the scenario's maxTurns, not the loop's 50", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
     const file = join(dir, 'polls.yaml');
-    // Polling every turn through a 200 s job takes more than 50 turns; the scenario allows 150.
+    // Polling every turn through a job that outlasts the test: the simulated model gives up after
+    // its own maxTurns (60) in turn 61, so the count depends on that cap alone, not on speed.
     writeFileSync(
       file,
-      'name: polls\nprompt: run it\njobs:\n  - id: long\n    durationS: 200\nfinal:\n  text: done\npolicy: { poll: every_turn }\nmaxTurns: 150\n',
+      'name: polls\nprompt: run it\njobs:\n  - id: long\n    durationS: 5000\nfinal:\n  text: done\npolicy: { poll: every_turn }\nmaxTurns: 60\n',
     );
     const [byDefault, capped] = await Promise.all([
       cli(['--scenario', file, '--notify', 'poll', '--scale', '0.02', '--json']),
@@ -136,7 +137,8 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     ]);
     const summary = JSON.parse(byDefault.stdout.trim()) as RunSummary;
     expect(summary.stopReason).toBe('end_turn');
-    expect(summary.turns).toBeGreaterThan(50);
+    expect(summary.finalText).toMatch(/I stopped after 60 turns/);
+    expect(summary.turns).toBe(61);
     expect(byDefault.code).toBe(0);
     expect(JSON.parse(capped.stdout.trim())).toMatchObject({ stopReason: 'max_turns', turns: 50 });
     expect(capped.code).toBe(1);

@@ -204,10 +204,11 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       strategy: options.notify,
       executor,
       prompt: options.prompt ?? scenario?.prompt ?? 'Say hello.',
-      // Two limits: --max-turns is this loop's, a scenario's maxTurns the simulated model's own;
-      // on the simulated model the loop defaults to the scenario's, so a scenario that fits its
-      // own cap is never cut short by the loop's default of 50.
-      ...(options.maxTurns ? { maxTurns: options.maxTurns } : scenario && simulated ? { maxTurns: scenario.maxTurns } : {}),
+      // Two limits: --max-turns is this loop's, a scenario's maxTurns the simulated model's own
+      // (after that many turns it answers that it gives up, one request more). On the simulated
+      // model the loop leaves room for that answer, so the scenario's cap is the one that holds
+      // and the loop's default of 50 never cuts a scenario short.
+      ...(options.maxTurns ? { maxTurns: options.maxTurns } : scenario && simulated ? { maxTurns: scenario.maxTurns + 1 } : {}),
       stream: options.stream,
       signal: controller.signal,
       onEvent: (event) => {

@@ -22,8 +22,9 @@ Options:
 ${flagsHelp(flags)}
 
 Two turn limits: --max-turns caps the model requests this CLI makes; a scenario's maxTurns is
-the simulated model's own cap (it gives up after that many). On the simulated model
---max-turns defaults to the scenario's maxTurns, so a scenario that fits its own cap finishes.
+the simulated model's own cap (after that many turns it answers that it gives up). On the
+simulated model --max-turns defaults to the scenario's maxTurns + 1, room for that answer, so
+the scenario's own cap is the one that holds.
 
 Exit codes: 0 the model finished (end_turn); 1 the run did not finish: a model request failed
 after the SDK's retries, --max-turns was reached, or the model stopped otherwise (max_tokens,
