@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRuntime, hostRuntimeName } from '@bgtasks/runtime';
 import { describe, expect, test } from 'vitest';
+import { AGENT_FLAGS } from './args.ts';
 import { commandFor } from './relaunch.ts';
 import type { RunSummary } from './summary.ts';
 
@@ -44,7 +45,7 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
 
   test.each([
     ['an unknown flag', ['--frobnicate'], /Unknown option '--frobnicate'; see --help/],
-    ['an unknown strategy', ['--notify', 'shout'], /--notify must be one of block, poll, inject; see --help/],
+    ['an unknown strategy', ['--notify', 'shout'], /--notify must be one of block, poll, inject, got "shout"; see --help/],
     ['an unknown runtime', ['--runtime', 'java'], /--runtime must be one of node, bun, deno/],
     ['an unknown loop', ['--loop', 'mine'], /--loop must be one of own, tool-runner/],
     [
@@ -52,8 +53,20 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
       ['--scenario', 'nope.yaml'],
       /--scenario: "nope.yaml" is neither a built-in scenario .* nor a file that exists/,
     ],
-    ['a bad --max-turns', ['--max-turns', 'many'], /--max-turns must be a positive whole number/],
+    ['a bad --max-turns', ['--max-turns', 'many'], /--max-turns must be a whole number at least 1 and at most 10000/],
+    ['a fractional --max-turns', ['--max-turns', '2.5'], /--max-turns must be a whole number/],
+    ['a --scale that is not a number', ['--scale', 'abc'], /--scale must be a number more than 0 and at most 10, got "abc"/],
+    ['a --scale of Infinity', ['--scale', 'Infinity'], /--scale must be a number/],
+    ['a --scale of 0', ['--scale', '0'], /--scale must be a number more than 0/],
+    ['an unknown --poll', ['--poll', 'often'], /--poll must be one of every_turn, backoff, bg_wait/],
     ['a missing --cwd', ['--cwd', '/nonexistent/bgtasks'], /--cwd: "\/nonexistent\/bgtasks" does not exist/],
+    ['a --cwd naming a file', ['--cwd', bin], /--cwd: ".*bin\.ts" is a file, not a directory/],
+    [
+      '/dev/zero as --scenario (bounded read)',
+      ['--scenario', '/dev/zero'],
+      /--scenario: \/dev\/zero is larger than 1048576 bytes/,
+    ],
+    ['a directory as --scenario', ['--scenario', '/tmp'], /--scenario: \/tmp is a directory, not a file/],
   ])('%s exits 2 with one line saying what to do', async (_name, args, message) => {
     const r = await cli(args);
     expect(r.code).toBe(2);
@@ -71,25 +84,80 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     expect(r.stderr).toMatch(/jobs\[0\]\.durationS \(line 5\)/);
   });
 
-  test('--help lists every flag with examples', async () => {
+  test('--help exits 0 and lists every flag with its default, the two turn limits and examples', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
-    for (const flag of [
-      '--notify',
-      '--loop',
-      '--runtime',
-      '--scenario',
-      '--model',
-      '--max-turns',
-      '--cwd',
-      '--transcript',
-      '--json',
-      '--scale',
-    ]) {
-      expect(r.stdout).toContain(flag);
+    for (const [name, flag] of Object.entries(AGENT_FLAGS)) {
+      expect(r.stdout).toContain(`--${name}`);
+      if ('default' in flag) expect(r.stdout).toMatch(new RegExp(`--${name}[^]*?\\(default: `));
     }
+    expect(r.stdout.match(/\(default: /g)?.length).toBe(Object.values(AGENT_FLAGS).filter((f) => 'default' in f).length);
+    expect(r.stdout).toMatch(/Two turn limits/);
     expect(r.stdout).toMatch(/Examples:/);
   });
+
+  test('docs/agent-cli.md names every flag --help lists', () => {
+    const page = readFileSync(fileURLToPath(new URL('../../../docs/agent-cli.md', import.meta.url)), 'utf8');
+    const missing = Object.keys(AGENT_FLAGS).filter((name) => !page.includes(`--${name}`));
+    expect(missing).toEqual([]);
+  });
+
+  test("on the simulated model --max-turns defaults to the scenario's maxTurns, not the loop's 50", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
+    const file = join(dir, 'polls.yaml');
+    // Polling every turn through a job that outlasts the test: the simulated model gives up after
+    // its own maxTurns (60) in turn 61, so the count depends on that cap alone, not on speed.
+    writeFileSync(
+      file,
+      'name: polls\nprompt: run it\njobs:\n  - id: long\n    durationS: 5000\nfinal:\n  text: done\npolicy: { poll: every_turn }\nmaxTurns: 60\n',
+    );
+    const [byDefault, capped] = await Promise.all([
+      cli(['--scenario', file, '--notify', 'poll', '--scale', '0.02', '--json']),
+      cli(['--scenario', file, '--notify', 'poll', '--scale', '0.02', '--max-turns', '50', '--json']),
+    ]);
+    const summary = JSON.parse(byDefault.stdout.trim()) as RunSummary;
+    expect(summary.stopReason).toBe('end_turn');
+    expect(summary.finalText).toMatch(/I stopped after 60 turns/);
+    expect(summary.turns).toBe(61);
+    expect(byDefault.code).toBe(0);
+    expect(JSON.parse(capped.stdout.trim())).toMatchObject({ stopReason: 'max_turns', turns: 50 });
+    expect(capped.code).toBe(1);
+  }, 120_000);
+
+  test('a job killed when the run stops shows its signal, not exit 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
+    const file = join(dir, 'long.yaml');
+    writeFileSync(file, 'name: long\nprompt: run it\njobs:\n  - id: long\n    durationS: 600\nfinal:\n  text: done\n');
+    const [json, text] = await Promise.all([
+      cli(['--scenario', file, '--scale', '0.05', '--max-turns', '1', '--json']),
+      cli(['--scenario', file, '--scale', '0.05', '--max-turns', '1']),
+    ]);
+    expect(json.code).toBe(1);
+    const summary = JSON.parse(json.stdout.trim()) as RunSummary;
+    expect(summary.stopReason).toBe('max_turns');
+    expect(summary.jobs).toMatchObject([{ id: 'long', state: 'killed', signal: 'SIGTERM', exitCode: null }]);
+    expect(text.stdout).toMatch(/^ {4}long {13}killed {5}SIGTERM /m);
+  }, 120_000);
+
+  test('escape sequences in commands and output are shown, never sent to the terminal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
+    const file = join(dir, 'escapes.yaml');
+    // The command and its output carry a screen clear, a title change (OSC) and a CSI in C1 form.
+    writeFileSync(
+      file,
+      'name: escapes\nprompt: "run \\e[2J"\njobs:\n  - id: esc\n    durationS: 1\n    command: "printf \'\\e[2J\\e]0;pwned\\a\\x9b31m\\n\'; echo \\"\\e[2J\\""\nfinal:\n  text: "done \\e]0;pwned\\a"\n',
+    );
+    const runs = await Promise.all(
+      ['poll', 'inject'].map((notify) => cli(['--scenario', file, '--scale', '0.05', '--notify', notify])),
+    );
+    for (const r of runs) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/job esc started: printf .*\\x1b\[2J/);
+      expect(r.stdout).toMatch(/done \\x1b\]0;pwned\\x07/);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: no raw control character may reach the terminal
+      expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\x9b]/);
+    }
+  }, 120_000);
 
   test('--transcript writes every event and the final conversation as JSON lines', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bgtasks-cli-')), 'run.jsonl');
