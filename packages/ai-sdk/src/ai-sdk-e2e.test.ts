@@ -139,7 +139,12 @@ describe('a call that fails for good (HTTP 500, no retries)', () => {
       for (const id of noticeIdsIn(r.body.messages.at(-1))) expect(noticeIdsIn(next?.body.messages.at(-1))).toContain(id);
     });
     // Every job was started once: no step was replayed after a failure.
-    expect(s.executor.list().map((j) => j.id).sort()).toEqual(STAGGERED.jobs.map((j) => j.id).sort());
+    expect(
+      s.executor
+        .list()
+        .map((j) => j.id)
+        .sort(),
+    ).toEqual(STAGGERED.jobs.map((j) => j.id).sort());
   });
 });
 

@@ -27,9 +27,21 @@ type ToolOutput = ToolResultPart['output'];
 function withText(output: ToolOutput, text: string): ToolOutput {
   switch (output.type) {
     case 'text':
-      return { type: 'content', value: [{ type: 'text', text: output.value }, { type: 'text', text }] };
+      return {
+        type: 'content',
+        value: [
+          { type: 'text', text: output.value },
+          { type: 'text', text },
+        ],
+      };
     case 'json':
-      return { type: 'content', value: [{ type: 'text', text: JSON.stringify(output.value) }, { type: 'text', text }] };
+      return {
+        type: 'content',
+        value: [
+          { type: 'text', text: JSON.stringify(output.value) },
+          { type: 'text', text },
+        ],
+      };
     case 'content':
       return { ...output, value: [...output.value, { type: 'text', text }] };
     case 'error-text':
@@ -37,7 +49,13 @@ function withText(output: ToolOutput, text: string): ToolOutput {
     case 'error-json':
       return { type: 'error-text', value: `${JSON.stringify(output.value)}\n\n${text}` };
     case 'execution-denied':
-      return { type: 'content', value: [{ type: 'text', text: output.reason ?? 'Tool call execution denied.' }, { type: 'text', text }] };
+      return {
+        type: 'content',
+        value: [
+          { type: 'text', text: output.reason ?? 'Tool call execution denied.' },
+          { type: 'text', text },
+        ],
+      };
   }
 }
 

@@ -145,7 +145,8 @@ export function withNotices(executor: Executor, options: WithNoticesOptions = {}
     },
     onStepFinish: () => settle(true),
     history(response) {
-      if (!sent) throw new NoticeHistoryError('history() needs a finished call whose prepareStep was this withNotices().prepareStep');
+      if (!sent)
+        throw new NoticeHistoryError('history() needs a finished call whose prepareStep was this withNotices().prepareStep');
       const known = sentCovers - callMessages;
       if (response.messages.length < known) {
         throw new NoticeHistoryError(
