@@ -3,7 +3,7 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import type { ContentBlock } from '@anthropic-ai/sdk/resources/messages';
 import { assistantMessage, createScriptedFetch, type RecordedRequest, toolUseBlock } from '@bgtasks/agent/testing';
-import { BackgroundExecutor } from '@bgtasks/core';
+import { BackgroundExecutor, type Runtime } from '@bgtasks/core';
 import { inputSchemaOf, pollingTools } from '@bgtasks/polling';
 import { createRuntime } from '@bgtasks/runtime';
 import { createVirtualRuntime } from '@bgtasks/runtime/testing';
@@ -16,7 +16,7 @@ afterEach(async () => {
   await Promise.all(executors.splice(0).map((e) => e.close()));
 });
 
-function executorOn(runtime = createVirtualRuntime()): BackgroundExecutor {
+function executorOn(runtime: Runtime = createVirtualRuntime()): BackgroundExecutor {
   const executor = new BackgroundExecutor(runtime, { killGraceMs: 200 });
   executors.push(executor);
   return executor;

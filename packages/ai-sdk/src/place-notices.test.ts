@@ -36,6 +36,11 @@ const toolTurn = (output: ToolResultPart['output']): ModelMessage[] => [
   { role: 'tool', content: [result('c1', { type: 'text', value: 'started a' }), result('c2', output)] },
 ];
 
+/** The output of the second tool result of the third message. */
+function lastResult(messages: readonly ModelMessage[]): ToolResultPart['output'] | undefined {
+  return (messages[2]?.content as ToolResultPart[] | undefined)?.[1]?.output;
+}
+
 const noticeText = expect.stringMatching(new RegExp(`^${NOTICE_HEADER}\\n<bg_notice id="x"`));
 
 describe('placeNotices', () => {
@@ -64,7 +69,7 @@ describe('placeNotices', () => {
 
   it('keeps an error result an error (is_error) and adds the notices as a paragraph of its text', () => {
     const placed = placeNotices(toolTurn({ type: 'error-text', value: 'bg_bash failed: bad id' }), [notice('x', 1)]);
-    const output = (placed.messages[2]?.content as ToolResultPart[])[1]?.output;
+    const output = lastResult(placed.messages);
     expect(output).toEqual({ type: 'error-text', value: expect.stringMatching(/^bg_bash failed: bad id\n\n/) });
     expect(output?.type === 'error-text' && parseNotices(output.value).map((n) => n.jobId)).toEqual(['x']);
   });
@@ -75,7 +80,7 @@ describe('placeNotices', () => {
     [{ type: 'content', value: [{ type: 'text', text: 'hi' }] }, ['hi', noticeText]],
   ] as const)('turns a %j output into content ending with the notices', (output, texts) => {
     const placed = placeNotices(toolTurn(output as ToolResultPart['output']), [notice('x', 1)]);
-    const got = (placed.messages[2]?.content as ToolResultPart[])[1]?.output;
+    const got = lastResult(placed.messages);
     expect(got).toEqual({ type: 'content', value: texts.map((text) => ({ type: 'text', text })) });
   });
 
