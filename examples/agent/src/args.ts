@@ -8,6 +8,8 @@ import * as z from 'zod';
 export const STRATEGIES = ['block', 'poll', 'inject'] as const;
 export const RUNTIMES = ['node', 'bun', 'deno'] as const;
 export const POLL_POLICY_NAMES = ['every_turn', 'backoff', 'bg_wait'] as const;
+/** Whose agent loop runs: bgtasks' own `runAgent`, or the Vercel AI SDK's `generateText`/`streamText`. */
+export const LOOPS = ['own', 'ai-sdk'] as const;
 
 /** A mistake of the user's: printed as one line, exit code 2, never a stack trace. */
 export class UsageError extends Error {
@@ -16,6 +18,7 @@ export class UsageError extends Error {
 
 const OptionsSchema = z.object({
   notify: z.enum(STRATEGIES, { message: `--notify must be one of ${STRATEGIES.join(', ')}` }).default('inject'),
+  loop: z.enum(LOOPS, { message: `--loop must be one of ${LOOPS.join(', ')}` }).default('own'),
   runtime: z.enum(RUNTIMES, { message: `--runtime must be one of ${RUNTIMES.join(', ')}` }).optional(),
   scenario: z.string().min(1, '--scenario needs a name or a file').default('default'),
   model: z.string().min(1, '--model needs a model id').optional(),
@@ -54,6 +57,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       strict: true,
       options: {
         notify: { type: 'string', short: 'n' },
+        loop: { type: 'string' },
         runtime: { type: 'string' },
         scenario: { type: 'string', short: 's' },
         model: { type: 'string', short: 'm' },
@@ -75,6 +79,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const v = parsed.values;
   const result = OptionsSchema.safeParse({
     notify: v.notify,
+    loop: v.loop,
     runtime: v.runtime,
     scenario: v.scenario,
     model: v.model,

@@ -5,8 +5,9 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createAnthropic } from '@ai-sdk/anthropic';
 import Anthropic from '@anthropic-ai/sdk';
-import { type AgentEvent, type AgentResult, ModelRequestError, runAgent } from '@bgtasks/agent';
+import { type AgentEvent, DEFAULT_MAX_TURNS, ModelRequestError, runAgent } from '@bgtasks/agent';
 import { BackgroundExecutor } from '@bgtasks/core';
 import { createJobRegistry, createRuntime, hostRuntimeName } from '@bgtasks/runtime';
 import {
@@ -18,9 +19,10 @@ import {
   parseScenarioText,
   type Scenario,
 } from '@bgtasks/sim-model';
+import { runAiSdkLoop } from './ai-sdk-loop.ts';
 import { type CliOptions, parseCli, UsageError } from './args.ts';
 import { HELP } from './help.ts';
-import { formatSummary, summarize } from './summary.ts';
+import { formatSummary, type LoopResult, summarize } from './summary.ts';
 import { TranscriptWriter } from './transcript.ts';
 import { RunView, type ViewSink } from './view.ts';
 
@@ -59,6 +61,19 @@ function loadScenario(nameOrFile: string, cwd: string): Scenario {
 
 function stateDir(env: CliHost['env']): string {
   return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'bgtasks', 'jobs');
+}
+
+/**
+ * The HTTP status of a failed model request: the Anthropic SDK's `status`, the AI SDK's
+ * `statusCode`, on the error, its `cause` or (after the AI SDK's retries) its `lastError`.
+ */
+function httpStatusOf(error: unknown): number | undefined {
+  for (const e of [error, (error as { cause?: unknown })?.cause, (error as { lastError?: unknown })?.lastError]) {
+    const { status, statusCode } = (e ?? {}) as { status?: unknown; statusCode?: unknown };
+    if (typeof status === 'number') return status;
+    if (typeof statusCode === 'number') return statusCode;
+  }
+  return undefined;
 }
 
 /** Runs the CLI; resolves with the exit code. */
@@ -126,6 +141,8 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   });
   const model = options.model ?? DEFAULT_MODEL;
   let client: Anthropic;
+  // The same model for the AI SDK loop: the simulator's fetch, or the API with the key.
+  let aiSdkProvider: ReturnType<typeof createAnthropic>;
   if (simulated) {
     const sim = createSimModel(scenario as Scenario, {
       clock: runtime,
@@ -137,15 +154,18 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       ...(options.poll ? { pollPolicy: options.poll } : {}),
     });
     client = new Anthropic({ apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://simulated.invalid', maxRetries: 2 });
+    aiSdkProvider = createAnthropic({ apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://simulated.invalid/v1' });
   } else {
     client = new Anthropic({ apiKey, maxRetries: 4 });
+    aiSdkProvider = createAnthropic({ apiKey });
   }
+  const loopName = options.loop === 'own' ? '' : `, ${options.loop} loop`;
   const quiet = options.json;
   const view = new RunView(quiet ? { ...host.stdout, write: () => {} } : host.stdout, executor);
   view.line(
     simulated
-      ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, on ${runtime.name}`
-      : `talking to Claude (${model}), strategy ${options.notify}, on ${runtime.name}`,
+      ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}${loopName}, on ${runtime.name}`
+      : `talking to Claude (${model}), strategy ${options.notify}${loopName}, on ${runtime.name}`,
   );
   for (const r of executor.reaped) {
     view.line(
@@ -159,7 +179,10 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
 
   // Printed once: on Ctrl-C the shutdown hook and the returning loop both get here.
   let summarized: ReturnType<typeof summarize> | undefined;
-  const finish = (result: AgentResult | undefined, stopReason?: string): ReturnType<typeof summarize> => {
+  const finish = (
+    result: (LoopResult & { messages: readonly unknown[] }) | undefined,
+    stopReason?: string,
+  ): ReturnType<typeof summarize> => {
     if (summarized) return summarized;
     clearInterval(ticker);
     view.finish();
@@ -167,6 +190,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       model,
       simulated,
       strategy: options.notify,
+      loop: options.loop,
       runtime: runtime.name,
       scenario: scenario?.name ?? null,
       wallTimeMs: runtime.now() - startedAt,
@@ -195,21 +219,36 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   });
 
   try {
-    const result = await runAgent({
-      client,
-      model,
-      strategy: options.notify,
-      executor,
-      prompt: options.prompt ?? scenario?.prompt ?? 'Say hello.',
-      ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
-      stream: options.stream,
-      signal: controller.signal,
-      onEvent: (event) => {
-        events.push(event);
-        view.event(event);
-        transcript?.write(event as unknown as Record<string, unknown>);
-      },
-    });
+    const prompt = options.prompt ?? scenario?.prompt ?? 'Say hello.';
+    const onEvent = (event: AgentEvent): void => {
+      events.push(event);
+      view.event(event);
+      transcript?.write(event as unknown as Record<string, unknown>);
+    };
+    const result =
+      options.loop === 'ai-sdk'
+        ? await runAiSdkLoop({
+            model: aiSdkProvider(model),
+            modelId: model,
+            strategy: options.notify,
+            executor,
+            prompt,
+            maxTurns: options.maxTurns ?? DEFAULT_MAX_TURNS,
+            stream: options.stream,
+            signal: controller.signal,
+            onEvent,
+          })
+        : await runAgent({
+            client,
+            model,
+            strategy: options.notify,
+            executor,
+            prompt,
+            ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
+            stream: options.stream,
+            signal: controller.signal,
+            onEvent,
+          });
     offShutdown();
     await executor.close({ killGraceMs: 500 });
     const summary = finish(result);
@@ -219,9 +258,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
     offShutdown();
     await executor.close({ killGraceMs: 500 });
     if (controller.signal.aborted) return 130;
-    const status =
-      (error as { status?: number; cause?: { status?: number } }).status ??
-      (error as { cause?: { status?: number } }).cause?.status;
+    const status = httpStatusOf(error);
     if (status === 401 || status === 403) {
       finish(undefined, 'error');
       host.stderr(

@@ -1,12 +1,23 @@
 /** The end-of-run summary: the same figures as text and as JSON. */
-import type { AgentEvent, AgentResult, TokenUsage } from '@bgtasks/agent';
+import type { AgentEvent, TokenUsage } from '@bgtasks/agent';
 import type { Job } from '@bgtasks/core';
+
+/** What a loop's result tells the summary (`runAgent`'s result and the AI SDK loop's both have it). */
+export interface LoopResult {
+  stopReason: string;
+  turns: number;
+  totalUsage: TokenUsage;
+  costUsd: number | null;
+  finalText: string;
+}
 
 /** What `--json` prints (one object) and the text summary shows. */
 export interface RunSummary {
   model: string;
   simulated: boolean;
   strategy: string;
+  /** Whose agent loop ran: `own` or `ai-sdk`. */
+  loop: string;
   runtime: string;
   scenario: string | null;
   stopReason: string;
@@ -36,12 +47,13 @@ export function summarize(input: {
   model: string;
   simulated: boolean;
   strategy: string;
+  loop: string;
   runtime: string;
   scenario: string | null;
   wallTimeMs: number;
   events: readonly AgentEvent[];
   jobs: readonly Job[];
-  result?: AgentResult;
+  result?: LoopResult;
   stopReason?: string;
 }): RunSummary {
   const latencies = input.events
@@ -63,6 +75,7 @@ export function summarize(input: {
     model: input.model,
     simulated: input.simulated,
     strategy: input.strategy,
+    loop: input.loop,
     runtime: input.runtime,
     scenario: input.scenario,
     stopReason: input.result?.stopReason ?? input.stopReason ?? 'unknown',
@@ -100,7 +113,7 @@ function jobCounts(jobs: RunSummary['jobs']): string {
 export function formatSummary(s: RunSummary): string {
   const t = s.tokens;
   const lines = [
-    `Summary (${s.strategy}, ${s.runtime}, ${s.simulated ? `simulated model, scenario ${s.scenario}` : s.model})`,
+    `Summary (${s.strategy}, ${s.loop === 'own' ? '' : `${s.loop} loop, `}${s.runtime}, ${s.simulated ? `simulated model, scenario ${s.scenario}` : s.model})`,
     `  wall time      ${ms(s.wallTimeMs)}   stop: ${s.stopReason}`,
     `  turns          ${s.turns}`,
     `  tokens         input ${t.input}, cache write ${t.cacheCreation}, cache read ${t.cacheRead}, output ${t.output}`,
