@@ -94,6 +94,18 @@ describe('withNotices', () => {
     expect(notices.consumer.leased).toBe(1);
   });
 
+  it('history() acks the last step when onStepFinish was not passed, so the next call does not repeat it', async () => {
+    const { executor, notices, deliveries } = setup();
+    await ended(executor, 'a');
+    const step = await notices.prepareStep({ stepNumber: 0, messages: [prompt] });
+    const history = notices.history({ messages: [answer] });
+    expect(history).toEqual([...step.messages, answer]);
+    const next = await notices.prepareStep({ stepNumber: 0, messages: history });
+    expect(noticeIdsIn(next.messages)).toEqual(['a']);
+    expect(notices.consumer.leased).toBe(0);
+    expect(deliveries.map((d) => d.notices.map((n) => n.jobId))).toEqual([['a']]);
+  });
+
   it('after the model ended its turn, places the notices as a user message of their own', async () => {
     const { executor, notices, deliveries } = setup();
     await ended(executor, 'a');

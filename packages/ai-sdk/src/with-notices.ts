@@ -60,7 +60,10 @@ export const DEFAULT_WAKE_TIMEOUT_MS = 30 * 60_000;
 export interface BgNotices {
   /** Pass as `prepareStep` of `generateText`/`streamText`. */
   readonly prepareStep: (input: PrepareStepInput) => Promise<{ messages: ModelMessage[] }>;
-  /** Pass as `onStepFinish`: the step's request succeeded, so its notices are acked. */
+  /**
+   * Pass as `onStepFinish`: the step's request succeeded, so its notices are acked. (`history()`
+   * acks the last step's notices too, so a caller that uses it cannot get them twice.)
+   */
   readonly onStepFinish: () => Promise<void>;
   /**
    * The conversation as the model saw it at the end of the last call: its messages with the
@@ -118,13 +121,21 @@ export function withNotices(executor: Executor, options: WithNoticesOptions = {}
   let sentCovers = 0;
   let callMessages = 0;
 
-  const settle = async (delivered: boolean): Promise<void> => {
+  // Settles the step in flight at once (so no later hook sees it open) and chains the ack or
+  // release, which a durable bus may take time over; the next hook awaits the chain.
+  let settling: Promise<void> = Promise.resolve();
+  const settle = (delivered: boolean): Promise<void> => {
     const step = inFlight;
     inFlight = undefined;
-    if (!step) return;
-    if (!delivered) return consumer.release(step.lease);
-    await consumer.ack(step.lease);
-    options.onDelivered?.({ notices: step.lease.notices, placement: step.placement, stepNumber: step.stepNumber });
+    if (!step) return settling;
+    settling = settling.then(async () => {
+      if (!delivered) return consumer.release(step.lease);
+      await consumer.ack(step.lease);
+      options.onDelivered?.({ notices: step.lease.notices, placement: step.placement, stepNumber: step.stepNumber });
+    });
+    // Whoever awaits next sees a failure; until then it is not an unhandled rejection.
+    settling.catch(() => {});
+    return settling;
   };
 
   return {
@@ -145,6 +156,8 @@ export function withNotices(executor: Executor, options: WithNoticesOptions = {}
     },
     onStepFinish: () => settle(true),
     history(response) {
+      // A response means the call's last request succeeded, even if onStepFinish was not passed.
+      void settle(true);
       if (!sent)
         throw new NoticeHistoryError('history() needs a finished call whose prepareStep was this withNotices().prepareStep');
       const known = sentCovers - callMessages;
@@ -161,6 +174,7 @@ export function withNotices(executor: Executor, options: WithNoticesOptions = {}
       return [...base];
     },
     async wait(waitOptions = {}) {
+      await settling;
       if (liveJobIds(executor).length === 0 && consumer.pending().length === 0) return 'idle';
       return injector.waitForWake(waitOptions.timeoutMs ?? DEFAULT_WAKE_TIMEOUT_MS, waitOptions.signal);
     },
