@@ -148,6 +148,55 @@ describe('a call that fails for good (HTTP 500, no retries)', () => {
   });
 });
 
+describe('a call aborted while its request is in flight', () => {
+  it('gives its notices back: the next call delivers them, none lost, none twice', async () => {
+    // Hold the first request that carries notices; abort the call once the proxy holds it.
+    let heldOnce = false;
+    const hold = (_index: number, body: { messages: unknown[] }): boolean => {
+      if (heldOnce || noticeIdsIn(body.messages.at(-1)).length === 0) return false;
+      return (heldOnce = true);
+    };
+    const s = await setup(STAGGERED, { hold });
+    const notices = withNotices(s.executor);
+    const tools = bgTools(s.executor, { strategy: 'inject' });
+    let messages: ModelMessage[] = [{ role: 'user', content: STAGGERED.prompt }];
+    let aborted = 0;
+    for (let calls = 0; calls < 100; calls++) {
+      const abort = new AbortController();
+      const watching = setInterval(() => {
+        if (s.holding.length > aborted) abort.abort();
+      }, 5);
+      try {
+        const result = await generateText({
+          model: s.model,
+          tools,
+          messages,
+          abortSignal: abort.signal,
+          maxRetries: 0,
+          stopWhen: stepCountIs(100),
+          prepareStep: notices.prepareStep,
+          onStepFinish: notices.onStepFinish,
+        });
+        messages = notices.history(result.response);
+      } catch (error) {
+        expect(abort.signal.aborted, String(error)).toBe(true);
+        aborted++;
+        messages = await notices.rollback();
+        continue;
+      } finally {
+        clearInterval(watching);
+      }
+      if ((await notices.wait({ timeoutMs: 600_000 })) === 'idle') break;
+    }
+    expect(aborted).toBe(1);
+    expectExactlyOnce(s);
+    const held = s.requests[s.holding[0] ?? -1];
+    const next = s.requests.slice((s.holding[0] ?? 0) + 1).find((r) => !r.failed);
+    expect(noticeIdsIn(held?.body.messages.at(-1)).length).toBeGreaterThan(0);
+    for (const id of noticeIdsIn(held?.body.messages.at(-1))) expect(noticeIdsIn(next?.body.messages.at(-1))).toContain(id);
+  });
+});
+
 describe.each(['poll', 'block'] as const)('the %s tools in generateText', (strategy) => {
   it('run the scenario to the final answer with the SDK loop alone', async () => {
     const s = await setup('default');
