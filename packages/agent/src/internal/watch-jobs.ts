@@ -1,4 +1,4 @@
-import type { Executor } from '@bgtasks/core';
+import type { Executor, Job } from '@bgtasks/core';
 import type { AgentEvent } from '../events.ts';
 
 /** Emits `job_ended` for every job that ends from now until `signal` aborts. */
@@ -21,4 +21,17 @@ export function watchJobs(executor: Executor, emit: (event: AgentEvent) => void,
   })().catch(() => {
     // Aborted at the end of the run, or the bus closed.
   });
+}
+
+/**
+ * A function that returns the executor's jobs it has not returned before (and that did not exist
+ * when it was made): the source of `job_started`, whatever submitted the job.
+ */
+export function newJobsOf(executor: Executor): () => Job[] {
+  const seen = new Set(executor.list().map((j) => j.id));
+  return () => {
+    const fresh = executor.list().filter((j) => !seen.has(j.id));
+    for (const j of fresh) seen.add(j.id);
+    return fresh;
+  };
 }
