@@ -4,9 +4,10 @@
  * `runAgent`, so the live view, the transcript and the summary do not know which loop ran.
  */
 import { type AgentEvent, addUsage, costOf, emptyUsage, priceFor, type TokenUsage } from '@bgtasks/agent';
-import { bgTools, type StrategyName, withNotices } from '@bgtasks/ai-sdk';
+import { bgTools, withNotices } from '@bgtasks/ai-sdk';
 import { AbortedError, type Executor } from '@bgtasks/core';
 import type { ToolOutcome } from '@bgtasks/polling';
+import type { StrategyName } from '@bgtasks/strategies';
 import {
   type FinishReason,
   generateText,
@@ -32,8 +33,6 @@ export interface AiSdkLoopOptions {
   stream: boolean;
   signal: AbortSignal;
   onEvent: (event: AgentEvent) => void;
-  /** How long an idle model waits for a job to end before it is told so. Default 30 minutes. */
-  wakeTimeoutMs?: number;
 }
 
 /** What the summary and the transcript read (the shape of `runAgent`'s result). */
@@ -75,12 +74,31 @@ function withCacheBreakpoint(messages: ModelMessage[]): ModelMessage[] {
   return [...messages.slice(0, -1), { ...last, providerOptions: { ...last.providerOptions, anthropic } } as ModelMessage];
 }
 
+/** Emits `job_ended` for every job that ends until `signal` aborts, as the own loop does. */
+function watchJobEnds(executor: Executor, emit: (event: AgentEvent) => void, signal: AbortSignal): void {
+  const consumer = executor.bus.consumer('bgtasks.cli.ai-sdk.events', { from: 'now' });
+  void (async () => {
+    for (;;) {
+      const n = await consumer.next(signal);
+      emit({
+        type: 'job_ended',
+        at: executor.runtime.now(),
+        jobId: n.jobId,
+        state: n.state,
+        exitCode: n.exitCode,
+        durationMs: n.durationMs,
+      });
+    }
+  })().catch(() => {
+    // Aborted at the end of the run, or the bus closed.
+  });
+}
+
 /** Runs the agent in the AI SDK's loop; rejects with the SDK's error when a request fails for good. */
 export async function runAiSdkLoop(options: AiSdkLoopOptions): Promise<AiSdkLoopResult> {
   const { executor, onEvent: emit, signal } = options;
   const now = (): number => executor.runtime.now();
   const price = priceFor(options.modelId);
-  const inject = options.strategy === 'inject';
   let turn = 0;
   let turnStartedAt = 0;
   let totalUsage = emptyUsage();
@@ -98,6 +116,7 @@ export async function runAiSdkLoop(options: AiSdkLoopOptions): Promise<AiSdkLoop
     emit({ type: 'notice_delivered', at: now(), turn, jobId, latencyMs: Math.max(0, turnStartedAt - endedAt), via });
   };
   const notices = withNotices(executor, {
+    strategy: options.strategy,
     onDelivered: (d) => {
       for (const n of d.notices) delivered(n.jobId, d.placement === 'wake' ? 'wake' : 'injected');
     },
@@ -137,11 +156,11 @@ export async function runAiSdkLoop(options: AiSdkLoopOptions): Promise<AiSdkLoop
     emit({ type: 'turn', at: turnStartedAt, turn });
     carried = endedInResults;
     endedInResults = [];
-    const { messages } = inject ? await notices.prepareStep(input) : { messages: input.messages };
+    const { messages } = await notices.prepareStep(input);
     return { messages: withCacheBreakpoint(messages) };
   };
   const onStepFinish = async (step: StepResult<Record<string, Tool>>) => {
-    if (inject) await notices.onStepFinish();
+    await notices.onStepFinish();
     for (const jobId of carried) delivered(jobId, 'tool_result');
     carried = [];
     const usage = tokenUsage(step.usage);
@@ -175,27 +194,24 @@ export async function runAiSdkLoop(options: AiSdkLoopOptions): Promise<AiSdkLoop
 
   let messages: ModelMessage[] = [{ role: 'user', content: options.prompt }];
   let stopReason: AiSdkLoopResult['stopReason'] = 'end_turn';
+  const stopWatching = new AbortController();
+  watchJobEnds(executor, emit, stopWatching.signal);
   try {
     for (;;) {
       const result = await call(messages);
-      messages = inject ? notices.history(result.response) : [...messages, ...result.response.messages];
+      messages = notices.history(result.response);
       if (result.finishReason === 'length') stopReason = 'max_tokens';
       else if (result.finishReason === 'content-filter') stopReason = 'refusal';
       else if (turn >= options.maxTurns && result.finishReason === 'tool-calls') stopReason = 'max_turns';
-      if (stopReason !== 'end_turn' || !inject) break;
-      // The wake-up: the model ended its turn; while jobs run, wait for the next notice.
-      const waitFrom = now();
-      const reason = await notices.wait({ timeoutMs: options.wakeTimeoutMs ?? 30 * 60_000, signal });
-      if (reason === 'idle') break;
-      emit({ type: 'wake', at: now(), turn, reason, waitedMs: now() - waitFrom, running: notices.running() });
-      if (turn >= options.maxTurns) {
-        stopReason = 'max_turns';
+      if (stopReason !== 'end_turn') break;
+      // The model ended its turn: the strategy says stop or go on (inject: after the wake-up wait).
+      const decision = await notices.endTurn({ signal, turnsLeft: options.maxTurns - turn });
+      if (decision.action === 'stop') {
+        if (decision.reason === 'max_turns') stopReason = 'max_turns';
         break;
       }
-      if (reason === 'timeout') {
-        const text = `No background job ended in the last ${Math.round((options.wakeTimeoutMs ?? 30 * 60_000) / 1000)} s; still running: ${notices.running().join(', ')}. End your turn to keep waiting, or stop a job with bg_kill.`;
-        messages = [...messages, { role: 'user', content: [{ type: 'text', text }] }];
-      }
+      if (decision.wake) emit({ type: 'wake', at: now(), turn, ...decision.wake });
+      if (decision.say) messages = [...messages, { role: 'user', content: [{ type: 'text', text: decision.say }] }];
     }
   } catch (error) {
     await notices.abandon();
@@ -204,6 +220,8 @@ export async function runAiSdkLoop(options: AiSdkLoopOptions): Promise<AiSdkLoop
       throw error;
     }
     stopReason = 'aborted';
+  } finally {
+    stopWatching.abort();
   }
   emit({ type: 'done', at: now(), stopReason, turns: turn });
   return { stopReason, messages, turns: turn, totalUsage, costUsd, finalText };

@@ -5,7 +5,6 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createAnthropic } from '@ai-sdk/anthropic';
 import Anthropic from '@anthropic-ai/sdk';
 import { type AgentEvent, DEFAULT_MAX_TURNS, ModelRequestError, runAgent } from '@bgtasks/agent';
 import { BackgroundExecutor } from '@bgtasks/core';
@@ -19,7 +18,6 @@ import {
   parseScenarioText,
   type Scenario,
 } from '@bgtasks/sim-model';
-import { runAiSdkLoop } from './ai-sdk-loop.ts';
 import { type CliOptions, parseCli, UsageError } from './args.ts';
 import { HELP } from './help.ts';
 import { formatSummary, type LoopResult, summarize } from './summary.ts';
@@ -61,6 +59,11 @@ function loadScenario(nameOrFile: string, cwd: string): Scenario {
 
 function stateDir(env: CliHost['env']): string {
   return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'bgtasks', 'jobs');
+}
+
+async function loadAiSdkLoop() {
+  const [{ createAnthropic }, { runAiSdkLoop }] = await Promise.all([import('@ai-sdk/anthropic'), import('./ai-sdk-loop.ts')]);
+  return { createAnthropic, runAiSdkLoop };
 }
 
 /**
@@ -142,7 +145,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   const model = options.model ?? DEFAULT_MODEL;
   let client: Anthropic;
   // The same model for the AI SDK loop: the simulator's fetch, or the API with the key.
-  let aiSdkProvider: ReturnType<typeof createAnthropic>;
+  let aiSdkFetch: typeof fetch | undefined;
   if (simulated) {
     const sim = createSimModel(scenario as Scenario, {
       clock: runtime,
@@ -154,10 +157,9 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       ...(options.poll ? { pollPolicy: options.poll } : {}),
     });
     client = new Anthropic({ apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://simulated.invalid', maxRetries: 2 });
-    aiSdkProvider = createAnthropic({ apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://simulated.invalid/v1' });
+    aiSdkFetch = sim.fetch;
   } else {
     client = new Anthropic({ apiKey, maxRetries: 4 });
-    aiSdkProvider = createAnthropic({ apiKey });
   }
   const loopName = options.loop === 'own' ? '' : `, ${options.loop} loop`;
   const quiet = options.json;
@@ -225,30 +227,33 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       view.event(event);
       transcript?.write(event as unknown as Record<string, unknown>);
     };
-    const result =
-      options.loop === 'ai-sdk'
-        ? await runAiSdkLoop({
-            model: aiSdkProvider(model),
-            modelId: model,
-            strategy: options.notify,
-            executor,
-            prompt,
-            maxTurns: options.maxTurns ?? DEFAULT_MAX_TURNS,
-            stream: options.stream,
-            signal: controller.signal,
-            onEvent,
-          })
-        : await runAgent({
-            client,
-            model,
-            strategy: options.notify,
-            executor,
-            prompt,
-            ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
-            stream: options.stream,
-            signal: controller.signal,
-            onEvent,
-          });
+    // The AI SDK is loaded only when asked for: the own loop does not pay for it.
+    const aiSdk = options.loop === 'ai-sdk' ? await loadAiSdkLoop() : undefined;
+    const result = aiSdk
+      ? await aiSdk.runAiSdkLoop({
+          model: (aiSdkFetch
+            ? aiSdk.createAnthropic({ apiKey: 'sim', fetch: aiSdkFetch, baseURL: 'http://simulated.invalid/v1' })
+            : aiSdk.createAnthropic({ apiKey: apiKey ?? '' }))(model),
+          modelId: model,
+          strategy: options.notify,
+          executor,
+          prompt,
+          maxTurns: options.maxTurns ?? DEFAULT_MAX_TURNS,
+          stream: options.stream,
+          signal: controller.signal,
+          onEvent,
+        })
+      : await runAgent({
+          client,
+          model,
+          strategy: options.notify,
+          executor,
+          prompt,
+          ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
+          stream: options.stream,
+          signal: controller.signal,
+          onEvent,
+        });
     offShutdown();
     await executor.close({ killGraceMs: 500 });
     const summary = finish(result);

@@ -128,7 +128,7 @@ describe('a call that fails for good (HTTP 500, no retries)', () => {
         messages = await notices.rollback();
         continue;
       }
-      if ((await notices.wait({ timeoutMs: 600_000 })) === 'idle') break;
+      if ((await notices.endTurn()).action === 'stop') break;
     }
     expect(failures).toBeGreaterThanOrEqual(3);
     expectExactlyOnce(s);
@@ -186,7 +186,7 @@ describe('a call aborted while its request is in flight', () => {
       } finally {
         clearInterval(watching);
       }
-      if ((await notices.wait({ timeoutMs: 600_000 })) === 'idle') break;
+      if ((await notices.endTurn()).action === 'stop') break;
     }
     expect(aborted).toBe(1);
     expectExactlyOnce(s);

@@ -4,12 +4,13 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import type { ContentBlock } from '@anthropic-ai/sdk/resources/messages';
 import { assistantMessage, createScriptedFetch, type RecordedRequest, toolUseBlock } from '@bgtasks/agent/testing';
 import { BackgroundExecutor, type Runtime } from '@bgtasks/core';
-import { inputSchemaOf, pollingTools } from '@bgtasks/polling';
+import { bashTool, createToolSet, inputSchemaOf, pollingTools } from '@bgtasks/polling';
 import { createRuntime } from '@bgtasks/runtime';
 import { createVirtualRuntime } from '@bgtasks/runtime/testing';
+import { InvalidStrategyError, pollStrategy, type Strategy, type StrategyName, UnknownStrategyError } from '@bgtasks/strategies';
 import { generateText, stepCountIs } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bgTools, type StrategyName, UnknownStrategyError } from './index.ts';
+import { bgTools } from './index.ts';
 
 const executors: BackgroundExecutor[] = [];
 afterEach(async () => {
@@ -20,6 +21,16 @@ function executorOn(runtime: Runtime = createVirtualRuntime()): BackgroundExecut
   const executor = new BackgroundExecutor(runtime, { killGraceMs: 200 });
   executors.push(executor);
   return executor;
+}
+
+/** The error `fn` throws (fails the test when it throws none). */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, got none');
 }
 
 type ToolResultBlock = { type: 'tool_result'; tool_use_id: string; content: unknown; is_error?: boolean };
@@ -61,17 +72,34 @@ describe('bgTools', () => {
     }
   });
 
-  it('refuses an unknown strategy, naming the valid ones', () => {
+  it('refuses an unknown strategy name or an incomplete strategy object, saying what is valid', () => {
     const executor = executorOn();
-    for (const strategy of ['push', '', undefined, 42]) {
-      const call = () => bgTools(executor, { strategy: strategy as StrategyName });
-      expect(call).toThrow(/valid strategies: block, poll, inject/);
-      try {
-        call();
-      } catch (error) {
-        expect(UnknownStrategyError.isInstance(error)).toBe(true);
-      }
+    for (const strategy of ['push', '', undefined, 42, null]) {
+      const error = thrown(() => bgTools(executor, { strategy: strategy as StrategyName }));
+      expect(UnknownStrategyError.isInstance(error)).toBe(true);
+      expect(String(error)).toMatch(/use one of block, poll, inject, or pass a Strategy object/);
     }
+    const incomplete = { ...pollStrategy(), onEndTurn: undefined } as unknown as Strategy;
+    const error = thrown(() => bgTools(executor, { strategy: incomplete }));
+    expect(InvalidStrategyError.isInstance(error)).toBe(true);
+    expect(String(error)).toMatch(/missing onEndTurn/);
+  });
+
+  it('offers the tools of a strategy object of the user’s own', async () => {
+    const executor = executorOn();
+    const mine: Strategy = {
+      ...pollStrategy(),
+      name: 'poll+bash',
+      tools: (e) => createToolSet([...pollingTools(e).tools, bashTool(e)]),
+    };
+    expect(Object.keys(bgTools(executor, { strategy: mine }))).toEqual([
+      'bg_bash',
+      'check_bg',
+      'bg_wait',
+      'bg_output',
+      'bg_kill',
+      'bash',
+    ]);
   });
 
   it('answers hostile input with short is_error results that say how to call the tool, and runs nothing', async () => {

@@ -1,27 +1,21 @@
 /**
- * The bgtasks tools as AI SDK `tool()`s, generated from the framework-neutral descriptors of
- * `@bgtasks/polling` and `@bgtasks/inject`, so the tool set is written once.
+ * The bgtasks tools as AI SDK `tool()`s, generated from the framework-neutral descriptors that a
+ * strategy offers, so the tool set is written once.
  */
 import type { Executor } from '@bgtasks/core';
-import { injectTools } from '@bgtasks/inject';
-import { blockTools, inputSchemaOf, pollingTools, type ToolDescriptor, type ToolOutcome } from '@bgtasks/polling';
+import { inputSchemaOf, type ToolDescriptor, type ToolOutcome } from '@bgtasks/polling';
+import { type Strategy, type StrategyName, strategyFor } from '@bgtasks/strategies';
 import { jsonSchema, type Tool, tool } from 'ai';
-import * as z from 'zod';
-import { UnknownStrategyError } from './errors.ts';
-
-/** How the model learns that background work ended; picks the tools offered. */
-export type StrategyName = 'block' | 'poll' | 'inject';
-
-const StrategyNameSchema = z.enum(['block', 'poll', 'inject']);
 
 /** Options of {@link bgTools}. */
 export interface BgToolsOptions {
   /**
+   * A strategy name or object (`@bgtasks/strategies`); its tools are offered:
    * - `block`: the foreground `bash` only;
    * - `poll`: `bg_bash`, `check_bg`, `bg_wait`, `bg_output`, `bg_kill` (the model asks);
    * - `inject`: `bg_bash`, `bg_output`, `bg_kill`; pair with {@link withNotices} so notices come by themselves.
    */
-  strategy: StrategyName;
+  strategy: StrategyName | Strategy;
 }
 
 /** An AI SDK tool made from a bgtasks descriptor: its result is the tool's {@link ToolOutcome}. */
@@ -57,15 +51,11 @@ export function aiSdkTools(descriptors: readonly ToolDescriptor[]): Record<strin
 
 /**
  * The tools of a strategy, for `generateText({ tools })` / `streamText({ tools })`. Throws
- * {@link UnknownStrategyError} for a strategy other than `block`, `poll` or `inject`.
+ * `UnknownStrategyError` for an unknown name and `InvalidStrategyError` for an incomplete object.
  * @example
  * const tools = bgTools(executor, { strategy: 'poll' });
  * const result = await generateText({ model, tools, stopWhen: stepCountIs(50), prompt: 'Run the tests.' });
  */
 export function bgTools(executor: Executor, options: BgToolsOptions): Record<string, BgAiTool> {
-  const parsed = StrategyNameSchema.safeParse(options?.strategy);
-  if (!parsed.success) throw new UnknownStrategyError(options?.strategy);
-  const set =
-    parsed.data === 'block' ? blockTools(executor) : parsed.data === 'poll' ? pollingTools(executor) : injectTools(executor);
-  return aiSdkTools(set.tools);
+  return aiSdkTools(strategyFor(options?.strategy).tools(executor).tools);
 }

@@ -1,24 +1,6 @@
 /** Errors of the AI SDK adapter. */
 import { BgTasksError, type BgTasksErrorOptions } from '@bgtasks/core';
 
-const UNKNOWN_STRATEGY = Symbol.for('bgtasks.error.UnknownStrategyError');
-
-/** A strategy name other than `block`, `poll` or `inject`. */
-export class UnknownStrategyError extends BgTasksError {
-  readonly [UNKNOWN_STRATEGY] = true;
-  readonly strategy: unknown;
-
-  constructor(strategy: unknown, options: BgTasksErrorOptions = {}) {
-    super(`unknown strategy ${JSON.stringify(strategy) ?? String(strategy)}; valid strategies: block, poll, inject`, options);
-    this.name = 'UnknownStrategyError';
-    this.strategy = strategy;
-  }
-
-  static override isInstance(value: unknown): value is UnknownStrategyError {
-    return typeof value === 'object' && value !== null && UNKNOWN_STRATEGY in value;
-  }
-}
-
 const NOTICE_HISTORY = Symbol.for('bgtasks.error.NoticeHistoryError');
 
 /**

@@ -1,11 +1,12 @@
 /**
- * The wake-up around an AI SDK call: when the model ends its turn while jobs still run, wait for
- * the next notice and call the model again, so the run ends only when the model ends its turn
- * with no job left. The loop inside each call stays the SDK's own.
+ * The wake-up around an AI SDK call: when the model ends its turn, ask the strategy (inject: wait
+ * for the next notice while jobs run) and call the model again, so the run ends only when the
+ * model ends its turn with no job left. The loop inside each call stays the SDK's own.
  */
 import { AbortedError } from '@bgtasks/core';
+import type { EndTurnDecision } from '@bgtasks/strategies';
 import type { ModelMessage } from 'ai';
-import { type BgNotices, DEFAULT_WAKE_TIMEOUT_MS } from './with-notices.ts';
+import type { BgNotices } from './with-notices.ts';
 
 /** Options of {@link runUntilDone}. */
 export interface RunUntilDoneOptions<R extends { response: { messages: ModelMessage[] } }> {
@@ -15,10 +16,10 @@ export interface RunUntilDoneOptions<R extends { response: { messages: ModelMess
   messages: ModelMessage[];
   /** One model call over `messages`: a `generateText` with the notices' hooks (or a `streamText` whose response is awaited). */
   generate: (messages: ModelMessage[], signal: AbortSignal | undefined) => Promise<R>;
-  /** How long to wait for a job to end before telling the model so. Default 30 minutes. */
-  wakeTimeoutMs?: number;
   /** Most calls in all (the first and every wake-up). Default 100. */
   maxCalls?: number;
+  /** Called with the strategy's decision each time the model ended its turn. */
+  onEndTurn?: (decision: EndTurnDecision) => void;
   signal?: AbortSignal;
 }
 
@@ -28,15 +29,16 @@ export interface RunUntilDoneResult<R> {
   messages: ModelMessage[];
   /** Every call's result, in order. */
   results: R[];
-  /** `done`: the model ended its turn with no job left; `max_calls`: {@link RunUntilDoneOptions.maxCalls} was reached. */
+  /** `done`: the strategy stopped (inject: no job left); `max_calls`: {@link RunUntilDoneOptions.maxCalls} was reached. */
   stopReason: 'done' | 'max_calls';
 }
 
 /**
- * Calls `generate` until the model ends its turn with no job running and no notice pending.
- * After a call that left jobs running, waits for the next notice (placed by the next call's
- * `prepareStep` as a user message: the wake-up) or the wake timeout (then tells the model which
- * jobs still run). A failed call rejects, and its notices are released for the next one.
+ * Calls `generate` until the model ends its turn and the strategy says stop (inject: no job
+ * running and no notice pending). Otherwise waits as the strategy does (inject: for the next
+ * notice, placed by the next call's `prepareStep` as a user message, the wake-up; or its wake
+ * timeout, then tells the model which jobs still run). A failed call rejects, and its notices
+ * are released for the next one (`notices.rollback()` gives the conversation to retry from).
  * @example
  * const notices = withNotices(executor);
  * const { messages } = await runUntilDone({
@@ -50,11 +52,10 @@ export async function runUntilDone<R extends { response: { messages: ModelMessag
   options: RunUntilDoneOptions<R>,
 ): Promise<RunUntilDoneResult<R>> {
   const { notices, signal } = options;
-  const wakeTimeoutMs = options.wakeTimeoutMs ?? DEFAULT_WAKE_TIMEOUT_MS;
   const maxCalls = options.maxCalls ?? 100;
   let messages = [...options.messages];
   const results: R[] = [];
-  while (results.length < maxCalls) {
+  for (;;) {
     if (signal?.aborted) throw new AbortedError();
     let result: R;
     try {
@@ -65,12 +66,10 @@ export async function runUntilDone<R extends { response: { messages: ModelMessag
     }
     results.push(result);
     messages = notices.history(result.response);
-    const reason = await notices.wait({ timeoutMs: wakeTimeoutMs, ...(signal ? { signal } : {}) });
-    if (reason === 'idle') return { messages, results, stopReason: 'done' };
-    if (reason === 'timeout') {
-      const text = `No background job ended in the last ${Math.round(wakeTimeoutMs / 1000)} s; still running: ${notices.running().join(', ')}. End your turn to keep waiting, or stop a job with bg_kill.`;
-      messages = [...messages, { role: 'user', content: [{ type: 'text', text }] }];
-    }
+    const decision = await notices.endTurn({ turnsLeft: maxCalls - results.length, ...(signal ? { signal } : {}) });
+    options.onEndTurn?.(decision);
+    if (decision.action === 'stop')
+      return { messages, results, stopReason: decision.reason === 'max_turns' ? 'max_calls' : 'done' };
+    if (decision.say) messages = [...messages, { role: 'user', content: [{ type: 'text', text: decision.say }] }];
   }
-  return { messages, results, stopReason: 'max_calls' };
 }

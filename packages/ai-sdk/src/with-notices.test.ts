@@ -3,6 +3,7 @@
 import { noticeIdsIn } from '@bgtasks/agent/testing';
 import { BackgroundExecutor } from '@bgtasks/core';
 import { createVirtualRuntime } from '@bgtasks/runtime/testing';
+import { injectStrategy, pollStrategy, type Strategy } from '@bgtasks/strategies';
 import type { ModelMessage } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type NoticeDelivery, NoticeHistoryError, runUntilDone, withNotices } from './index.ts';
@@ -12,13 +13,13 @@ afterEach(async () => {
   await Promise.all(executors.splice(0).map((e) => e.close()));
 });
 
-function setup() {
+function setup(strategy: Strategy = injectStrategy({ coalesceMs: 0, wakeTimeoutMs: 30_000 })) {
   const runtime = createVirtualRuntime();
   const executor = new BackgroundExecutor(runtime);
   executors.push(executor);
   const deliveries: NoticeDelivery[] = [];
-  const notices = withNotices(executor, { coalesceMs: 0, onDelivered: (d) => deliveries.push(d) });
-  return { runtime, executor, notices, deliveries };
+  const notices = withNotices(executor, { strategy, onDelivered: (d) => deliveries.push(d) });
+  return { runtime, executor, notices, deliveries, consumer: executor.bus.consumer('inject') };
 }
 
 async function ended(executor: BackgroundExecutor, ...ids: string[]): Promise<void> {
@@ -39,13 +40,13 @@ const answer: ModelMessage = { role: 'assistant', content: 'done' };
 
 describe('withNotices', () => {
   it('carries the notices the model read into every later step and the history, and acks them once', async () => {
-    const { executor, notices, deliveries } = setup();
+    const { executor, notices, deliveries, consumer } = setup();
     await ended(executor, 'a');
     const step0 = await notices.prepareStep({ stepNumber: 0, messages: [prompt] });
     expect(noticeIdsIn(step0.messages)).toEqual(['a']);
-    expect(notices.consumer.leased).toBe(1);
+    expect(consumer.leased).toBe(1);
     await notices.onStepFinish();
-    expect(notices.consumer.leased).toBe(0);
+    expect(consumer.leased).toBe(0);
     await ended(executor, 'b');
     // The SDK passes its own messages, without what prepareStep added before.
     const step1 = await notices.prepareStep({ stepNumber: 1, messages: [prompt, call('c1'), result('c1')] });
@@ -57,7 +58,7 @@ describe('withNotices', () => {
       messages: [prompt, call('c1'), result('c1'), call('c2'), result('c2')],
     });
     expect(noticeIdsIn(step2.messages)).toEqual(['a', 'b']);
-    expect(notices.consumer.leased).toBe(0);
+    expect(consumer.leased).toBe(0);
     await notices.onStepFinish();
     const history = notices.history({ messages: [call('c1'), result('c1'), call('c2'), result('c2'), answer] });
     expect(history).toEqual([...step2.messages, answer]);
@@ -68,7 +69,7 @@ describe('withNotices', () => {
   });
 
   it('releases the notices of a step that never finished; the next call carries them, once', async () => {
-    const { executor, notices, deliveries } = setup();
+    const { executor, notices, deliveries, consumer } = setup();
     await notices.prepareStep({ stepNumber: 0, messages: [prompt] });
     await notices.onStepFinish();
     await ended(executor, 'a');
@@ -78,7 +79,7 @@ describe('withNotices', () => {
     await ended(executor, 'b');
     const resume = await notices.rollback();
     expect(resume).toEqual([prompt, call('c1'), result('c1')]);
-    expect(notices.consumer.pending().map((n) => n.jobId)).toEqual(['a', 'b']);
+    expect(consumer.pending().map((n) => n.jobId)).toEqual(['a', 'b']);
     const retried = await notices.prepareStep({ stepNumber: 0, messages: resume });
     expect(noticeIdsIn(retried.messages.at(-1))).toEqual(['a', 'b']);
     await notices.onStepFinish();
@@ -86,23 +87,23 @@ describe('withNotices', () => {
   });
 
   it('a new call releases a lease its failed predecessor left open, even without rollback()', async () => {
-    const { executor, notices } = setup();
+    const { executor, notices, consumer } = setup();
     await ended(executor, 'a');
     await notices.prepareStep({ stepNumber: 0, messages: [prompt] });
     const again = await notices.prepareStep({ stepNumber: 0, messages: [prompt] });
     expect(noticeIdsIn(again.messages)).toEqual(['a']);
-    expect(notices.consumer.leased).toBe(1);
+    expect(consumer.leased).toBe(1);
   });
 
   it('history() acks the last step when onStepFinish was not passed, so the next call does not repeat it', async () => {
-    const { executor, notices, deliveries } = setup();
+    const { executor, notices, deliveries, consumer } = setup();
     await ended(executor, 'a');
     const step = await notices.prepareStep({ stepNumber: 0, messages: [prompt] });
     const history = notices.history({ messages: [answer] });
     expect(history).toEqual([...step.messages, answer]);
     const next = await notices.prepareStep({ stepNumber: 0, messages: history });
     expect(noticeIdsIn(next.messages)).toEqual(['a']);
-    expect(notices.consumer.leased).toBe(0);
+    expect(consumer.leased).toBe(0);
     expect(deliveries.map((d) => d.notices.map((n) => n.jobId))).toEqual([['a']]);
   });
 
@@ -126,22 +127,41 @@ describe('withNotices', () => {
     );
   });
 
-  it('wait() is idle with nothing running, wakes on the next notice, and times out on the clock', async () => {
-    const { runtime, executor, notices } = setup();
-    expect(await notices.wait()).toBe('idle');
-    await executor.submit({ command: 'sleep 100', id: 'slow' });
+  it('endTurn() asks the strategy: stop with nothing running, wake on the next notice, tell the model at the wake timeout', async () => {
+    const { runtime, executor, notices, consumer } = setup();
+    expect(await notices.endTurn()).toEqual({ action: 'stop' });
+    await executor.submit({ command: 'sleep 50', id: 'slow' });
     const from = runtime.now();
-    expect(await notices.wait({ timeoutMs: 30_000 })).toBe('timeout');
+    const timedOut = await notices.endTurn();
+    expect(timedOut).toMatchObject({ action: 'continue', wake: { reason: 'timeout', waitedMs: 30_000, running: ['slow'] } });
+    expect(timedOut.action === 'continue' && timedOut.say).toMatch(
+      /No background job ended in the last 30 s; still running: slow/,
+    );
     expect(runtime.now() - from).toBe(30_000);
     expect(notices.running()).toEqual(['slow']);
-    expect(await notices.wait({ timeoutMs: 600_000 })).toBe('notice');
-    expect(notices.consumer.pending().map((n) => n.jobId)).toEqual(['slow']);
+    expect(await notices.endTurn({ turnsLeft: 0 })).toEqual({ action: 'stop', reason: 'max_turns' });
+    expect(await notices.endTurn()).toMatchObject({ action: 'continue', wake: { reason: 'notice' } });
+    expect(consumer.pending().map((n) => n.jobId)).toEqual(['slow']);
     const abort = new AbortController();
     await executor.submit({ command: 'sleep 100', id: 'slower' });
-    notices.consumer.ack(notices.consumer.lease());
-    const waiting = notices.wait({ signal: abort.signal });
+    await consumer.ack(consumer.lease());
+    const waiting = notices.endTurn({ signal: abort.signal });
     abort.abort();
     await expect(waiting).rejects.toMatchObject({ name: 'AbortedError' });
+  });
+
+  it('with the poll strategy pushes nothing, and a nudging poll strategy goes on while jobs run', async () => {
+    const { executor, notices, deliveries } = setup(pollStrategy({ nudge: true }));
+    await ended(executor, 'a');
+    const step = await notices.prepareStep({ stepNumber: 0, messages: [prompt] });
+    expect(step.messages).toEqual([prompt]);
+    await notices.onStepFinish();
+    expect(deliveries).toEqual([]);
+    expect(await notices.endTurn()).toEqual({ action: 'stop' });
+    await executor.submit({ command: 'sleep 10', id: 'b' });
+    const nudge = await notices.endTurn();
+    expect(nudge).toMatchObject({ action: 'continue' });
+    expect(nudge.action === 'continue' && nudge.say).toMatch(/still running: b/);
   });
 });
 
@@ -157,7 +177,7 @@ describe('runUntilDone', () => {
       await notices.onStepFinish();
       return { response: { messages: [{ role: 'assistant', content: `turn ${seen.length}` }] as ModelMessage[] } };
     };
-    const run = await runUntilDone({ notices, messages: [prompt], generate, wakeTimeoutMs: 30_000 });
+    const run = await runUntilDone({ notices, messages: [prompt], generate });
     expect(run.stopReason).toBe('done');
     expect(run.results).toHaveLength(3);
     expect(JSON.stringify(seen[1]?.at(-1))).toContain('No background job ended in the last 30 s; still running: job.');
@@ -167,7 +187,7 @@ describe('runUntilDone', () => {
   });
 
   it('rejects with the failed call’s error and releases its notices', async () => {
-    const { executor, notices } = setup();
+    const { executor, notices, consumer } = setup();
     await ended(executor, 'a');
     const run = runUntilDone({
       notices,
@@ -178,8 +198,8 @@ describe('runUntilDone', () => {
       },
     });
     await expect(run).rejects.toThrow('HTTP 500');
-    expect(notices.consumer.leased).toBe(0);
-    expect(notices.consumer.pending().map((n) => n.jobId)).toEqual(['a']);
+    expect(consumer.leased).toBe(0);
+    expect(consumer.pending().map((n) => n.jobId)).toEqual(['a']);
   });
 
   it('stops after maxCalls while jobs still run', async () => {
@@ -189,7 +209,6 @@ describe('runUntilDone', () => {
       notices,
       messages: [prompt],
       maxCalls: 2,
-      wakeTimeoutMs: 1_000,
       generate: async (messages) => {
         await notices.prepareStep({ stepNumber: 0, messages });
         await notices.onStepFinish();

@@ -1,30 +1,39 @@
 /**
- * The inject strategy inside the AI SDK's own loop. `prepareStep` leases the pending notices and
- * places them in the step's messages; `onStepFinish` acks them once the step's request succeeded;
- * a lease whose step never finished (the request failed for good, the call was aborted) is
- * released, so its notices ride the next request. Each notice reaches the model exactly once.
+ * A strategy (`@bgtasks/strategies`) inside the AI SDK's own loop. `prepareStep` asks the strategy
+ * for the notices to show (`beforeRequest`: inject leases the pending ones) and places them in the
+ * step's messages; `onStepFinish` reports the step's request succeeded (`afterSuccess`: ack); a
+ * step that never finished (the request failed for good, the call was aborted) is reported failed
+ * (`afterFailure`: release), so its notices ride the next request. Each notice reaches the model
+ * exactly once. `endTurn()` is the strategy's answer when the model ended its turn (inject: wait
+ * for the next notice, then go on: the wake-up).
  *
  * The AI SDK sends what `prepareStep` returns for that step only: the next step starts again
  * from the call's messages plus the responses. So this object keeps the messages as the model
  * saw them and carries them from step to step, and `history()` hands them back after the call
  * (with the notices where the model read them) for the next call.
  */
-import type { Executor, Lease, Notice, NoticeConsumer } from '@bgtasks/core';
-import { NoticeInjector, type WakeReason } from '@bgtasks/inject';
-import { liveJobIds } from '@bgtasks/polling';
+import type { Executor, Notice } from '@bgtasks/core';
+import {
+  type EndTurnDecision,
+  type NoticeBatch,
+  runningJobs,
+  type Strategy,
+  type StrategyContext,
+  type StrategyName,
+  strategyFor,
+} from '@bgtasks/strategies';
 import type { ModelMessage } from 'ai';
 import { NoticeHistoryError } from './errors.ts';
 import { type NoticePlacement, placeNotices } from './place-notices.ts';
 
 /** Options of {@link withNotices}. */
 export interface WithNoticesOptions {
-  /** The bus consumer notices are leased from. Default `'ai-sdk'`. */
-  consumer?: string;
   /**
-   * After the first notice of a wake-up arrives, wait this long for others so jobs that end
-   * together arrive together. Default 20 ms.
+   * Whose notices are delivered and what happens when the model ends its turn. Default
+   * `'inject'`; pass `injectStrategy({ wakeTimeoutMs, coalesceMs, consumer })` to tune it. With
+   * `poll` or `block` no notice is pushed and `endTurn()` stops (or nudges, as configured).
    */
-  coalesceMs?: number;
+  strategy?: StrategyName | Strategy;
   /** Called when a step's request carried notices and succeeded: they reached the model. */
   onDelivered?: (delivery: NoticeDelivery) => void;
 }
@@ -43,21 +52,18 @@ export interface PrepareStepInput {
   messages: ModelMessage[];
 }
 
-/** Why {@link BgNotices.wait} returned: a notice is pending, the deadline passed, or nothing runs. */
-export type WaitReason = WakeReason | 'idle';
-
-/** Options of {@link BgNotices.wait}. */
-export interface NoticeWaitOptions {
-  /** Give up after this long. Default 30 minutes. */
-  timeoutMs?: number;
+/** Options of {@link BgNotices.endTurn}. */
+export interface EndTurnOptions {
+  /** Stops a wait with `AbortedError`. */
   signal?: AbortSignal;
+  /** Model calls the caller may still make; 0 makes a strategy that would go on stop with `max_turns`. Default Infinity. */
+  turnsLeft?: number;
 }
-
-/** Default of {@link NoticeWaitOptions.timeoutMs}: 30 minutes. */
-export const DEFAULT_WAKE_TIMEOUT_MS = 30 * 60_000;
 
 /** The hooks and state of one conversation's notice delivery; see {@link withNotices}. */
 export interface BgNotices {
+  /** The strategy driven. */
+  readonly strategy: Strategy;
   /** Pass as `prepareStep` of `generateText`/`streamText`. */
   readonly prepareStep: (input: PrepareStepInput) => Promise<{ messages: ModelMessage[] }>;
   /**
@@ -80,21 +86,21 @@ export interface BgNotices {
    */
   rollback(): Promise<ModelMessage[]>;
   /**
-   * Waits while jobs run for the next notice (`'notice'`) or `timeoutMs` (`'timeout'`);
-   * `'idle'` at once when no job runs and no notice waits. After `'notice'`, the next call's
-   * first step places the notices as a user message (the wake-up), if its messages end with the
-   * model's turn.
+   * The model ended its turn: the strategy's decision. Inject stops when no job runs and no notice
+   * waits; otherwise it waits for the next notice (or its wake timeout, then `say` tells the model
+   * what still runs) and answers `continue`: call the model again with `history()` (plus `say` as
+   * a user message), and the first step places the notices as a user message (the wake-up).
    */
-  wait(options?: NoticeWaitOptions): Promise<WaitReason>;
+  endTurn(options?: EndTurnOptions): Promise<EndTurnDecision>;
   /** Ids of jobs still queued or running. */
   running(): string[];
-  /** The bus consumer notices are taken from. */
-  readonly consumer: NoticeConsumer;
 }
 
+const NEVER_ABORTED = new AbortController().signal;
+
 /**
- * Delivers ended-job notices into an AI SDK loop the inject way. One per conversation: its
- * calls must run one after another.
+ * Delivers ended-job notices into an AI SDK loop, the way a strategy says (inject by default).
+ * One per conversation: its calls must run one after another.
  * @example
  * const notices = withNotices(executor);
  * const result = await generateText({
@@ -108,12 +114,10 @@ export interface BgNotices {
  * const messages = notices.history(result.response);
  */
 export function withNotices(executor: Executor, options: WithNoticesOptions = {}): BgNotices {
-  const consumer = executor.bus.consumer(options.consumer ?? 'ai-sdk');
-  const injector = new NoticeInjector(consumer, executor.runtime, {
-    ...(options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs }),
-  });
-  // The step in flight: its lease, and what it sent.
-  let inFlight: { lease: Lease; placement: NoticePlacement; stepNumber: number } | undefined;
+  const strategy = strategyFor(options.strategy ?? 'inject');
+  const context: StrategyContext = { executor, signal: NEVER_ABORTED };
+  // The step in flight: the strategy's batch, and where its notices went.
+  let inFlight: { batch: NoticeBatch; placement: NoticePlacement; stepNumber: number } | undefined;
   // What the model was sent at the latest step, and how many of the SDK's messages it covers.
   let sent: ModelMessage[] | undefined;
   // The latest step's messages before its notices were placed: where a failed call resumes.
@@ -121,17 +125,19 @@ export function withNotices(executor: Executor, options: WithNoticesOptions = {}
   let sentCovers = 0;
   let callMessages = 0;
 
-  // Settles the step in flight at once (so no later hook sees it open) and chains the ack or
-  // release, which a durable bus may take time over; the next hook awaits the chain.
+  // Settles the step in flight at once (so no later hook sees it open) and chains the strategy's
+  // ack or release, which a durable bus may take time over; the next hook awaits the chain.
   let settling: Promise<void> = Promise.resolve();
   const settle = (delivered: boolean): Promise<void> => {
     const step = inFlight;
     inFlight = undefined;
     if (!step) return settling;
     settling = settling.then(async () => {
-      if (!delivered) return consumer.release(step.lease);
-      await consumer.ack(step.lease);
-      options.onDelivered?.({ notices: step.lease.notices, placement: step.placement, stepNumber: step.stepNumber });
+      if (!delivered) return strategy.afterFailure(step.batch, context);
+      await strategy.afterSuccess(step.batch, context);
+      if (step.batch.notices.length > 0) {
+        options.onDelivered?.({ notices: step.batch.notices, placement: step.placement, stepNumber: step.stepNumber });
+      }
     });
     // Whoever awaits next sees a failure; until then it is not an unhandled rejection.
     settling.catch(() => {});
@@ -139,17 +145,16 @@ export function withNotices(executor: Executor, options: WithNoticesOptions = {}
   };
 
   return {
-    consumer,
+    strategy,
     async prepareStep({ stepNumber, messages }) {
-      // A lease still open at step 0 belongs to a call that failed before its step finished;
+      // A step still open at step 0 belongs to a call that failed before its step finished;
       // at a later step, reaching it proves the previous request succeeded.
       await settle(stepNumber > 0);
       if (stepNumber === 0) callMessages = messages.length;
       base = stepNumber > 0 && sent ? [...sent, ...messages.slice(sentCovers)] : [...messages];
-      const lease = consumer.lease();
-      const placed = placeNotices(base, lease.notices);
-      if (lease.notices.length > 0) inFlight = { lease, placement: placed.placement, stepNumber };
-      else await consumer.ack(lease);
+      const batch = await strategy.beforeRequest(context);
+      const placed = placeNotices(base, batch.notices);
+      inFlight = { batch, placement: placed.placement, stepNumber };
       sent = placed.messages;
       sentCovers = messages.length;
       return { messages: placed.messages };
@@ -173,11 +178,14 @@ export function withNotices(executor: Executor, options: WithNoticesOptions = {}
       await settle(false);
       return [...base];
     },
-    async wait(waitOptions = {}) {
+    async endTurn(endOptions = {}) {
       await settling;
-      if (liveJobIds(executor).length === 0 && consumer.pending().length === 0) return 'idle';
-      return injector.waitForWake(waitOptions.timeoutMs ?? DEFAULT_WAKE_TIMEOUT_MS, waitOptions.signal);
+      return strategy.onEndTurn({
+        executor,
+        signal: endOptions.signal ?? NEVER_ABORTED,
+        turnsLeft: endOptions.turnsLeft ?? Infinity,
+      });
     },
-    running: () => liveJobIds(executor),
+    running: () => runningJobs(executor),
   };
 }
