@@ -3,11 +3,10 @@
  * `streamText` with `@bgtasks/ai-sdk`'s tools and `withNotices`), reporting the same events as
  * `runAgent`, so the live view, the transcript and the summary do not know which loop ran.
  */
-import { type AgentEvent, addUsage, costOf, emptyUsage, priceFor, type TokenUsage } from '@bgtasks/agent';
+import { type AgentEvent, addUsage, costOf, emptyUsage, priceFor, type StrategyName, type TokenUsage } from '@bgtasks/agent';
 import { bgTools, withNotices } from '@bgtasks/ai-sdk';
 import { AbortedError, type Executor } from '@bgtasks/core';
 import type { ToolOutcome } from '@bgtasks/polling';
-import type { StrategyName } from '@bgtasks/strategies';
 import {
   type FinishReason,
   generateText,
@@ -45,7 +44,8 @@ export interface AiSdkLoopResult {
   finalText: string;
 }
 
-const STOP_REASONS: Record<FinishReason, AgentEvent & { type: 'turn_end' } extends { stopReason: infer S } ? S : never> = {
+/** The AI SDK's finish reasons as the Messages API's stop reasons, for `turn_end` events. */
+const STOP_REASONS: Record<FinishReason, Extract<AgentEvent, { type: 'turn_end' }>['stopReason']> = {
   stop: 'end_turn',
   'tool-calls': 'tool_use',
   length: 'max_tokens',
@@ -54,6 +54,7 @@ const STOP_REASONS: Record<FinishReason, AgentEvent & { type: 'turn_end' } exten
   other: null,
 };
 
+/** The AI SDK's usage in the kinds the summary counts (Anthropic's input, cache write, cache read, output). */
 function tokenUsage(usage: LanguageModelUsage): TokenUsage {
   return {
     input: usage.inputTokenDetails.noCacheTokens ?? usage.inputTokens ?? 0,
