@@ -57,66 +57,6 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     }
   });
 
-  test(
-    '--loop ai-sdk finishes the default scenario for each --notify, with a summary of the same shape as the own loop',
-    async () => {
-      const strategies = ['block', 'poll', 'inject'];
-      const runs = await Promise.all([
-        ...strategies.map((n) => cli(['--loop', 'ai-sdk', '--notify', n, '--scale', '0.05', '--json'])),
-        cli(['--loop', 'ai-sdk', '--notify', 'inject', '--stream', '--scale', '0.05', '--json']),
-        cli(['--notify', 'inject', '--scale', '0.05', '--json']),
-      ]);
-      const summaries = runs.map((r) => {
-        expect(r.stderr).toBe('');
-        expect(r.code).toBe(0);
-        return JSON.parse(r.stdout.trim()) as RunSummary;
-      });
-      const own = summaries.pop() as RunSummary;
-      expect(summaries.map((s) => [s.loop, s.strategy, s.stopReason, s.simulated, s.runtime])).toEqual([
-        ['ai-sdk', 'block', 'end_turn', true, runtime],
-        ['ai-sdk', 'poll', 'end_turn', true, runtime],
-        ['ai-sdk', 'inject', 'end_turn', true, runtime],
-        ['ai-sdk', 'inject', 'end_turn', true, runtime],
-      ]);
-      expect(own.loop).toBe('own');
-      for (const s of summaries) {
-        expect(Object.keys(s).sort()).toEqual(Object.keys(own).sort());
-        expect(Object.keys(s.tokens).sort()).toEqual(Object.keys(own.tokens).sort());
-        expect(jobsProduced(s)).toEqual(jobsProduced(own));
-        expect(s.turns).toBeGreaterThan(1);
-        expect(s.tokens.output).toBeGreaterThan(0);
-        // The AI SDK loop sets the same prompt-cache breakpoint as the own loop (block's short
-        // requests stay under the 1024-token minimum cacheable prefix).
-        if (s.strategy !== 'block') expect(s.tokens.cacheRead).toBeGreaterThan(0);
-        expect(s.costUsd).toBeGreaterThan(0);
-        expect(s.noticeLatencyMs.count).toBe(4);
-        expect(s.finalText).toMatch(/Done: install, lint, tests and build all passed/);
-      }
-    },
-    SUBPROCESS_TEST_MS,
-  );
-
-  test(
-    '--loop ai-sdk shows its loop in the plain view and the summary, and --transcript records the same events',
-    async () => {
-      const file = join(mkdtempSync(join(tmpdir(), 'bgtasks-cli-')), 'run.jsonl');
-      const r = await cli(['--loop', 'ai-sdk', '--scale', '0.05', '--transcript', file]);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/using the simulated model \(scenario "default"\), strategy inject, ai-sdk loop, on /);
-      expect(r.stdout).toMatch(/^\[\s*\d+\.\ds\] job install started/m);
-      expect(r.stdout).toMatch(/Summary \(inject, ai-sdk loop, /);
-      const types = new Set(
-        readFileSync(file, 'utf8')
-          .trim()
-          .split('\n')
-          .map((l) => (JSON.parse(l) as { type: string }).type),
-      );
-      for (const t of ['turn', 'tool_call', 'job_started', 'notice_delivered', 'usage', 'wake', 'done', 'summary', 'messages'])
-        expect(types).toContain(t);
-    },
-    SUBPROCESS_TEST_MS,
-  );
-
   test('the plain view says it runs on the simulated model and ends with a summary', async () => {
     const r = await cli(['--scale', '0.05']);
     expect(r.code).toBe(0);
@@ -232,4 +172,70 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     const alive = ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));
     expect(alive).toEqual([]);
   });
+});
+
+// One after another, after the concurrent tests above: these start six CLI runs between them.
+describe(`bgtasks-agent --loop ai-sdk on ${runtime}`, () => {
+  test(
+    '--loop ai-sdk finishes the default scenario for each --notify, with a summary of the same shape as the own loop',
+    async () => {
+      const strategies = ['block', 'poll', 'inject'];
+      const runs = [];
+      for (const args of [
+        ...strategies.map((n) => ['--loop', 'ai-sdk', '--notify', n]),
+        ['--loop', 'ai-sdk', '--notify', 'inject', '--stream'],
+        ['--notify', 'inject'],
+      ]) {
+        runs.push(await cli([...args, '--scale', '0.05', '--json']));
+      }
+      const summaries = runs.map((r) => {
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        return JSON.parse(r.stdout.trim()) as RunSummary;
+      });
+      const own = summaries.pop() as RunSummary;
+      expect(summaries.map((s) => [s.loop, s.strategy, s.stopReason, s.simulated, s.runtime])).toEqual([
+        ['ai-sdk', 'block', 'end_turn', true, runtime],
+        ['ai-sdk', 'poll', 'end_turn', true, runtime],
+        ['ai-sdk', 'inject', 'end_turn', true, runtime],
+        ['ai-sdk', 'inject', 'end_turn', true, runtime],
+      ]);
+      expect(own.loop).toBe('own');
+      for (const s of summaries) {
+        expect(Object.keys(s).sort()).toEqual(Object.keys(own).sort());
+        expect(Object.keys(s.tokens).sort()).toEqual(Object.keys(own.tokens).sort());
+        expect(jobsProduced(s)).toEqual(jobsProduced(own));
+        expect(s.turns).toBeGreaterThan(1);
+        expect(s.tokens.output).toBeGreaterThan(0);
+        // The AI SDK loop sets the same prompt-cache breakpoint as the own loop (block's short
+        // requests stay under the 1024-token minimum cacheable prefix).
+        if (s.strategy !== 'block') expect(s.tokens.cacheRead).toBeGreaterThan(0);
+        expect(s.costUsd).toBeGreaterThan(0);
+        expect(s.noticeLatencyMs.count).toBe(4);
+        expect(s.finalText).toMatch(/Done: install, lint, tests and build all passed/);
+      }
+    },
+    SUBPROCESS_TEST_MS,
+  );
+
+  test(
+    '--loop ai-sdk shows its loop in the plain view and the summary, and --transcript records the same events',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'bgtasks-cli-')), 'run.jsonl');
+      const r = await cli(['--loop', 'ai-sdk', '--scale', '0.05', '--transcript', file]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/using the simulated model \(scenario "default"\), strategy inject, ai-sdk loop, on /);
+      expect(r.stdout).toMatch(/^\[\s*\d+\.\ds\] job install started/m);
+      expect(r.stdout).toMatch(/Summary \(inject, ai-sdk loop, /);
+      const types = new Set(
+        readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { type: string }).type),
+      );
+      for (const t of ['turn', 'tool_call', 'job_started', 'notice_delivered', 'usage', 'wake', 'done', 'summary', 'messages'])
+        expect(types).toContain(t);
+    },
+    SUBPROCESS_TEST_MS,
+  );
 });
