@@ -4,12 +4,11 @@
  */
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { LOOP_NAMES } from './loops/index.ts';
 
 export const STRATEGIES = ['block', 'poll', 'inject'] as const;
 export const RUNTIMES = ['node', 'bun', 'deno'] as const;
 export const POLL_POLICY_NAMES = ['every_turn', 'backoff', 'bg_wait'] as const;
-/** Whose agent loop runs: bgtasks' own `runAgent`, or the Vercel AI SDK's `generateText`/`streamText`. */
-export const LOOPS = ['own', 'ai-sdk'] as const;
 
 /** A mistake of the user's: printed as one line, exit code 2, never a stack trace. */
 export class UsageError extends Error {
@@ -18,7 +17,7 @@ export class UsageError extends Error {
 
 const OptionsSchema = z.object({
   notify: z.enum(STRATEGIES, { message: `--notify must be one of ${STRATEGIES.join(', ')}` }).default('inject'),
-  loop: z.enum(LOOPS, { message: `--loop must be one of ${LOOPS.join(', ')}` }).default('own'),
+  loop: z.enum(LOOP_NAMES, { message: `--loop must be one of ${LOOP_NAMES.join(', ')}` }).default(LOOP_NAMES[0]),
   runtime: z.enum(RUNTIMES, { message: `--runtime must be one of ${RUNTIMES.join(', ')}` }).optional(),
   scenario: z.string().min(1, '--scenario needs a name or a file').default('default'),
   model: z.string().min(1, '--model needs a model id').optional(),

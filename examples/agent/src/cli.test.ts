@@ -34,23 +34,42 @@ function jobsProduced(summary: RunSummary) {
 }
 
 describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
-  test('each --notify strategy finishes the default scenario, and --json agrees on what the jobs produced', async () => {
-    const runs = await Promise.all(['block', 'poll', 'inject'].map((n) => cli(['--notify', n, '--scale', '0.05', '--json'])));
+  // Six runs at once: more time than the default on a loaded machine.
+  test('each --notify strategy finishes the default scenario under each --loop, with summaries of one shape that agree on the jobs', {
+    timeout: 180_000,
+  }, async () => {
+    const notify = ['block', 'poll', 'inject'];
+    const runs = await Promise.all([
+      ...notify.map((n) => cli(['--notify', n, '--scale', '0.05', '--json'])),
+      // inject streamed: the tool runner's streaming path.
+      ...notify.map((n) =>
+        cli(['--loop', 'tool-runner', '--notify', n, '--scale', '0.05', '--json', ...(n === 'inject' ? ['--stream'] : [])]),
+      ),
+    ]);
     const summaries = runs.map((r) => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       return JSON.parse(r.stdout.trim()) as RunSummary;
     });
-    expect(summaries.map((s) => [s.strategy, s.stopReason, s.simulated, s.runtime])).toEqual([
-      ['block', 'end_turn', true, runtime],
-      ['poll', 'end_turn', true, runtime],
-      ['inject', 'end_turn', true, runtime],
+    expect(summaries.map((s) => [s.strategy, s.loop, s.stopReason, s.simulated, s.runtime])).toEqual([
+      ['block', 'own', 'end_turn', true, runtime],
+      ['poll', 'own', 'end_turn', true, runtime],
+      ['inject', 'own', 'end_turn', true, runtime],
+      ['block', 'tool-runner', 'end_turn', true, runtime],
+      ['poll', 'tool-runner', 'end_turn', true, runtime],
+      ['inject', 'tool-runner', 'end_turn', true, runtime],
     ]);
-    const [block, poll, inject] = summaries.map(jobsProduced);
-    expect(block).toHaveLength(4);
-    expect(poll).toEqual(block);
-    expect(inject).toEqual(block);
+    const own = summaries[0]!;
+    expect(jobsProduced(own)).toHaveLength(4);
+    const keys = (v: unknown): unknown =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, keys(x)]))
+        : Array.isArray(v)
+          ? v.slice(0, 1).map(keys)
+          : typeof v;
     for (const s of summaries) {
+      expect(keys(s)).toEqual(keys(own));
+      expect(jobsProduced(s)).toEqual(jobsProduced(own));
       expect(s.turns).toBeGreaterThan(1);
       expect(s.tokens.output).toBeGreaterThan(0);
       expect(s.noticeLatencyMs.count).toBe(4);
@@ -70,7 +89,7 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     ['an unknown flag', ['--frobnicate'], /Unknown option '--frobnicate'; see --help/],
     ['an unknown strategy', ['--notify', 'shout'], /--notify must be one of block, poll, inject; see --help/],
     ['an unknown runtime', ['--runtime', 'java'], /--runtime must be one of node, bun, deno/],
-    ['an unknown loop', ['--loop', 'langchain'], /--loop must be one of own, ai-sdk; see --help/],
+    ['an unknown loop', ['--loop', 'mine'], /--loop must be one of own, tool-runner, ai-sdk; see --help/],
     [
       'a missing scenario file',
       ['--scenario', 'nope.yaml'],
@@ -224,9 +243,9 @@ describe(`bgtasks-agent --loop ai-sdk on ${runtime}`, () => {
       const file = join(mkdtempSync(join(tmpdir(), 'bgtasks-cli-')), 'run.jsonl');
       const r = await cli(['--loop', 'ai-sdk', '--scale', '0.05', '--transcript', file]);
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/using the simulated model \(scenario "default"\), strategy inject, ai-sdk loop, on /);
+      expect(r.stdout).toMatch(/using the simulated model \(scenario "default"\), strategy inject, loop ai-sdk, on /);
       expect(r.stdout).toMatch(/^\[\s*\d+\.\ds\] job install started/m);
-      expect(r.stdout).toMatch(/Summary \(inject, ai-sdk loop, /);
+      expect(r.stdout).toMatch(/Summary \(inject, .*, loop ai-sdk\)/);
       const types = new Set(
         readFileSync(file, 'utf8')
           .trim()

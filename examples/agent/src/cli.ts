@@ -5,8 +5,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
-import { type AgentEvent, DEFAULT_MAX_TURNS, ModelRequestError, runAgent } from '@bgtasks/agent';
+import { type AgentEvent, type AgentResult, ModelRequestError } from '@bgtasks/agent';
 import { BackgroundExecutor } from '@bgtasks/core';
 import { createJobRegistry, createRuntime, hostRuntimeName } from '@bgtasks/runtime';
 import {
@@ -20,7 +19,8 @@ import {
 } from '@bgtasks/sim-model';
 import { type CliOptions, parseCli, UsageError } from './args.ts';
 import { HELP } from './help.ts';
-import { formatSummary, type LoopResult, summarize } from './summary.ts';
+import { LOOP_NAMES, LOOPS, type ModelEndpoint } from './loops/index.ts';
+import { formatSummary, summarize } from './summary.ts';
 import { TranscriptWriter } from './transcript.ts';
 import { RunView, type ViewSink } from './view.ts';
 
@@ -61,14 +61,9 @@ function stateDir(env: CliHost['env']): string {
   return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'bgtasks', 'jobs');
 }
 
-async function loadAiSdkLoop() {
-  const [{ createAnthropic }, { runAiSdkLoop }] = await Promise.all([import('@ai-sdk/anthropic'), import('./ai-sdk-loop.ts')]);
-  return { createAnthropic, runAiSdkLoop };
-}
-
 /**
- * The HTTP status of a failed model request: the Anthropic SDK's `status`, the AI SDK's
- * `statusCode`, on the error, its `cause` or (after the AI SDK's retries) its `lastError`.
+ * The HTTP status of a failed model request: the Anthropic SDK's `status` or the AI SDK's
+ * `statusCode`, on the error, its `cause`, or (after the AI SDK's retries) its `lastError`.
  */
 function httpStatusOf(error: unknown): number | undefined {
   for (const e of [error, (error as { cause?: unknown })?.cause, (error as { lastError?: unknown })?.lastError]) {
@@ -92,7 +87,11 @@ export async function runCli(host: CliHost): Promise<number> {
     throw error;
   }
   if (options.help) {
-    host.stdout.write(HELP.replace('%SCENARIOS%', BUILTIN_SCENARIO_NAMES.join(', ')).replace('%MODEL%', DEFAULT_MODEL));
+    host.stdout.write(
+      HELP.replace('%SCENARIOS%', BUILTIN_SCENARIO_NAMES.join(', '))
+        .replace('%MODEL%', DEFAULT_MODEL)
+        .replace('%LOOPS%', LOOP_NAMES.join('|')),
+    );
     return 0;
   }
   if (options.version) {
@@ -143,9 +142,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
     registry: createJobRegistry({ dir: stateDir(host.env) }),
   });
   const model = options.model ?? DEFAULT_MODEL;
-  let client: Anthropic;
-  // The same model for the AI SDK loop: the simulator's fetch, or the API with the key.
-  let aiSdkFetch: typeof fetch | undefined;
+  let endpoint: ModelEndpoint;
   if (simulated) {
     const sim = createSimModel(scenario as Scenario, {
       clock: runtime,
@@ -156,18 +153,16 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       },
       ...(options.poll ? { pollPolicy: options.poll } : {}),
     });
-    client = new Anthropic({ apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://simulated.invalid', maxRetries: 2 });
-    aiSdkFetch = sim.fetch;
+    endpoint = { apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://simulated.invalid', maxRetries: 2 };
   } else {
-    client = new Anthropic({ apiKey, maxRetries: 4 });
+    endpoint = { apiKey, maxRetries: 4 };
   }
-  const loopName = options.loop === 'own' ? '' : `, ${options.loop} loop`;
   const quiet = options.json;
   const view = new RunView(quiet ? { ...host.stdout, write: () => {} } : host.stdout, executor);
   view.line(
     simulated
-      ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}${loopName}, on ${runtime.name}`
-      : `talking to Claude (${model}), strategy ${options.notify}${loopName}, on ${runtime.name}`,
+      ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, loop ${options.loop}, on ${runtime.name}`
+      : `talking to Claude (${model}), strategy ${options.notify}, loop ${options.loop}, on ${runtime.name}`,
   );
   for (const r of executor.reaped) {
     view.line(
@@ -181,10 +176,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
 
   // Printed once: on Ctrl-C the shutdown hook and the returning loop both get here.
   let summarized: ReturnType<typeof summarize> | undefined;
-  const finish = (
-    result: (LoopResult & { messages: readonly unknown[] }) | undefined,
-    stopReason?: string,
-  ): ReturnType<typeof summarize> => {
+  const finish = (result: AgentResult | undefined, stopReason?: string): ReturnType<typeof summarize> => {
     if (summarized) return summarized;
     clearInterval(ticker);
     view.finish();
@@ -221,39 +213,22 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   });
 
   try {
-    const prompt = options.prompt ?? scenario?.prompt ?? 'Say hello.';
-    const onEvent = (event: AgentEvent): void => {
-      events.push(event);
-      view.event(event);
-      transcript?.write(event as unknown as Record<string, unknown>);
-    };
-    // The AI SDK is loaded only when asked for: the own loop does not pay for it.
-    const aiSdk = options.loop === 'ai-sdk' ? await loadAiSdkLoop() : undefined;
-    const result = aiSdk
-      ? await aiSdk.runAiSdkLoop({
-          model: (aiSdkFetch
-            ? aiSdk.createAnthropic({ apiKey: 'sim', fetch: aiSdkFetch, baseURL: 'http://simulated.invalid/v1' })
-            : aiSdk.createAnthropic({ apiKey: apiKey ?? '' }))(model),
-          modelId: model,
-          strategy: options.notify,
-          executor,
-          prompt,
-          maxTurns: options.maxTurns ?? DEFAULT_MAX_TURNS,
-          stream: options.stream,
-          signal: controller.signal,
-          onEvent,
-        })
-      : await runAgent({
-          client,
-          model,
-          strategy: options.notify,
-          executor,
-          prompt,
-          ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
-          stream: options.stream,
-          signal: controller.signal,
-          onEvent,
-        });
+    const loop = await LOOPS[options.loop]();
+    const result = await loop({
+      endpoint,
+      model,
+      strategy: options.notify,
+      executor,
+      prompt: options.prompt ?? scenario?.prompt ?? 'Say hello.',
+      ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
+      stream: options.stream,
+      signal: controller.signal,
+      onEvent: (event) => {
+        events.push(event);
+        view.event(event);
+        transcript?.write(event as unknown as Record<string, unknown>);
+      },
+    });
     offShutdown();
     await executor.close({ killGraceMs: 500 });
     const summary = finish(result);

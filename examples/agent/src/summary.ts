@@ -1,22 +1,13 @@
 /** The end-of-run summary: the same figures as text and as JSON. */
-import type { AgentEvent, TokenUsage } from '@bgtasks/agent';
+import type { AgentEvent, AgentResult, TokenUsage } from '@bgtasks/agent';
 import type { Job } from '@bgtasks/core';
-
-/** What a loop's result tells the summary (`runAgent`'s result and the AI SDK loop's both have it). */
-export interface LoopResult {
-  stopReason: string;
-  turns: number;
-  totalUsage: TokenUsage;
-  costUsd: number | null;
-  finalText: string;
-}
 
 /** What `--json` prints (one object) and the text summary shows. */
 export interface RunSummary {
   model: string;
   simulated: boolean;
   strategy: string;
-  /** Whose agent loop ran: `own` or `ai-sdk`. */
+  /** Whose agent loop ran (`--loop`). */
   loop: string;
   runtime: string;
   scenario: string | null;
@@ -53,7 +44,7 @@ export function summarize(input: {
   wallTimeMs: number;
   events: readonly AgentEvent[];
   jobs: readonly Job[];
-  result?: LoopResult;
+  result?: AgentResult;
   stopReason?: string;
 }): RunSummary {
   const latencies = input.events
@@ -113,7 +104,7 @@ function jobCounts(jobs: RunSummary['jobs']): string {
 export function formatSummary(s: RunSummary): string {
   const t = s.tokens;
   const lines = [
-    `Summary (${s.strategy}, ${s.loop === 'own' ? '' : `${s.loop} loop, `}${s.runtime}, ${s.simulated ? `simulated model, scenario ${s.scenario}` : s.model})`,
+    `Summary (${s.strategy}, ${s.runtime}, ${s.simulated ? `simulated model, scenario ${s.scenario}` : s.model}, loop ${s.loop})`,
     `  wall time      ${ms(s.wallTimeMs)}   stop: ${s.stopReason}`,
     `  turns          ${s.turns}`,
     `  tokens         input ${t.input}, cache write ${t.cacheCreation}, cache read ${t.cacheRead}, output ${t.output}`,

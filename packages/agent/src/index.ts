@@ -15,14 +15,14 @@ export {
 export { cachedMessages, cachedSystem, cachedTools } from './cache-breakpoints.ts';
 export { ModelRequestError } from './errors.ts';
 export type { AgentEvent, AgentEventType, NoticeVia } from './events.ts';
+export { newJobsOf, watchJobs } from './job-events.ts';
 export { type ModelPrice, PRICES, PRICES_SOURCE, priceFor } from './prices.ts';
 export {
   type AgentLoopOptions,
-  type AgentResult,
-  type AgentStopReason,
   DEFAULT_MAX_TOKENS,
   DEFAULT_MAX_TURNS,
   type RunAgentOptions,
   runAgent,
 } from './run-agent.ts';
+export { type AgentResult, type AgentStopReason, RunRecorder } from './run-recorder.ts';
 export { addUsage, costOf, emptyUsage, type TokenUsage, type TurnUsage, usageOf } from './usage.ts';

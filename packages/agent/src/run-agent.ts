@@ -5,8 +5,8 @@
  * what to do when the model ends its turn. It never looks at the strategy's name.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import type { ContentBlock, MessageCreateParamsNonStreaming, MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import { AbortedError, type Executor, isFinalState } from '@bgtasks/core';
+import type { MessageCreateParamsNonStreaming, MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import { AbortedError, type Executor } from '@bgtasks/core';
 import { injectNotices } from '@bgtasks/inject';
 import type { ToolSet } from '@bgtasks/polling';
 import {
@@ -21,9 +21,9 @@ import { ModelRequestError } from './errors.ts';
 import type { AgentEvent, NoticeVia } from './events.ts';
 import { callModel } from './internal/call-model.ts';
 import { runTools } from './internal/run-tools.ts';
-import { newJobsOf, watchJobs } from './internal/watch-jobs.ts';
+import { newJobsOf, watchJobs } from './job-events.ts';
 import { type ModelPrice, PRICES, priceFor } from './prices.ts';
-import { addUsage, costOf, emptyUsage, type TokenUsage, type TurnUsage, usageOf } from './usage.ts';
+import { type AgentResult, type AgentStopReason, RunRecorder } from './run-recorder.ts';
 
 /** Default of {@link RunAgentOptions.maxTurns}. */
 export const DEFAULT_MAX_TURNS = 50;
@@ -61,44 +61,6 @@ export interface AgentLoopOptions {
 export type RunAgentOptions = AgentLoopOptions &
   ({ strategy: Strategy | Exclude<StrategyName, 'inject'> } | ({ strategy: 'inject' } & InjectStrategyOptions));
 
-/** Why a run ended. */
-export type AgentStopReason =
-  | 'end_turn'
-  | 'stop_sequence'
-  | 'max_tokens'
-  | 'max_turns'
-  | 'refusal'
-  | 'aborted'
-  /** Only in {@link ModelRequestError.partial}: a request failed after the SDK's retries. */
-  | 'error';
-
-/** What {@link runAgent} resolves with. */
-export interface AgentResult {
-  stopReason: AgentStopReason;
-  /** The whole conversation as the model saw it (notices included where they were placed). */
-  messages: MessageParam[];
-  /** Model requests made. */
-  turns: number;
-  /** Usage and cost of each turn. */
-  usage: TurnUsage[];
-  totalUsage: TokenUsage;
-  /** US dollars; null when the model is not in the price table. */
-  costUsd: number | null;
-  price: ModelPrice | undefined;
-  events: AgentEvent[];
-  /** Text of the model's last answer. */
-  finalText: string;
-  /** Jobs still queued or running when the run ended (poll: the model may end its turn early). */
-  runningJobs: string[];
-}
-
-function textOf(content: readonly ContentBlock[]): string {
-  return content
-    .filter((b) => b.type === 'text')
-    .map((b) => b.text)
-    .join('\n');
-}
-
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : undefined;
@@ -118,46 +80,14 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   const strategy = strategyFor(options.strategy, options as InjectStrategyOptions);
   const maxTurns = options.maxTurns ?? DEFAULT_MAX_TURNS;
   const signal = options.signal ?? new AbortController().signal;
-  const runtime = executor.runtime;
   const tools = options.tools ?? strategy.tools(executor);
-  const price = priceFor(model, options.prices ?? PRICES);
   const context: StrategyContext = { executor, signal };
-
-  const events: AgentEvent[] = [];
-  const emit = (event: AgentEvent): void => {
-    events.push(event);
-    options.onEvent?.(event);
-  };
-  const usage: TurnUsage[] = [];
-  let totalUsage = emptyUsage();
+  const record = new RunRecorder(executor, priceFor(model, options.prices ?? PRICES), options.onEvent);
+  const emit = (event: AgentEvent): void => record.emit(event);
   let history: MessageParam[] = [{ role: 'user', content: options.prompt }];
-  const delivered = new Set<string>();
   /** Jobs whose end the tool results built last show the model; delivered when they are sent. */
   let shownInToolResults: string[] = [];
-  let turn = 0;
-  let finalText = '';
   let stopReason: AgentStopReason | undefined;
-
-  const result = (): AgentResult => ({
-    stopReason: stopReason ?? 'aborted',
-    messages: history,
-    turns: turn,
-    usage,
-    totalUsage,
-    costUsd: costOf(totalUsage, price),
-    price,
-    events,
-    finalText,
-    runningJobs: executor
-      .list()
-      .filter((j) => !isFinalState(j.state))
-      .map((j) => j.id),
-  });
-  const deliver = (jobId: string, endedAt: number | undefined, sentAt: number, via: NoticeVia): void => {
-    if (delivered.has(jobId) || endedAt === undefined) return;
-    delivered.add(jobId);
-    emit({ type: 'notice_delivered', at: runtime.now(), turn, jobId, latencyMs: sentAt - endedAt, via });
-  };
 
   const newJobs = newJobsOf(executor);
   const stopWatching = new AbortController();
@@ -165,11 +95,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   try {
     for (;;) {
       if (signal.aborted) throw new AbortedError();
-      if (turn >= maxTurns) {
+      if (record.turn >= maxTurns) {
         stopReason = 'max_turns';
         break;
       }
-      turn++;
       const batch = await strategy.beforeRequest(context);
       const placed = injectNotices(history, batch.notices);
       const system = cachedSystem(options.system);
@@ -180,34 +109,26 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
         tools: cachedTools(tools.definitions),
         messages: cachedMessages(placed.messages),
       };
-      const sentAt = runtime.now();
-      emit({ type: 'turn', at: sentAt, turn });
+      record.startTurn();
+      const { turn, sentAt } = record;
       let response: Awaited<ReturnType<typeof callModel>>;
       try {
         response = await callModel(client, params, options.stream ?? false, signal);
       } catch (error) {
         await strategy.afterFailure(batch, context);
         if (signal.aborted) throw new AbortedError('the agent run was aborted', { cause: error });
-        stopReason = 'error';
-        const failure = new ModelRequestError(turn, statusOf(error), result(), { cause: error });
-        emit({ type: 'error', at: runtime.now(), turn, message: failure.message, error });
+        const failure = new ModelRequestError(turn, statusOf(error), record.result('error', history), { cause: error });
+        emit({ type: 'error', at: executor.runtime.now(), turn, message: failure.message, error });
         throw failure;
       }
       await strategy.afterSuccess(batch, context);
       history = placed.messages;
       const via: NoticeVia = placed.placement === 'wake' ? 'wake' : 'injected';
-      for (const n of batch.notices) deliver(n.jobId, n.endedAt, sentAt, via);
-      for (const jobId of shownInToolResults) deliver(jobId, executor.get(jobId).endedAt, sentAt, 'tool_result');
+      for (const n of batch.notices) record.deliver(n.jobId, n.endedAt, sentAt, via);
+      for (const jobId of shownInToolResults) record.deliver(jobId, executor.get(jobId).endedAt, sentAt, 'tool_result');
       shownInToolResults = [];
-
-      const turnUsage = usageOf(response.usage);
-      const turnCost = costOf(turnUsage, price);
-      usage.push({ turn, ...turnUsage, costUsd: turnCost });
-      totalUsage = addUsage(totalUsage, turnUsage);
-      emit({ type: 'usage', at: runtime.now(), turn, usage: turnUsage, costUsd: turnCost });
+      record.answered(response);
       history = [...history, { role: 'assistant', content: response.content }];
-      finalText = textOf(response.content);
-      emit({ type: 'turn_end', at: runtime.now(), turn, stopReason: response.stop_reason, durationMs: runtime.now() - sentAt });
 
       const calls = response.content.some((b) => b.type === 'tool_use');
       const reason = response.stop_reason;
@@ -239,7 +160,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
         stopReason = next.reason ?? (reason === 'stop_sequence' ? 'stop_sequence' : 'end_turn');
         break;
       }
-      if (next.wake) emit({ type: 'wake', at: runtime.now(), turn, ...next.wake });
+      if (next.wake) emit({ type: 'wake', at: executor.runtime.now(), turn, ...next.wake });
       if (next.say) history = [...history, { role: 'user', content: [{ type: 'text', text: next.say }] }];
     }
   } catch (error) {
@@ -248,7 +169,5 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   } finally {
     stopWatching.abort();
   }
-  const done = result();
-  emit({ type: 'done', at: runtime.now(), stopReason: done.stopReason, turns: turn });
-  return done;
+  return record.done(stopReason, history);
 }

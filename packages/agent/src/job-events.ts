@@ -1,7 +1,17 @@
+/**
+ * The job events of a run, from the executor and its bus (never from tool results): `job_ended`
+ * for each job that ends, `job_started` for each job that appears. `runAgent` uses them; a loop of
+ * your own (the SDK's tool runner, the AI SDK) can report the same events with them.
+ */
 import type { Executor, Job } from '@bgtasks/core';
-import type { AgentEvent } from '../events.ts';
+import type { AgentEvent } from './events.ts';
 
-/** Emits `job_ended` for every job that ends from now until `signal` aborts. */
+/**
+ * Emits `job_ended` for every job that ends from now until `signal` aborts.
+ * @example
+ * const stop = new AbortController();
+ * watchJobs(executor, (event) => console.log(event.type, event.jobId), stop.signal);
+ */
 export function watchJobs(executor: Executor, emit: (event: AgentEvent) => void, signal: AbortSignal): void {
   const consumer = executor.bus.consumer('bgtasks.agent.events', { from: 'now' });
   // The consumer outlives a run; what ended between runs is not this run's news.
