@@ -32,7 +32,9 @@ inject: notices ride the next tool_result; a wake-up when idle`,
     default: LOOP_NAMES[0],
     description: `whose agent loop runs
 own:         bgtasks' runAgent
-tool-runner: the Anthropic SDK's toolRunner with bgTools + withNotices`,
+tool-runner: the Anthropic SDK's toolRunner with bgTools + withNotices
+ai-sdk:      the Vercel AI SDK's generateText/streamText with
+             @bgtasks/ai-sdk (bgTools, withNotices, wake-up)`,
   },
   poll: {
     type: 'string',

@@ -19,6 +19,9 @@ const env: Record<string, string> = { XDG_STATE_HOME: stateHome, NO_COLOR: '1' }
 const dropped = new Set(['ANTHROPIC_API_KEY', 'FORCE_COLOR']);
 for (const [k, v] of Object.entries(createRuntime().env())) if (!dropped.has(k) && !(k in env)) env[k] = v;
 
+/** Room for tests that run several CLI subprocesses at once on a busy machine (the default is 30 s). */
+const SUBPROCESS_TEST_MS = 120_000;
+
 function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const [cmd, argv] = commandFor(runtime, bin, args);
   return new Promise((resolve) => {
@@ -47,7 +50,7 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     ['an unknown flag', ['--frobnicate'], /Unknown option '--frobnicate'; see --help/],
     ['an unknown strategy', ['--notify', 'shout'], /--notify must be one of block, poll, inject, got "shout"; see --help/],
     ['an unknown runtime', ['--runtime', 'java'], /--runtime must be one of node, bun, deno/],
-    ['an unknown loop', ['--loop', 'mine'], /--loop must be one of own, tool-runner/],
+    ['an unknown loop', ['--loop', 'mine'], /--loop must be one of own, tool-runner, ai-sdk, got "mine"; see --help/],
     [
       'a missing scenario file',
       ['--scenario', 'nope.yaml'],
@@ -335,4 +338,70 @@ describe(`bgtasks-agent --loop on ${runtime}`, () => {
       expect(s.noticeLatencyMs.count).toBe(4);
     }
   });
+});
+
+// One after another, after the concurrent tests above: these start six CLI runs between them.
+describe(`bgtasks-agent --loop ai-sdk on ${runtime}`, () => {
+  test(
+    '--loop ai-sdk finishes the default scenario for each --notify, with a summary of the same shape as the own loop',
+    async () => {
+      const strategies = ['block', 'poll', 'inject'];
+      const runs = [];
+      for (const args of [
+        ...strategies.map((n) => ['--loop', 'ai-sdk', '--notify', n]),
+        ['--loop', 'ai-sdk', '--notify', 'inject', '--stream'],
+        ['--notify', 'inject'],
+      ]) {
+        runs.push(await cli([...args, '--scale', '0.05', '--json']));
+      }
+      const summaries = runs.map((r) => {
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        return JSON.parse(r.stdout.trim()) as RunSummary;
+      });
+      const own = summaries.pop() as RunSummary;
+      expect(summaries.map((s) => [s.loop, s.strategy, s.stopReason, s.simulated, s.runtime])).toEqual([
+        ['ai-sdk', 'block', 'end_turn', true, runtime],
+        ['ai-sdk', 'poll', 'end_turn', true, runtime],
+        ['ai-sdk', 'inject', 'end_turn', true, runtime],
+        ['ai-sdk', 'inject', 'end_turn', true, runtime],
+      ]);
+      expect(own.loop).toBe('own');
+      for (const s of summaries) {
+        expect(Object.keys(s).sort()).toEqual(Object.keys(own).sort());
+        expect(Object.keys(s.tokens).sort()).toEqual(Object.keys(own.tokens).sort());
+        expect(jobsProduced(s)).toEqual(jobsProduced(own));
+        expect(s.turns).toBeGreaterThan(1);
+        expect(s.tokens.output).toBeGreaterThan(0);
+        // The AI SDK loop sets the same prompt-cache breakpoint as the own loop (block's short
+        // requests stay under the 1024-token minimum cacheable prefix).
+        if (s.strategy !== 'block') expect(s.tokens.cacheRead).toBeGreaterThan(0);
+        expect(s.costUsd).toBeGreaterThan(0);
+        expect(s.noticeLatencyMs.count).toBe(4);
+        expect(s.finalText).toMatch(/Done: install, lint, tests and build all passed/);
+      }
+    },
+    SUBPROCESS_TEST_MS,
+  );
+
+  test(
+    '--loop ai-sdk shows its loop in the plain view and the summary, and --transcript records the same events',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'bgtasks-cli-')), 'run.jsonl');
+      const r = await cli(['--loop', 'ai-sdk', '--scale', '0.05', '--transcript', file]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/using the simulated model \(scenario "default"\), strategy inject, loop ai-sdk, on /);
+      expect(r.stdout).toMatch(/^\[\s*\d+\.\ds\] job install started/m);
+      expect(r.stdout).toMatch(/Summary \(inject, .*, loop ai-sdk\)/);
+      const types = new Set(
+        readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { type: string }).type),
+      );
+      for (const t of ['turn', 'tool_call', 'job_started', 'notice_delivered', 'usage', 'wake', 'done', 'summary', 'messages'])
+        expect(types).toContain(t);
+    },
+    SUBPROCESS_TEST_MS,
+  );
 });

@@ -66,6 +66,19 @@ function stateDir(env: CliHost['env']): string {
   return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'bgtasks', 'jobs');
 }
 
+/**
+ * The HTTP status of a failed model request: the Anthropic SDK's `status` or the AI SDK's
+ * `statusCode`, on the error, its `cause`, or (after the AI SDK's retries) its `lastError`.
+ */
+function httpStatusOf(error: unknown): number | undefined {
+  for (const e of [error, (error as { cause?: unknown })?.cause, (error as { lastError?: unknown })?.lastError]) {
+    const { status, statusCode } = (e ?? {}) as { status?: unknown; statusCode?: unknown };
+    if (typeof status === 'number') return status;
+    if (typeof statusCode === 'number') return statusCode;
+  }
+  return undefined;
+}
+
 /** Runs the CLI; resolves with the exit code. */
 export async function runCli(host: CliHost): Promise<number> {
   let options: CliOptions;
@@ -233,9 +246,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
     await executor.close({ killGraceMs: 500 });
     offShutdown();
     if (controller.signal.aborted) return 130;
-    const status =
-      (error as { status?: number; cause?: { status?: number } }).status ??
-      (error as { cause?: { status?: number } }).cause?.status;
+    const status = httpStatusOf(error);
     if (status === 401 || status === 403) {
       finish(undefined, 'error');
       host.stderr(

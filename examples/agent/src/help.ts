@@ -36,6 +36,7 @@ Examples:
   bgtasks-agent --notify poll --poll backoff      # poll with back-off
   bgtasks-agent --runtime deno --notify block     # the same agent on Deno, foreground baseline
   bgtasks-agent --loop tool-runner --notify poll  # the SDK's own tool runner, polling
+  bgtasks-agent --loop ai-sdk                     # the Vercel AI SDK's loop, inject
   bgtasks-agent --scenario early-failure --json   # summary as JSON
   ANTHROPIC_API_KEY=... bgtasks-agent --cwd ~/repo "Install, build and test this repo"
 `;
