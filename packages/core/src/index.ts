@@ -53,6 +53,7 @@ export {
   OutputBuffer,
   type OutputLimits,
   type OutputSlice,
+  type OutputSnapshot,
   type ReadOptions,
 } from './output-buffer.ts';
 export { QUOTE_MAX_CHARS, quoteInput } from './quote-input.ts';
