@@ -275,8 +275,11 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
     await queue.close();
   }
 
+  // BullMQ does not close a connection it is given: it is quit below.
+  const bullConnection = blockingConnection(rawUrl, `bgtasks:worker-bull:${name}`);
+  bullConnection.on('error', onError);
   const worker = new Worker(queueName, run, {
-    connection: blockingConnection(rawUrl, `bgtasks:worker-bull:${name}`),
+    connection: bullConnection,
     prefix,
     name,
     concurrency,
@@ -292,20 +295,24 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
   await worker.waitUntilReady();
 
   let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      offShutdown();
+      stopChecks.abort();
+      const stopped = worker.close();
+      await Promise.all([...local.entries()].map(([id, executor]) => executor.kill(id).catch(onError)));
+      await stopped;
+      for (const c of [sub, redis, bullConnection]) await c.quit().catch(() => c.disconnect());
+    })();
+    return closing;
+  };
+  // On SIGINT/SIGTERM the running jobs end `killed`, with their notices, before the process goes.
+  const offShutdown = runtime.onShutdown(() => close());
   return {
     name,
     get running() {
       return local.size;
     },
-    close() {
-      closing ??= (async () => {
-        stopChecks.abort();
-        const stopped = worker.close();
-        await Promise.all([...local.entries()].map(([id, executor]) => executor.kill(id).catch(onError)));
-        await stopped;
-        for (const c of [sub, redis]) await c.quit().catch(() => c.disconnect());
-      })();
-      return closing;
-    },
+    close,
   };
 }

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// bgtasks-worker: takes jobs from a bgtasks queue on Redis and runs them on this machine.
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import { DEFAULT_REDIS_URL, redactUrl, startWorker } from '../index.ts';
+
+const HELP = `Usage: bgtasks-worker [options]
+
+Takes jobs from a bgtasks queue on Redis and runs them on this machine (each in its own
+process group, with its timeout, bounded output and secret-free environment).
+
+Options:
+  --redis URL                Redis URL (default ${DEFAULT_REDIS_URL})
+  --queue NAME               queue name (default bgtasks)
+  --prefix PREFIX            BullMQ key prefix (default bgtasks)
+  --concurrency N            jobs this worker runs at once (default 4)
+  --global-concurrency N     set the queue's cap on jobs running at once across all workers
+  --name NAME                this worker's name (default a random one)
+  --lock-duration-ms MS      a worker silent this long has its jobs declared lost (default 30000)
+  --cwd-root DIR             confine jobs to this directory
+  --allow-env NAME[,NAME]    secret-looking variables to pass to jobs anyway
+  -h, --help                 show this help
+
+Exit codes: 0 stopped by SIGINT/SIGTERM after killing its jobs, 1 Redis unreachable, 2 bad usage.`;
+
+function count(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    process.stderr.write(`bgtasks-worker: ${flag} must be a whole number greater than 0, got "${value}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+let values: ReturnType<typeof parse>['values'];
+function parse() {
+  return parseArgs({
+    options: {
+      redis: { type: 'string' },
+      queue: { type: 'string' },
+      prefix: { type: 'string' },
+      concurrency: { type: 'string' },
+      'global-concurrency': { type: 'string' },
+      name: { type: 'string' },
+      'lock-duration-ms': { type: 'string' },
+      'cwd-root': { type: 'string' },
+      'allow-env': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+}
+try {
+  values = parse().values;
+} catch (error) {
+  process.stderr.write(`bgtasks-worker: ${error instanceof Error ? error.message : String(error)}\n\n${HELP}\n`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+
+const concurrency = count('--concurrency', values.concurrency);
+const globalConcurrency = count('--global-concurrency', values['global-concurrency']);
+const lockDurationMs = count('--lock-duration-ms', values['lock-duration-ms']);
+const url = values.redis ?? DEFAULT_REDIS_URL;
+try {
+  const worker = await startWorker({
+    redis: url,
+    ...(values.queue !== undefined ? { queue: values.queue } : {}),
+    ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
+    ...(values.name !== undefined ? { name: values.name } : {}),
+    ...(concurrency !== undefined ? { concurrency } : {}),
+    ...(globalConcurrency !== undefined ? { globalConcurrency } : {}),
+    ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
+    ...(values['cwd-root'] !== undefined ? { cwdRoot: values['cwd-root'] } : {}),
+    ...(values['allow-env'] !== undefined ? { allowEnv: values['allow-env'].split(',').filter(Boolean) } : {}),
+  });
+  process.stdout.write(
+    `bgtasks-worker ${worker.name} ready: queue ${values.queue ?? 'bgtasks'} at ${redactUrl(url)}, concurrency ${concurrency ?? 4}\n`,
+  );
+} catch (error) {
+  process.stderr.write(`bgtasks-worker: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
