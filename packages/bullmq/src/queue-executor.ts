@@ -16,6 +16,7 @@ import {
   type Job,
   type JobSpec,
   JobSpecSchema,
+  type Notice,
   NOTICE_TAIL_BYTES,
   NOTICE_TAIL_LINES,
   OutputBuffer,
@@ -78,6 +79,8 @@ export interface QueueExecutorOptions {
 
 interface Mirror {
   job: Job;
+  /** Set once the job has ended: the notice its end published. */
+  notice?: Notice;
   output: OutputBuffer;
   done: Promise<Job>;
   resolve: (job: Job) => void;
@@ -161,6 +164,10 @@ export class QueueExecutor implements Executor {
       stream: this.#keys.notices(this.host),
       runtime: this.runtime,
       source: this,
+      history: () =>
+        [...this.#jobs.values()]
+          .flatMap((m) => (m.notice ? [m.notice] : []))
+          .sort((a, b) => a.seq - b.seq),
       toLocal: (ms) => ms + this.#offset,
       onError: (e) => this.#onError(e),
     });
@@ -207,7 +214,7 @@ export class QueueExecutor implements Executor {
     const ids = await this.#redis.zrange(this.#keys.hostJobs(this.host), '0', '-1');
     for (const id of ids) {
       const job = await this.#read(id);
-      if (job) this.#mirror(job.job, job.output);
+      if (job) this.#mirror(job.job, job.output, job.notice);
     }
     void this.#poll();
   }
@@ -313,19 +320,19 @@ export class QueueExecutor implements Executor {
     }
   }
 
-  #mirror(job: Job, output: OutputBuffer): Mirror {
+  #mirror(job: Job, output: OutputBuffer, notice?: Notice): Mirror {
     let resolve!: (job: Job) => void;
     const done = new Promise<Job>((r) => {
       resolve = r;
     });
-    const mirror: Mirror = { job, output, done, resolve };
+    const mirror: Mirror = { job, output, done, resolve, ...(notice ? { notice } : {}) };
     this.#jobs.set(job.id, mirror);
     if (isFinalState(job.state)) resolve(job);
     return mirror;
   }
 
   /** Reads job `id` from Redis, or undefined when it is gone or malformed. */
-  async #read(id: string): Promise<{ job: Job; output: OutputBuffer } | undefined> {
+  async #read(id: string): Promise<{ job: Job; output: OutputBuffer; notice?: Notice } | undefined> {
     const raw = await this.#redis.hgetallBuffer(this.#keys.job(id));
     if (Object.keys(raw).length === 0) return undefined;
     const text: Record<string, string> = {};
@@ -363,7 +370,22 @@ export class QueueExecutor implements Executor {
     if (h.error) job.error = h.error;
     if (h.startedAt !== undefined) job.startedAt = h.startedAt + this.#offset;
     if (h.endedAt !== undefined) job.endedAt = h.endedAt + this.#offset;
-    return { job, output };
+    if (!isFinalState(h.state) || h.noticeSeq === undefined || job.endedAt === undefined) return { job, output };
+    const notice: Notice = {
+      jobId: h.id,
+      state: h.state,
+      exitCode: h.exitCode,
+      signal: h.signal,
+      durationMs: h.durationMs ?? 0,
+      outputBytes: h.outTotal,
+      tail: h.noticeTail ?? '',
+      truncated: h.truncated === 'true',
+      seq: h.noticeSeq,
+      endedAt: job.endedAt,
+      command: h.spec.command,
+      ...(h.spec.label !== undefined ? { label: h.spec.label } : {}),
+    };
+    return { job, output, notice };
   }
 
   /** Brings the mirror of `id` up to date; concurrent calls coalesce into one more read. */
@@ -380,6 +402,7 @@ export class QueueExecutor implements Executor {
           if (!fresh || isFinalState(mirror.job.state)) continue;
           mirror.job = fresh.job;
           mirror.output = fresh.output;
+          if (fresh.notice) mirror.notice = fresh.notice;
           if (isFinalState(fresh.job.state)) {
             mirror.resolve(fresh.job);
             void this.bus.pull();

@@ -24,8 +24,6 @@ import { NoticeEntrySchema, pairs } from './internal/wire.ts';
 const ACK_RETRY_MS = 200;
 /** Entries read per `XREADGROUP`. */
 const READ_COUNT = 500;
-/** Notices kept for {@link RedisNoticeBus.history}. */
-const MAX_HISTORY = 1_000;
 /** Least time between two trims of the stream. */
 const TRIM_INTERVAL_MS = 5_000;
 
@@ -42,7 +40,6 @@ interface BusContext {
   /** Redis time (ms since the epoch) to the host's clock. */
   toLocal(redisMs: number): number;
   isClosed(): boolean;
-  seen(notice: Notice): void;
   acked(): void;
   onError(error: unknown): void;
 }
@@ -237,7 +234,6 @@ export class RedisNoticeConsumer implements NoticeConsumer {
       const { label, endedAt, ...rest } = parsed.data;
       const notice: Notice = { ...rest, endedAt: this.#ctx.toLocal(endedAt), ...(label !== undefined ? { label } : {}) };
       this.#held.add(streamId);
-      this.#ctx.seen(notice);
       fresh.push({ notice, streamId });
     }
     if (trimmed.length > 0) await redis.xack(stream, this.name, ...trimmed);
@@ -267,6 +263,8 @@ export interface RedisNoticeBusOptions {
   stream: string;
   runtime: Runtime;
   source: JobSource;
+  /** The notices of the jobs the host knows, in publication order (read from their records). */
+  history(): Notice[];
   toLocal(redisMs: number): number;
   onError?(error: unknown): void;
 }
@@ -275,7 +273,6 @@ export interface RedisNoticeBusOptions {
 export class RedisNoticeBus implements NoticeBus {
   readonly #options: RedisNoticeBusOptions;
   readonly #consumers = new Map<string, RedisNoticeConsumer>();
-  readonly #log = new Map<string, Notice>();
   readonly #ctx: BusContext;
   #closed = false;
   #lastTrim = Number.NEGATIVE_INFINITY;
@@ -288,15 +285,6 @@ export class RedisNoticeBus implements NoticeBus {
       runtime: options.runtime,
       toLocal: (ms) => options.toLocal(ms),
       isClosed: () => this.#closed,
-      seen: (notice) => {
-        if (this.#log.has(notice.jobId)) return;
-        this.#log.set(notice.jobId, notice);
-        // Bounded like the stream: the oldest notices leave the history first.
-        for (const key of this.#log.keys()) {
-          if (this.#log.size <= MAX_HISTORY) break;
-          this.#log.delete(key);
-        }
-      },
       acked: () => void this.#maybeTrim(),
       onError: (error) => options.onError?.(error),
     };
@@ -317,9 +305,9 @@ export class RedisNoticeBus implements NoticeBus {
     return this.#options.source.get(id);
   }
 
-  /** The notices this host has read so far (one per job), in publication order. */
+  /** The notices of this host's jobs that ended, in publication order. */
   history(): Notice[] {
-    return [...this.#log.values()].sort((a, b) => a.seq - b.seq);
+    return this.#options.history();
   }
 
   /** Reads new notices for every consumer; errors (Redis away) are reported, not thrown. */

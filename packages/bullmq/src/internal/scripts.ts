@@ -30,6 +30,7 @@ local function finish(jobKey, base, events, id, state, exitCode, signal, forced,
   redis.call('HSET', jobKey, 'state', state, 'endedAt', endedAt, 'exitCode', exitCode, 'signal', signal,
     'forced', forced, 'error', err, 'outTotal', total, 'outOmitted', omitted)
   local seq = redis.call('INCR', base .. 'host:' .. host .. ':seq')
+  redis.call('HSET', jobKey, 'noticeSeq', seq, 'noticeTail', tail, 'durationMs', duration, 'truncated', truncated)
   redis.call('XADD', base .. 'host:' .. host .. ':notices', '*',
     'jobId', id, 'state', state, 'exitCode', exitCode, 'signal', signal, 'durationMs', duration,
     'outputBytes', total, 'tail', tail, 'truncated', truncated, 'seq', seq, 'endedAt', endedAt,

@@ -46,6 +46,11 @@ export const JobHashSchema = z.object({
   worker: z.string().optional(),
   outTotal: int,
   outOmitted: int,
+  /** Set with the final state: what the job's notice said. */
+  noticeSeq: optInt,
+  noticeTail: z.string().optional(),
+  durationMs: optInt,
+  truncated: z.string().optional(),
 });
 export type JobHash = z.infer<typeof JobHashSchema>;
 
