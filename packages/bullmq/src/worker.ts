@@ -181,10 +181,12 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
       }
       local.set(id, executor);
       await killIfRequested(id);
-      const flushing = flushLoop(id, executor);
+      const stopFlushing = new AbortController();
+      const flushing = flushLoop(id, executor, stopFlushing.signal);
       const { ended } = await executor.wait([id]);
       const final = ended[0] ?? executor.get(id);
       local.delete(id);
+      stopFlushing.abort();
       await flushing.catch(() => {});
       const snap = executor.outputSnapshot(id);
       const omitted = snap.totalBytes - snap.head.length - snap.tail.length;
@@ -219,11 +221,11 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
   }
 
   /** Streams a running job's output to Redis: the head until it is full, the tail and totals each time they change. */
-  async function flushLoop(id: string, executor: BackgroundExecutor): Promise<void> {
+  async function flushLoop(id: string, executor: BackgroundExecutor, signal: AbortSignal): Promise<void> {
     let sentTotal = -1;
     let sentHead = -1;
     let sentPid = false;
-    while (local.has(id)) {
+    while (!signal.aborted) {
       const job = executor.get(id);
       const snap = executor.outputSnapshot(id);
       if (snap.totalBytes !== sentTotal || (!sentPid && job.pid !== undefined)) {
@@ -246,7 +248,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
           onError(error);
         }
       }
-      await runtime.sleep(flushMs);
+      await runtime.sleep(flushMs, signal).catch(() => {});
     }
   }
 
