@@ -7,6 +7,7 @@ import * as z from 'zod';
 
 export const STRATEGIES = ['block', 'poll', 'inject'] as const;
 export const RUNTIMES = ['node', 'bun', 'deno'] as const;
+export const BACKENDS = ['local', 'bullmq'] as const;
 export const POLL_POLICY_NAMES = ['every_turn', 'backoff', 'bg_wait'] as const;
 
 /** A mistake of the user's: printed as one line, exit code 2, never a stack trace. */
@@ -36,6 +37,21 @@ const OptionsSchema = z.object({
     .refine((n) => n > 0 && n <= 10, '--scale must be more than 0 and at most 10')
     .default(1),
   poll: z.enum(POLL_POLICY_NAMES, { message: `--poll must be one of ${POLL_POLICY_NAMES.join(', ')}` }).optional(),
+  backend: z.enum(BACKENDS, { message: `--backend must be one of ${BACKENDS.join(', ')}` }).default('local'),
+  redis: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, '--redis must be a URL such as redis://127.0.0.1:6379')
+    .default('redis://127.0.0.1:6379'),
+  queue: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, '--queue must be 1-64 letters, digits, ".", "_" or "-"')
+    .default('bgtasks'),
+  workers: z
+    .string()
+    .regex(/^\d+$/, '--workers must be a whole number')
+    .transform(Number)
+    .refine((n) => n <= 64, '--workers must be at most 64')
+    .default(0),
   help: z.boolean().default(false),
   version: z.boolean().default(false),
   prompt: z.string().optional(),
@@ -64,6 +80,10 @@ export function parseCli(argv: readonly string[]): CliOptions {
         stream: { type: 'boolean' },
         poll: { type: 'string' },
         scale: { type: 'string' },
+        backend: { type: 'string' },
+        redis: { type: 'string' },
+        queue: { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -85,6 +105,10 @@ export function parseCli(argv: readonly string[]): CliOptions {
     stream: v.stream,
     poll: v.poll,
     scale: v.scale,
+    backend: v.backend,
+    redis: v.redis,
+    queue: v.queue,
+    workers: v.workers,
     help: v.help,
     version: v.version,
     prompt: parsed.positionals.length > 0 ? parsed.positionals.join(' ') : undefined,

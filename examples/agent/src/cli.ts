@@ -7,8 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { type AgentEvent, type AgentResult, ModelRequestError, runAgent } from '@bgtasks/agent';
-import { BackgroundExecutor } from '@bgtasks/core';
-import { createJobRegistry, createRuntime, hostRuntimeName } from '@bgtasks/runtime';
+import { createRuntime, hostRuntimeName } from '@bgtasks/runtime';
 import {
   BUILTIN_SCENARIO_NAMES,
   builtinScenario,
@@ -19,6 +18,7 @@ import {
   type Scenario,
 } from '@bgtasks/sim-model';
 import { type CliOptions, parseCli, UsageError } from './args.ts';
+import { openBackend } from './backend.ts';
 import { HELP } from './help.ts';
 import { formatSummary, summarize } from './summary.ts';
 import { TranscriptWriter } from './transcript.ts';
@@ -120,10 +120,8 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   }
 
   const runtime = createRuntime();
-  const executor = new BackgroundExecutor(runtime, {
-    cwdRoot: realCwd,
-    registry: createJobRegistry({ dir: stateDir(host.env) }),
-  });
+  const backend = await openBackend(options, runtime, realCwd, stateDir(host.env));
+  const executor = backend.executor;
   const model = options.model ?? DEFAULT_MODEL;
   let client: Anthropic;
   if (simulated) {
@@ -147,7 +145,8 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, on ${runtime.name}`
       : `talking to Claude (${model}), strategy ${options.notify}, on ${runtime.name}`,
   );
-  for (const r of executor.reaped) {
+  if (options.backend !== 'local') view.line(`jobs run on ${backend.describe}`);
+  for (const r of backend.reaped) {
     view.line(
       `an earlier run died without cleaning up: job ${r.jobId} (${r.command}) of process ${r.hostPid} ${r.killed ? 'was still running and has been killed' : 'had already ended'}`,
     );
@@ -189,7 +188,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   // Ctrl-C: the executor's own hook kills every job group; this one stops the loop and reports.
   const offShutdown = runtime.onShutdown(async () => {
     controller.abort();
-    await executor.close({ killGraceMs: 250 });
+    await backend.close(250);
     view.line('interrupted: every job was killed');
     finish(undefined, 'interrupted');
   });
@@ -211,13 +210,13 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       },
     });
     offShutdown();
-    await executor.close({ killGraceMs: 500 });
+    await backend.close(500);
     const summary = finish(result);
     if (summary.stopReason === 'interrupted') return 130;
     return summary.stopReason === 'end_turn' ? 0 : 1;
   } catch (error) {
     offShutdown();
-    await executor.close({ killGraceMs: 500 });
+    await backend.close(500);
     if (controller.signal.aborted) return 130;
     const status =
       (error as { status?: number; cause?: { status?: number } }).status ??

@@ -21,6 +21,11 @@ Options:
   -m, --model ID                  model id (default: %MODEL% with a key, the simulated model without)
       --max-turns N               stop after N model requests (default: 50)
       --cwd DIR                   run jobs in DIR; a job's cwd may not leave it (default: .)
+      --backend local|bullmq      where jobs run: this process (default) or bgtasks-worker processes on Redis
+      --redis URL                 bullmq: the Redis URL (default: redis://127.0.0.1:6379)
+      --queue NAME                bullmq: the queue name (default: bgtasks)
+      --workers N                 bullmq: start N local worker processes (default: 0, use running ones;
+                                  with none running it says so and exits 2)
       --transcript FILE.jsonl     write every event and the final conversation as JSON lines
       --json                      print only a machine-readable summary on stdout
       --stream                    stream model responses (SSE)

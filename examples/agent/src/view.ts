@@ -4,7 +4,7 @@
  * timestamped lines.
  */
 import type { AgentEvent } from '@bgtasks/agent';
-import type { BackgroundExecutor, Job } from '@bgtasks/core';
+import type { Executor, Job } from '@bgtasks/core';
 
 /** Where the view writes, and what it knows about the terminal. */
 export interface ViewSink {
@@ -55,11 +55,11 @@ export const ANSI = /\x1b\[[0-9;]*m/g;
 /** Renders agent events and job status. */
 export class RunView {
   readonly #sink: ViewSink;
-  readonly #executor: BackgroundExecutor;
+  readonly #executor: Executor;
   readonly #startedAt: number;
   #statusLines = 0;
 
-  constructor(sink: ViewSink, executor: BackgroundExecutor) {
+  constructor(sink: ViewSink, executor: Executor) {
     this.#sink = sink;
     this.#executor = executor;
     this.#startedAt = executor.runtime.now();

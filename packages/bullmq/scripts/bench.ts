@@ -66,7 +66,9 @@ for (const n of values.workers.split(',').map(Number)) {
   const prefix = uniquePrefix();
   const workers: Proc[] = [];
   for (let i = 0; i < n; i++) {
-    workers.push(await spawnWorker(['--redis', url, '--prefix', prefix, '--queue', 'bench', '--concurrency', String(concurrency)]));
+    workers.push(
+      await spawnWorker(['--redis', url, '--prefix', prefix, '--queue', 'bench', '--concurrency', String(concurrency)]),
+    );
   }
   const executor = await QueueExecutor.open({ redis: url, prefix, queue: 'bench' });
   try {

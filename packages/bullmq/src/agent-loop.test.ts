@@ -15,7 +15,9 @@ const workers: Proc[] = [];
 beforeAll(async () => {
   // One job at a time each, so the build and the tests run on different worker processes.
   for (const name of ['w1', 'w2']) {
-    workers.push(await spawnWorker(['--redis', SHARED_REDIS, '--prefix', prefix, '--queue', 'agent', '--concurrency', '1', '--name', name]));
+    workers.push(
+      await spawnWorker(['--redis', SHARED_REDIS, '--prefix', prefix, '--queue', 'agent', '--concurrency', '1', '--name', name]),
+    );
   }
 });
 
@@ -30,7 +32,9 @@ afterAll(async () => {
 async function play(strategy: Strategy, queue: string) {
   const executor = await QueueExecutor.open({ redis: SHARED_REDIS, prefix, queue, host: `agent-${strategy}` });
   try {
-    const scripted = createScriptedFetch(twoJobScenario({ build: 'sleep 0.5 && echo built', test: 'sleep 0.5 && echo "2 failed" && exit 3' }));
+    const scripted = createScriptedFetch(
+      twoJobScenario({ build: 'sleep 0.5 && echo built', test: 'sleep 0.5 && echo "2 failed" && exit 3' }),
+    );
     const client = new Anthropic({ apiKey: 'test', fetch: scripted.fetch, maxRetries: 1 });
     const result = await runAgent({
       client,
@@ -57,21 +61,24 @@ async function workersOf(queue: string, ids: string[]): Promise<(string | null)[
 }
 
 describe('runAgent on two worker processes', () => {
-  test.each(['inject', 'poll'] as const)('%s: the model learns both results and the jobs ran on both workers', async (strategy) => {
-    // The worker processes serve queue "agent"; each strategy gets its own host (and ids under it).
-    const { result, requests, jobs } = await play(strategy, 'agent');
-    expect(result.stopReason).toBe('end_turn');
-    expect(result.finalText).toBe('Done. build: completed (exit 0), test: failed (exit 3).');
-    const delivered = requests.flatMap((r) => noticeIdsIn(r.body.messages.at(-1)));
-    expect(delivered.sort()).toEqual(['build', 'test']);
-    expect(jobs.map((j) => [j.id, j.state, j.exitCode])).toEqual([
-      ['build', 'completed', 0],
-      ['test', 'failed', 3],
-    ]);
-    expect((await workersOf('agent', ['build', 'test'])).sort()).toEqual(['w1', 'w2']);
-    // The ids are free again for the next strategy's run only once these records go; keep them apart.
-    const redis = new Redis(SHARED_REDIS);
-    await redis.del(`${prefix}:agent:~bg:job:build`, `${prefix}:agent:~bg:job:test`);
-    redis.disconnect();
-  });
+  test.each(['inject', 'poll'] as const)(
+    '%s: the model learns both results and the jobs ran on both workers',
+    async (strategy) => {
+      // The worker processes serve queue "agent"; each strategy gets its own host (and ids under it).
+      const { result, requests, jobs } = await play(strategy, 'agent');
+      expect(result.stopReason).toBe('end_turn');
+      expect(result.finalText).toBe('Done. build: completed (exit 0), test: failed (exit 3).');
+      const delivered = requests.flatMap((r) => noticeIdsIn(r.body.messages.at(-1)));
+      expect(delivered.sort()).toEqual(['build', 'test']);
+      expect(jobs.map((j) => [j.id, j.state, j.exitCode])).toEqual([
+        ['build', 'completed', 0],
+        ['test', 'failed', 3],
+      ]);
+      expect((await workersOf('agent', ['build', 'test'])).sort()).toEqual(['w1', 'w2']);
+      // The ids are free again for the next strategy's run only once these records go; keep them apart.
+      const redis = new Redis(SHARED_REDIS);
+      await redis.del(`${prefix}:agent:~bg:job:build`, `${prefix}:agent:~bg:job:test`);
+      redis.disconnect();
+    },
+  );
 });

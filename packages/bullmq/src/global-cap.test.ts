@@ -58,7 +58,9 @@ test('200 jobs with a global cap of 4 over three workers of 4 never have more th
   const ids: string[] = [];
   for (let i = 0; i < 200; i++) {
     // Each job appends its own start and end (ns) to one file; O_APPEND keeps the lines whole.
-    const job = await executor.submit({ command: `echo "s $(date +%s%N)" >> ${log}; sleep 0.05; echo "e $(date +%s%N)" >> ${log}` });
+    const job = await executor.submit({
+      command: `echo "s $(date +%s%N)" >> ${log}; sleep 0.05; echo "e $(date +%s%N)" >> ${log}`,
+    });
     ids.push(job.id);
   }
   const consumer = executor.bus.consumer('test');

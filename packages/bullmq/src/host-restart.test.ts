@@ -35,7 +35,20 @@ test('a host SIGKILLed with unacked notices gets each exactly once after a resta
   // One job at a time: completion order is j1..j6.
   const worker = await startWorker({ redis: SHARED_REDIS, prefix, queue: 'q', concurrency: 1 });
   cleanups.push(() => worker.close());
-  const host = spawnScript(fixture, ['--redis', SHARED_REDIS, '--prefix', prefix, '--queue', 'q', '--host', 'agent-1', '--jobs', '6', '--ack', '2']);
+  const host = spawnScript(fixture, [
+    '--redis',
+    SHARED_REDIS,
+    '--prefix',
+    prefix,
+    '--queue',
+    'q',
+    '--host',
+    'agent-1',
+    '--jobs',
+    '6',
+    '--ack',
+    '2',
+  ]);
   cleanups.push(async () => {
     if (host.child.exitCode === null && host.child.signalCode === null) host.child.kill('SIGKILL');
     await host.exited;
@@ -46,7 +59,9 @@ test('a host SIGKILLed with unacked notices gets each exactly once after a resta
   expect((await host.exited).signal).toBe('SIGKILL');
 
   const restarted = await QueueExecutor.open({ redis: SHARED_REDIS, prefix, queue: 'q', host: 'agent-1' });
-  expect(restarted.list().map((j) => [j.id, j.state])).toEqual(['j1', 'j2', 'j3', 'j4', 'j5', 'j6'].map((id) => [id, 'completed']));
+  expect(restarted.list().map((j) => [j.id, j.state])).toEqual(
+    ['j1', 'j2', 'j3', 'j4', 'j5', 'j6'].map((id) => [id, 'completed']),
+  );
   const again = await drain(restarted, 1_500);
   expect(again.map((n) => n.jobId)).toEqual(['j3', 'j4', 'j5', 'j6']);
   expect(again.map((n) => n.tail)).toEqual(['job 3', 'job 4', 'job 5', 'job 6']);

@@ -39,7 +39,15 @@ describe('QueueExecutor with a worker', () => {
     const job = await executor.submit({ command: 'echo out; echo err >&2; exit 3', label: 'three' });
     expect(job.state).toBe('queued');
     const [notice] = await notices(executor, 1);
-    expect(notice).toMatchObject({ jobId: job.id, state: 'failed', exitCode: 3, signal: null, outputBytes: 8, label: 'three', seq: 1 });
+    expect(notice).toMatchObject({
+      jobId: job.id,
+      state: 'failed',
+      exitCode: 3,
+      signal: null,
+      outputBytes: 8,
+      label: 'three',
+      seq: 1,
+    });
     expect(notice!.tail.split('\n').sort()).toEqual(['err', 'out']);
     const ended = executor.get(job.id);
     expect(ended).toMatchObject({ state: 'failed', exitCode: 3, output: { bytes: 8, omittedBytes: 0, truncated: false } });

@@ -9,16 +9,16 @@ import {
   DEFAULT_MAX_CONCURRENT,
   DuplicateJobIdError,
   describeIssues,
-  ExecutorClosedError,
   type Executor,
+  ExecutorClosedError,
   InvalidJobSpecError,
   isFinalState,
   type Job,
   type JobSpec,
   JobSpecSchema,
-  type Notice,
   NOTICE_TAIL_BYTES,
   NOTICE_TAIL_LINES,
+  type Notice,
   OutputBuffer,
   type OutputSlice,
   type ReadOptions,
@@ -164,10 +164,7 @@ export class QueueExecutor implements Executor {
       stream: this.#keys.notices(this.host),
       runtime: this.runtime,
       source: this,
-      history: () =>
-        [...this.#jobs.values()]
-          .flatMap((m) => (m.notice ? [m.notice] : []))
-          .sort((a, b) => a.seq - b.seq),
+      history: () => [...this.#jobs.values()].flatMap((m) => (m.notice ? [m.notice] : [])).sort((a, b) => a.seq - b.seq),
       toLocal: (ms) => ms + this.#offset,
       onError: (e) => this.#onError(e),
     });
@@ -299,13 +296,22 @@ export class QueueExecutor implements Executor {
       }
       try {
         // Our hash is the record; BullMQ's copy goes once run (a lost job's stays for a while).
-        await this.#queueOf().add('run', { id }, {
-          jobId: id,
-          removeOnComplete: true,
-          removeOnFail: { age: this.#retainSeconds, count: this.#maxJobs },
-        });
+        await this.#queueOf().add(
+          'run',
+          { id },
+          {
+            jobId: id,
+            removeOnComplete: true,
+            removeOnFail: { age: this.#retainSeconds, count: this.#maxJobs },
+          },
+        );
       } catch (error) {
-        await this.#redis.multi().del(this.#keys.job(id)).zrem(this.#keys.hostJobs(this.host), id).exec().catch(() => {});
+        await this.#redis
+          .multi()
+          .del(this.#keys.job(id))
+          .zrem(this.#keys.hostJobs(this.host), id)
+          .exec()
+          .catch(() => {});
         throw error;
       }
       const job: Job = {

@@ -312,9 +312,7 @@ export class RedisNoticeBus implements NoticeBus {
 
   /** Reads new notices for every consumer; errors (Redis away) are reported, not thrown. */
   async pull(): Promise<void> {
-    await Promise.all(
-      [...this.#consumers.values()].map((c) => c.pull().catch((error: unknown) => this.#ctx.onError(error))),
-    );
+    await Promise.all([...this.#consumers.values()].map((c) => c.pull().catch((error: unknown) => this.#ctx.onError(error))));
   }
 
   /**

@@ -56,7 +56,9 @@ describe('worker processes', () => {
     ]);
     const runs = join(dir, 'victim-runs');
     const victim = await executor.submit({ id: 'victim', command: `echo run >> ${runs}; exec sleep 60` });
-    expect(await eventually(() => executor.get('victim').state === 'running' && executor.get('victim').pid !== undefined)).toBe(true);
+    expect(await eventually(() => executor.get('victim').state === 'running' && executor.get('victim').pid !== undefined)).toBe(
+      true,
+    );
     const pid = executor.get(victim.id).pid!;
     cleanups.push(() => {
       // Nobody is left to kill a SIGKILLed worker's job group; the test does.

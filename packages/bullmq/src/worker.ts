@@ -174,7 +174,21 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
         await persist(() =>
           scripts.finish(
             [jobKey],
-            [keys.base, keys.eventsChannel, id, 'failed', '', '', '', message, Buffer.byteLength(text), 0, text, 'false', retainSeconds],
+            [
+              keys.base,
+              keys.eventsChannel,
+              id,
+              'failed',
+              '',
+              '',
+              '',
+              message,
+              Buffer.byteLength(text),
+              0,
+              text,
+              'false',
+              retainSeconds,
+            ],
           ),
         );
         return;

@@ -5,7 +5,10 @@
 import { type FinalJobState, JobSpecSchema, JobStateSchema } from '@bgtasks/core';
 import * as z from 'zod';
 
-const int = z.string().regex(/^-?\d+$/).transform(Number);
+const int = z
+  .string()
+  .regex(/^-?\d+$/)
+  .transform(Number);
 const optInt = z
   .string()
   .optional()
