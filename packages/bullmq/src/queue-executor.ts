@@ -288,7 +288,7 @@ export class QueueExecutor implements Executor {
       const spec: JobSpec = { ...clean, id };
       const queuedAt = await this.#scripts.submit(
         [this.#keys.job(id), this.#keys.bullJob(id), this.#keys.hostJobs(this.host)],
-        [this.#keys.base, id, this.host, JSON.stringify(spec), spec.command, spec.label ?? '', this.#maxJobs],
+        [this.#keys.base, id, this.host, JSON.stringify(spec), spec.command, spec.label ?? '', this.#maxJobs, this.#retainSeconds],
       );
       if (queuedAt === 0) {
         if (clean.id !== undefined) throw new DuplicateJobIdError(id, [...this.#jobs.keys()]);
@@ -333,6 +333,13 @@ export class QueueExecutor implements Executor {
     });
     const mirror: Mirror = { job, output, done, resolve, ...(notice ? { notice } : {}) };
     this.#jobs.set(job.id, mirror);
+    // Bounded like the host's index in Redis: the oldest ended jobs are forgotten first.
+    if (this.#jobs.size > this.#maxJobs) {
+      for (const [id, m] of this.#jobs) {
+        if (this.#jobs.size <= this.#maxJobs) break;
+        if (isFinalState(m.job.state)) this.#jobs.delete(id);
+      }
+    }
     if (isFinalState(job.state)) resolve(job);
     return mirror;
   }

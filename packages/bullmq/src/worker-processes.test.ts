@@ -34,7 +34,7 @@ async function setup(workerArgs: string[][]) {
   const redis = new Redis(SHARED_REDIS);
   cleanups.push(() => redis.disconnect());
   const workerOf = (id: string) => redis.hget(`${prefix}:q:~bg:job:${id}`, 'worker');
-  return { executor, workers, workerOf };
+  return { executor, workers, workerOf, prefix };
 }
 
 function groupGone(pid: number): boolean {
@@ -50,9 +50,10 @@ describe('worker processes', () => {
   test('SIGKILL of a worker mid-job: that job is lost with exactly one notice, never re-run; the others complete', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bgtasks-crash-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const { executor, workers, workerOf } = await setup([
-      ['--concurrency', '1', '--lock-duration-ms', '2000'],
-      ['--concurrency', '1', '--lock-duration-ms', '2000'],
+    const state = join(dir, 'state');
+    const { executor, workers, workerOf, prefix } = await setup([
+      ['--concurrency', '1', '--lock-duration-ms', '2000', '--state-dir', state],
+      ['--concurrency', '1', '--lock-duration-ms', '2000', '--state-dir', state],
     ]);
     const runs = join(dir, 'victim-runs');
     const victim = await executor.submit({ id: 'victim', command: `echo run >> ${runs}; exec sleep 60` });
@@ -87,6 +88,17 @@ describe('worker processes', () => {
     await new Promise((r) => setTimeout(r, 5_000));
     expect(consumer.pending()).toEqual([]);
     expect(readFileSync(runs, 'utf8')).toBe('run\n');
+
+    // The dead worker's job group still runs (nobody was left to kill it) until a worker
+    // started on the same state directory reaps it.
+    expect(groupGone(pid)).toBe(false);
+    const next = await spawnWorker(['--redis', SHARED_REDIS, '--prefix', prefix, '--queue', 'q', '--state-dir', state]);
+    cleanups.push(async () => {
+      next.child.kill('SIGTERM');
+      await next.exited;
+    });
+    expect(next.lines.some((l) => l.includes('job victim') && l.includes('has been killed'))).toBe(true);
+    expect(await eventually(() => groupGone(pid), 5_000)).toBe(true);
   }, 60_000);
 
   test('kill of a job running on another worker process leaves no process of its group', async () => {

@@ -8,10 +8,12 @@ import {
   BackgroundExecutor,
   DEFAULT_MAX_CONCURRENT,
   InvalidJobSpecError,
+  type JobRegistry,
   type JobSpec,
   NOTICE_TAIL_BYTES,
   NOTICE_TAIL_LINES,
   type OutputLimits,
+  type ReapedJob,
   type Runtime,
 } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
@@ -56,6 +58,12 @@ export interface StartWorkerOptions {
   allowEnv?: readonly string[];
   /** Confine jobs to this directory on the worker's machine. */
   cwdRoot?: string;
+  /**
+   * Records the job groups this worker runs (e.g. `createJobRegistry({ dir })` of
+   * `@bgtasks/runtime`), so that after a worker is SIGKILLed the next worker started with the
+   * same registry kills what it left running (see {@link QueueWorker.reaped}).
+   */
+  registry?: JobRegistry;
   /** Give up connecting after this long. Default 5000 ms. */
   timeoutMs?: number;
   onError?: (error: unknown) => void;
@@ -66,6 +74,8 @@ export interface QueueWorker {
   readonly name: string;
   /** Jobs running on this worker now. */
   readonly running: number;
+  /** Job groups of dead workers found in the registry at start (killed where still alive). */
+  readonly reaped: readonly ReapedJob[];
   /** Stops taking jobs, kills the running ones (they end `killed`, with their notices) and disconnects. */
   close(): Promise<void>;
 }
@@ -123,6 +133,13 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
     stopConnecting.abort();
   }
   const scripts = defineScripts(redis);
+  const reaped = options.registry?.reap() ?? [];
+  // Per-job executors record into the registry but do not scan it again: that was done above.
+  const registry: JobRegistry | undefined = options.registry && {
+    add: (record) => options.registry?.add(record),
+    remove: (jobId) => options.registry?.remove(jobId),
+    reap: () => [],
+  };
 
   /** Local executors of the jobs running here, by job id (one executor per job: its memory goes with it). */
   const local = new Map<string, BackgroundExecutor>();
@@ -161,6 +178,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
       ...(options.outputLimit !== undefined ? { outputLimit: options.outputLimit } : {}),
       ...(options.allowEnv !== undefined ? { allowEnv: options.allowEnv } : {}),
       ...(options.cwdRoot !== undefined ? { cwdRoot: options.cwdRoot } : {}),
+      ...(registry ? { registry } : {}),
     });
     try {
       let spec: JobSpec;
@@ -329,6 +347,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
     get running() {
       return local.size;
     },
+    reaped,
     close,
   };
 }

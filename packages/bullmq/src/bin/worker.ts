@@ -2,6 +2,7 @@
 // bgtasks-worker: takes jobs from a bgtasks queue on Redis and runs them on this machine.
 import process from 'node:process';
 import { parseArgs } from 'node:util';
+import { createJobRegistry } from '@bgtasks/runtime';
 import { DEFAULT_REDIS_URL, redactUrl, startWorker } from '../index.ts';
 
 const HELP = `Usage: bgtasks-worker [options]
@@ -10,7 +11,8 @@ Takes jobs from a bgtasks queue on Redis and runs them on this machine (each in 
 process group, with its timeout, bounded output and secret-free environment).
 
 Options:
-  --redis URL                Redis URL (default ${DEFAULT_REDIS_URL})
+  --redis URL                Redis URL (default: $BGTASKS_REDIS_URL, else ${DEFAULT_REDIS_URL});
+                             prefer the variable for a URL with a password (argv is visible in ps)
   --queue NAME               queue name (default bgtasks)
   --prefix PREFIX            BullMQ key prefix (default bgtasks)
   --concurrency N            jobs this worker runs at once (default 4)
@@ -19,6 +21,8 @@ Options:
   --lock-duration-ms MS      a worker silent this long has its jobs declared lost (default 30000)
   --cwd-root DIR             confine jobs to this directory
   --allow-env NAME[,NAME]    secret-looking variables to pass to jobs anyway
+  --state-dir DIR            record running job groups here; a worker started after one was
+                             SIGKILLed kills the groups it left (share it between workers)
   -h, --help                 show this help
 
 Exit codes: 0 stopped by SIGINT/SIGTERM after killing its jobs, 1 Redis unreachable, 2 bad usage.`;
@@ -46,6 +50,7 @@ function parse() {
       'lock-duration-ms': { type: 'string' },
       'cwd-root': { type: 'string' },
       'allow-env': { type: 'string' },
+      'state-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -66,7 +71,7 @@ if (values.help) {
 const concurrency = count('--concurrency', values.concurrency);
 const globalConcurrency = count('--global-concurrency', values['global-concurrency']);
 const lockDurationMs = count('--lock-duration-ms', values['lock-duration-ms']);
-const url = values.redis ?? DEFAULT_REDIS_URL;
+const url = values.redis ?? process.env.BGTASKS_REDIS_URL ?? DEFAULT_REDIS_URL;
 try {
   const worker = await startWorker({
     redis: url,
@@ -77,8 +82,14 @@ try {
     ...(globalConcurrency !== undefined ? { globalConcurrency } : {}),
     ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
     ...(values['cwd-root'] !== undefined ? { cwdRoot: values['cwd-root'] } : {}),
+    ...(values['state-dir'] !== undefined ? { registry: createJobRegistry({ dir: values['state-dir'] }) } : {}),
     ...(values['allow-env'] !== undefined ? { allowEnv: values['allow-env'].split(',').filter(Boolean) } : {}),
   });
+  for (const r of worker.reaped) {
+    process.stdout.write(
+      `bgtasks-worker: job ${r.jobId} (${r.command}) of dead worker process ${r.hostPid} ${r.killed ? 'was still running and has been killed' : 'had already ended'}\n`,
+    );
+  }
   process.stdout.write(
     `bgtasks-worker ${worker.name} ready: queue ${values.queue ?? 'bgtasks'} at ${redactUrl(url)}, concurrency ${concurrency ?? 4}\n`,
   );

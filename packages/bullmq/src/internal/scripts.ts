@@ -31,17 +31,22 @@ local function finish(jobKey, base, events, id, state, exitCode, signal, forced,
     'forced', forced, 'error', err, 'outTotal', total, 'outOmitted', omitted)
   local seq = redis.call('INCR', base .. 'host:' .. host .. ':seq')
   redis.call('HSET', jobKey, 'noticeSeq', seq, 'noticeTail', tail, 'durationMs', duration, 'truncated', truncated)
-  redis.call('XADD', base .. 'host:' .. host .. ':notices', '*',
+  local stream = base .. 'host:' .. host .. ':notices'
+  -- Bounded: the stream of a host that never comes back goes after the retention time; a
+  -- live host's consumers trim what they acked.
+  redis.call('XADD', stream, 'MAXLEN', '~', 100000, '*',
     'jobId', id, 'state', state, 'exitCode', exitCode, 'signal', signal, 'durationMs', duration,
     'outputBytes', total, 'tail', tail, 'truncated', truncated, 'seq', seq, 'endedAt', endedAt,
     'command', redis.call('HGET', jobKey, 'command') or '', 'label', redis.call('HGET', jobKey, 'label') or '')
   redis.call('EXPIRE', jobKey, ttl)
+  redis.call('EXPIRE', stream, ttl)
+  redis.call('EXPIRE', base .. 'host:' .. host .. ':seq', ttl)
   redis.call('PUBLISH', events, id)
   return seq
 end
 `;
 
-/** KEYS job, bullJob, hostJobs; ARGV base, id, host, spec, command, label, maxHostJobs. Returns queuedAt or 0 (taken). */
+/** KEYS job, bullJob, hostJobs; ARGV base, id, host, spec, command, label, maxHostJobs, ttl. Returns queuedAt or 0 (taken). */
 const SUBMIT = `${COMMON}
 if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local t = now_ms()
@@ -50,6 +55,8 @@ redis.call('HSET', KEYS[1], 'id', ARGV[2], 'host', ARGV[3], 'spec', ARGV[4], 'co
 local n = redis.call('INCR', ARGV[1] .. 'host:' .. ARGV[3] .. ':n')
 redis.call('ZADD', KEYS[3], n, ARGV[2])
 redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[7]) + 1))
+redis.call('EXPIRE', KEYS[3], ARGV[8])
+redis.call('EXPIRE', ARGV[1] .. 'host:' .. ARGV[3] .. ':n', ARGV[8])
 return t
 `;
 
