@@ -2,9 +2,11 @@
 // results, bounded output, kill, ids, hostile specs, and failing fast when Redis is away.
 import { DuplicateJobIdError, InvalidJobSpecError, type Notice, UnknownJobError } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { RedisUnavailableError } from './errors.ts';
 import { QueueExecutor, type QueueExecutorOptions } from './queue-executor.ts';
+import { eventually } from './test-support/processes.ts';
 import { deletePrefix, freePort, SHARED_REDIS, uniquePrefix } from './test-support/redis.ts';
 import { type QueueWorker, type StartWorkerOptions, startWorker } from './worker.ts';
 
@@ -142,6 +144,30 @@ describe('QueueExecutor with a worker', () => {
     expect(byId.get(job.id)!.tail).toMatch(/^\[\] \/tmp/);
     expect(byId.get(outside.id)).toMatchObject({ state: 'failed' });
     expect(executor.get(outside.id).error).toMatch(/outside the allowed root/);
+  });
+});
+
+describe('bounded retention', () => {
+  test('acked notices leave the stream, ended records expire, BullMQ keeps no completed job', async () => {
+    const { executor, prefix } = await setup({ retainMs: 60_000 }, { retainMs: 60_000 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await executor.submit({ command: `echo ${i}` })).id);
+    const consumer = executor.bus.consumer('test');
+    while (consumer.pending().length < 3)
+      await consumer.ready(AbortSignal.timeout(10_000)).then(() => new Promise((r) => setTimeout(r, 20)));
+    const redis = new Redis(SHARED_REDIS);
+    cleanups.push(() => redis.disconnect());
+    const stream = `${prefix}:q:~bg:host:${executor.host}:notices`;
+    expect(await redis.xlen(stream)).toBe(3);
+    await consumer.ack(consumer.lease());
+    expect(await eventually(async () => (await redis.xlen(stream)) === 0, 5_000)).toBe(true);
+    for (const id of ids) {
+      const ttl = await redis.ttl(`${prefix}:q:~bg:job:${id}`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60);
+      expect(await redis.exists(`${prefix}:q:${id}`)).toBe(0);
+    }
+    expect(await redis.zcard(`${prefix}:q:completed`)).toBe(0);
   });
 });
 

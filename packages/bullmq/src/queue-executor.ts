@@ -288,7 +288,16 @@ export class QueueExecutor implements Executor {
       const spec: JobSpec = { ...clean, id };
       const queuedAt = await this.#scripts.submit(
         [this.#keys.job(id), this.#keys.bullJob(id), this.#keys.hostJobs(this.host)],
-        [this.#keys.base, id, this.host, JSON.stringify(spec), spec.command, spec.label ?? '', this.#maxJobs, this.#retainSeconds],
+        [
+          this.#keys.base,
+          id,
+          this.host,
+          JSON.stringify(spec),
+          spec.command,
+          spec.label ?? '',
+          this.#maxJobs,
+          this.#retainSeconds,
+        ],
       );
       if (queuedAt === 0) {
         if (clean.id !== undefined) throw new DuplicateJobIdError(id, [...this.#jobs.keys()]);
