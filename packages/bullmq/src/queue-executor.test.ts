@@ -156,7 +156,7 @@ describe('bounded retention', () => {
     while (consumer.pending().length < 3)
       await consumer.ready(AbortSignal.timeout(10_000)).then(() => new Promise((r) => setTimeout(r, 20)));
     const redis = new Redis(SHARED_REDIS);
-    cleanups.push(() => redis.disconnect());
+    cleanups.push(async () => redis.disconnect());
     const stream = `${prefix}:q:~bg:host:${executor.host}:notices`;
     expect(await redis.xlen(stream)).toBe(3);
     await consumer.ack(consumer.lease());

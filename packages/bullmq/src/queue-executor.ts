@@ -459,14 +459,20 @@ export class QueueExecutor implements Executor {
       }
       if (this.#redis.status !== 'ready') continue;
       try {
-        for (const [id, m] of this.#jobs) {
-          if (isFinalState(m.job.state)) continue;
-          await this.#scripts.reap(
-            [this.#keys.job(id), this.#keys.lock(id), this.#keys.bullJob(id)],
-            [this.#keys.base, this.#keys.eventsChannel, id, this.#retainSeconds, this.tail(id), String(m.job.output.truncated)],
-          );
-        }
-        await this.#refreshAll();
+        // One script per live job, sent together; a job is re-read only when its state moved
+        // without pub/sub telling us (output while running arrives by pub/sub, or by the
+        // reload after a reconnect).
+        const live = [...this.#jobs].filter(([, m]) => !isFinalState(m.job.state));
+        const states = await Promise.all(
+          live.map(([id, m]) =>
+            this.#scripts.reap(
+              [this.#keys.job(id), this.#keys.lock(id), this.#keys.bullJob(id)],
+              [this.#keys.base, this.#keys.eventsChannel, id, this.#retainSeconds, this.tail(id), String(m.job.output.truncated)],
+            ),
+          ),
+        );
+        await Promise.all(live.map(([id, m], i) => (states[i] !== m.job.state ? this.#refresh(id, m) : undefined)));
+        await this.bus.pull();
       } catch (error) {
         this.#onError(error);
       }
