@@ -147,6 +147,32 @@ describe('QueueExecutor with a worker', () => {
   });
 });
 
+describe('consumers from now', () => {
+  test('a "now" consumer of a restarted host hears only jobs that end after it starts', async () => {
+    const { executor, prefix } = await setup({}, { host: 'h', killOnClose: false });
+    const first = executor.bus.consumer('events', { from: 'now' });
+    await executor.submit({ id: 'a', command: 'true' });
+    await first.ready(AbortSignal.timeout(10_000));
+    first.lease(); // leased, never acked
+    await executor.submit({ id: 'b', command: 'true' });
+    await executor.wait(['b']);
+    await executor.close();
+
+    const again = await QueueExecutor.open({ redis: SHARED_REDIS, prefix, queue: 'q', host: 'h' });
+    cleanups.push(() => again.close());
+    const events = again.bus.consumer('events', { from: 'now' });
+    const all = again.bus.consumer('all');
+    await new Promise((r) => setTimeout(r, 300));
+    await again.submit({ id: 'c', command: 'true' });
+    expect((await events.next(AbortSignal.timeout(10_000))).jobId).toBe('c');
+    expect(events.pending()).toEqual([]);
+    // A consumer from the start still gets everything, in order.
+    const got = [];
+    while (got.length < 3) got.push((await all.next(AbortSignal.timeout(10_000))).jobId);
+    expect(got).toEqual(['a', 'b', 'c']);
+  });
+});
+
 describe('bounded retention', () => {
   test('acked notices leave the stream, ended records expire, BullMQ keeps no completed job', async () => {
     const { executor, prefix } = await setup({ retainMs: 60_000 }, { retainMs: 60_000 });

@@ -187,6 +187,8 @@ export class RedisNoticeConsumer implements NoticeConsumer {
         await redis.xgroup('CREATE', stream, this.name, this.#from === 'now' ? '$' : '0', 'MKSTREAM');
       } catch (error) {
         if (!String(error).includes('BUSYGROUP')) throw error;
+        // A `now` consumer of an earlier process: what it left is not news; settle it and start at the end.
+        if (this.#from === 'now') await this.#skipToEnd();
       }
       this.#groupReady = true;
     }
@@ -202,6 +204,17 @@ export class RedisNoticeConsumer implements NoticeConsumer {
     while (!this.#closed && (await this.#readGroup('>')).length === READ_COUNT) {
       // a full batch: there may be more
     }
+  }
+
+  async #skipToEnd(): Promise<void> {
+    const { redis, stream } = this.#ctx;
+    await redis.xgroup('SETID', stream, this.name, '$');
+    for (;;) {
+      const pending = (await redis.xpending(stream, this.name, '-', '+', READ_COUNT)) as [string, ...unknown[]][];
+      if (pending.length === 0) break;
+      await redis.xack(stream, this.name, ...pending.map((p) => p[0]));
+    }
+    this.#pendingListRead = true;
   }
 
   /** One XREADGROUP from `after` ('>' for new entries); returns the stream ids read. */
