@@ -47,8 +47,9 @@ function startWorkerProcess(script: string, args: readonly string[]): Promise<Ch
         resolve(child);
       }
     });
+    // Drained for the worker's whole life (a full pipe would block it); the start is kept for messages.
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      err += chunk;
+      if (err.length < 10_000) err += chunk;
     });
     child.once('exit', () => {
       clearTimeout(timer);

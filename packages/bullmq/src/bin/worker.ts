@@ -72,9 +72,20 @@ const concurrency = count('--concurrency', values.concurrency);
 const globalConcurrency = count('--global-concurrency', values['global-concurrency']);
 const lockDurationMs = count('--lock-duration-ms', values['lock-duration-ms']);
 const url = values.redis ?? process.env.BGTASKS_REDIS_URL ?? DEFAULT_REDIS_URL;
+// Background errors (mostly Redis going away and coming back) on stderr, each message at most every 10 s.
+const lastLogged = new Map<string, number>();
+function logError(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const now = Date.now();
+  if ((lastLogged.get(message) ?? 0) > now - 10_000) return;
+  lastLogged.set(message, now);
+  if (lastLogged.size > 100) lastLogged.clear();
+  process.stderr.write(`bgtasks-worker: ${message.replaceAll(url, redactUrl(url))}\n`);
+}
 try {
   const worker = await startWorker({
     redis: url,
+    onError: logError,
     ...(values.queue !== undefined ? { queue: values.queue } : {}),
     ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
     ...(values.name !== undefined ? { name: values.name } : {}),
