@@ -71,6 +71,7 @@ describe.concurrent(`bgtasks-agent --backend bullmq on ${runtime}`, () => {
       [['--backend', 'bullmq', '--workers', '-1'], '--workers'],
       [['--backend', 'bullmq', '--redis', 'http://x'], '--redis must be a URL'],
       [['--backend', 'bullmq', '--queue', 'a:b'], '--queue must be'],
+      [['--workers', '2'], '--workers starts queue workers: it needs --backend bullmq'],
     ] as const) {
       const r = await cli(args);
       expect(r.code).toBe(2);

@@ -74,6 +74,7 @@ async function stopProcesses(children: readonly ChildProcess[]): Promise<void> {
 /** Opens the executor `options.backend` names; throws {@link UsageError} when it cannot (exit 2). */
 export async function openBackend(options: CliOptions, runtime: Runtime, cwdRoot: string, stateDir: string): Promise<Backend> {
   if (options.backend === 'local') {
+    if (options.workers > 0) throw new UsageError('--workers starts queue workers: it needs --backend bullmq');
     const executor = new BackgroundExecutor(runtime, { cwdRoot, registry: createJobRegistry({ dir: stateDir }) });
     return {
       executor,
