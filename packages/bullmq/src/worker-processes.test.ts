@@ -115,4 +115,21 @@ describe('worker processes', () => {
     const notice = await executor.bus.consumer('test').next(AbortSignal.timeout(5_000));
     expect(notice).toMatchObject({ jobId: job.id, state: 'killed' });
   });
+
+  test('SIGTERM to a worker kills its running jobs: each ends killed with its notice, no process left', async () => {
+    const { executor, workers } = await setup([['--concurrency', '2']]);
+    const a = await executor.submit({ command: 'sleep 300' });
+    const b = await executor.submit({ command: 'sleep 301 & wait' });
+    expect(await eventually(() => [a, b].every((j) => executor.get(j.id).pid !== undefined))).toBe(true);
+    const pids = [a, b].map((j) => executor.get(j.id).pid!);
+    workers[0]!.child.kill('SIGTERM');
+    expect((await workers[0]!.exited).code).toBe(143);
+    const consumer = executor.bus.consumer('test');
+    const got = [await consumer.next(AbortSignal.timeout(10_000)), await consumer.next(AbortSignal.timeout(10_000))];
+    expect(got.map((n) => [n.jobId, n.state]).sort()).toEqual([
+      [a.id, 'killed'],
+      [b.id, 'killed'],
+    ]);
+    for (const pid of pids) expect(await eventually(() => groupGone(pid), 5_000)).toBe(true);
+  });
 });
