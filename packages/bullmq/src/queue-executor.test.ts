@@ -60,6 +60,19 @@ describe('QueueExecutor with a worker', () => {
     expect(executor.bus.history().map((n) => n.jobId)).toEqual([job.id]);
   });
 
+  test('a job is seen ended only once its notice is pending in every consumer', async () => {
+    const { executor } = await setup({ concurrency: 4 });
+    const consumers = [executor.bus.consumer('one'), executor.bus.consumer('two')];
+    const jobs = [];
+    for (let i = 0; i < 12; i++) jobs.push(await executor.submit({ command: `exit ${i % 2}` }));
+    for (const job of jobs) {
+      const { ended } = await executor.wait([job.id], { timeoutMs: 20_000 });
+      expect(ended.map((j) => j.id)).toEqual([job.id]);
+      for (const c of consumers) expect(c.pending().map((n) => n.jobId)).toContain(job.id);
+      expect(executor.bus.history().map((n) => n.jobId)).toContain(job.id);
+    }
+  });
+
   test('output streams while the job runs and keeps head + tail with the exact omitted count', async () => {
     const { executor } = await setup({ outputLimit: { headBytes: 1000, tailBytes: 500 }, flushIntervalMs: 50 });
     // 100000 lines "1".."100000" then a marker; the job holds on until a file appears.

@@ -422,13 +422,14 @@ export class QueueExecutor implements Executor {
           mirror.again = false;
           const fresh = await this.#read(id);
           if (!fresh || isFinalState(mirror.job.state)) continue;
+          // As with the local executor, a job is seen ended only once its notice is pending in
+          // every consumer: otherwise a loop could find no job running and no notice waiting.
+          // If the read fails (Redis away), the job stays live here and the poll tries again.
+          if (isFinalState(fresh.job.state) && !(await this.bus.pull())) continue;
           mirror.job = fresh.job;
           mirror.output = fresh.output;
           if (fresh.notice) mirror.notice = fresh.notice;
-          if (isFinalState(fresh.job.state)) {
-            mirror.resolve(fresh.job);
-            void this.bus.pull();
-          }
+          if (isFinalState(fresh.job.state)) mirror.resolve(fresh.job);
         } while (mirror.again);
       } catch (error) {
         this.#onError(error);

@@ -323,9 +323,23 @@ export class RedisNoticeBus implements NoticeBus {
     return this.#options.history();
   }
 
-  /** Reads new notices for every consumer; errors (Redis away) are reported, not thrown. */
-  async pull(): Promise<void> {
-    await Promise.all([...this.#consumers.values()].map((c) => c.pull().catch((error: unknown) => this.#ctx.onError(error))));
+  /**
+   * Reads new notices for every consumer; errors (Redis away) are reported, not thrown.
+   * Resolves true when every consumer's read succeeded.
+   */
+  async pull(): Promise<boolean> {
+    const results = await Promise.all(
+      [...this.#consumers.values()].map((c) =>
+        c.pull().then(
+          () => true,
+          (error: unknown) => {
+            this.#ctx.onError(error);
+            return false;
+          },
+        ),
+      ),
+    );
+    return results.every(Boolean);
   }
 
   /**
