@@ -10,9 +10,16 @@ export { UsageError };
 
 export const STRATEGIES = ['block', 'poll', 'inject'] as const;
 export const RUNTIMES = ['node', 'bun', 'deno'] as const;
+export const BACKENDS = ['local', 'bullmq'] as const;
 export const POLL_POLICY_NAMES = ['every_turn', 'backoff', 'bg_wait'] as const;
 /** Largest `--max-turns`. */
 export const MAX_TURNS_LIMIT = 10_000;
+/** Largest `--workers`. */
+export const MAX_WORKERS = 64;
+/** `--redis` when not given. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** `--queue` when not given. */
+export const DEFAULT_QUEUE = 'bgtasks';
 
 /** Every flag, in the order `--help` lists them. `%...%` is filled in by the help text. */
 export const AGENT_FLAGS = {
@@ -81,6 +88,30 @@ ai-sdk:      the Vercel AI SDK's generateText/streamText with
     default: '.',
     description: "run jobs in DIR; a job's cwd may not leave it",
   },
+  backend: {
+    type: 'string',
+    value: 'local|bullmq',
+    default: 'local',
+    description: 'where jobs run: this process, or bgtasks-worker processes on Redis',
+  },
+  redis: {
+    type: 'string',
+    value: 'URL',
+    default: DEFAULT_REDIS_URL,
+    description: 'bullmq: the Redis URL',
+  },
+  queue: {
+    type: 'string',
+    value: 'NAME',
+    default: DEFAULT_QUEUE,
+    description: 'bullmq: the queue name (1-64 letters, digits, ".", "_" or "-")',
+  },
+  workers: {
+    type: 'string',
+    value: 'N',
+    default: '0, use running ones; with none running it says so and exits 2',
+    description: `bullmq: start N local worker processes (0 to ${MAX_WORKERS})`,
+  },
   transcript: {
     type: 'string',
     value: 'FILE.jsonl',
@@ -107,6 +138,10 @@ export interface CliOptions {
   stream: boolean;
   scale: number;
   poll?: (typeof POLL_POLICY_NAMES)[number];
+  backend: (typeof BACKENDS)[number];
+  redis: string;
+  queue: string;
+  workers: number;
   help: boolean;
   version: boolean;
   prompt?: string;
@@ -131,6 +166,11 @@ export function parseCli(argv: readonly string[]): CliOptions {
     scale: str('scale') === undefined ? 1 : numberFlag('scale', str('scale') ?? '', { min: 0, exclusiveMin: true, max: 10 }),
     help: v.help === true,
     version: v.version === true,
+    backend: choiceFlag('backend', str('backend') ?? 'local', BACKENDS),
+    redis: str('redis') ?? DEFAULT_REDIS_URL,
+    queue: str('queue') ?? DEFAULT_QUEUE,
+    workers:
+      str('workers') === undefined ? 0 : numberFlag('workers', str('workers') ?? '', { min: 0, max: MAX_WORKERS, integer: true }),
   };
   const runtime = str('runtime');
   if (runtime !== undefined) options.runtime = choiceFlag('runtime', runtime, RUNTIMES);
@@ -145,6 +185,14 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (cwd !== undefined) options.cwd = cwd;
   const transcript = nonEmpty('transcript', str('transcript'), 'a file name');
   if (transcript !== undefined) options.transcript = transcript;
+  const redis = str('redis');
+  if (redis !== undefined && !/^rediss?:\/\/\S+$/.test(redis)) {
+    throw new UsageError(`--redis must be a URL such as ${DEFAULT_REDIS_URL}, got "${redis.slice(0, 40)}"; see --help`);
+  }
+  const queue = str('queue');
+  if (queue !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(queue)) {
+    throw new UsageError(`--queue must be 1-64 letters, digits, ".", "_" or "-", got "${queue.slice(0, 40)}"; see --help`);
+  }
   if (positionals.length > 0) options.prompt = positionals.join(' ');
   return options;
 }

@@ -6,8 +6,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type AgentEvent, type AgentResult, ModelRequestError } from '@bgtasks/agent';
-import { BackgroundExecutor } from '@bgtasks/core';
-import { createJobRegistry, createRuntime, hostRuntimeName } from '@bgtasks/runtime';
+import { createRuntime, hostRuntimeName } from '@bgtasks/runtime';
 import { readTextFileBounded, terminalSafe, withoutFlag } from '@bgtasks/runtime/cli';
 import {
   BUILTIN_SCENARIO_NAMES,
@@ -21,6 +20,7 @@ import {
   scaledPolicy,
 } from '@bgtasks/sim-model';
 import { type CliOptions, parseCli, UsageError } from './args.ts';
+import { openBackend } from './backend.ts';
 import { helpText } from './help.ts';
 import { LOOPS, type ModelEndpoint } from './loops/index.ts';
 import { formatSummary, summarize } from './summary.ts';
@@ -139,10 +139,8 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   }
 
   const runtime = createRuntime();
-  const executor = new BackgroundExecutor(runtime, {
-    cwdRoot: realCwd,
-    registry: createJobRegistry({ dir: stateDir(host.env) }),
-  });
+  const backend = await openBackend(options, runtime, realCwd, stateDir(host.env));
+  const executor = backend.executor;
   const model = options.model ?? DEFAULT_MODEL;
   let endpoint: ModelEndpoint;
   if (simulated) {
@@ -163,7 +161,8 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, loop ${options.loop}, on ${runtime.name}`
       : `talking to Claude (${model}), strategy ${options.notify}, loop ${options.loop}, on ${runtime.name}`,
   );
-  for (const r of executor.reaped) {
+  if (options.backend !== 'local') view.line(`jobs run on ${backend.describe}`);
+  for (const r of backend.reaped) {
     view.line(
       `an earlier run died without cleaning up: job ${r.jobId} (${oneLine(r.command, 200)}) of process ${r.hostPid} ${r.killed ? 'was still running and has been killed' : 'had already ended'}`,
     );
@@ -210,7 +209,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   let finished: AgentResult | undefined;
   const offShutdown = runtime.onShutdown(async (reason) => {
     controller.abort();
-    if (reason !== 'force') await executor.close({ killGraceMs: 250 });
+    if (reason !== 'force') await backend.close(250);
     view.line(reason === 'force' ? 'interrupted again: every job was SIGKILLed' : 'interrupted: every job was killed');
     finish(finished, 'interrupted');
   });
@@ -237,13 +236,13 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       },
     });
     finished = result;
-    await executor.close({ killGraceMs: 500 });
+    await backend.close(500);
     const summary = finish(result);
     offShutdown();
     if (summary.stopReason === 'interrupted') return 130;
     return summary.stopReason === 'end_turn' ? 0 : 1;
   } catch (error) {
-    await executor.close({ killGraceMs: 500 });
+    await backend.close(500);
     offShutdown();
     if (controller.signal.aborted) return 130;
     const status = httpStatusOf(error);

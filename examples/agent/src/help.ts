@@ -38,6 +38,7 @@ Examples:
   bgtasks-agent --loop tool-runner --notify poll  # the SDK's own tool runner, polling
   bgtasks-agent --loop ai-sdk                     # the Vercel AI SDK's loop, inject
   bgtasks-agent --scenario early-failure --json   # summary as JSON
+  bgtasks-agent --backend bullmq --workers 2      # jobs on two queue workers (Redis at 127.0.0.1)
   ANTHROPIC_API_KEY=... bgtasks-agent --cwd ~/repo "Install, build and test this repo"
 `;
 }
