@@ -14,7 +14,9 @@ import type { RunSummary } from './summary.ts';
 const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
 const runtime = hostRuntimeName() as 'node' | 'bun' | 'deno';
 const env: Record<string, string> = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'bgtasks-cli-state-')), NO_COLOR: '1' };
-for (const [k, v] of Object.entries(createRuntime().env())) if (k !== 'ANTHROPIC_API_KEY' && !(k in env)) env[k] = v;
+// FORCE_COLOR (set by scripts/test-all.mjs outside CI) beside NO_COLOR makes Node 24 warn on stderr.
+const dropped = new Set(['ANTHROPIC_API_KEY', 'FORCE_COLOR']);
+for (const [k, v] of Object.entries(createRuntime().env())) if (!dropped.has(k) && !(k in env)) env[k] = v;
 const queues: string[] = [];
 
 function queueName(): string {

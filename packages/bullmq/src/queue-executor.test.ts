@@ -156,6 +156,11 @@ describe('QueueExecutor with a worker', () => {
     expect(byId.get(job.id)).toMatchObject({ state: 'completed' });
     expect(byId.get(job.id)!.tail).toMatch(/^\[\] \/tmp/);
     expect(byId.get(outside.id)).toMatchObject({ state: 'failed' });
+    // The notice comes on the host's stream, the record by pub/sub: reading a notice does not
+    // promise the mirror has the record yet (on a loaded Deno it sometimes had not). Once the
+    // executor sees the job ended, the record must carry the reason.
+    await executor.wait([outside.id]);
+    expect(executor.get(outside.id).state).toBe('failed');
     expect(executor.get(outside.id).error).toMatch(/outside the allowed root/);
   });
 });
