@@ -74,7 +74,8 @@ interface Entry {
   ending?: 'killed' | 'timed_out';
   /** The main process has exited; only draining output remains. */
   exited?: boolean;
-  timers: AbortController;
+  /** Aborts the job's timeout and kill-grace timers; dropped once the job has ended. */
+  timers?: AbortController;
   buffer: OutputBuffer;
   done: Deferred<Job>;
 }
@@ -314,7 +315,7 @@ export class BackgroundExecutor implements Executor {
       entry.pid = child.pid;
       if (child.pid > 0) this.#options.registry?.add({ jobId: entry.id, pgid: child.pid, command: entry.spec.command });
       const timeoutMs = entry.spec.timeoutMs ?? this.defaultTimeoutMs;
-      this.runtime.sleep(timeoutMs, entry.timers.signal).then(
+      this.runtime.sleep(timeoutMs, entry.timers?.signal).then(
         () => this.#terminate(entry, 'timed_out', this.killGraceMs),
         () => {},
       );
@@ -350,7 +351,7 @@ export class BackgroundExecutor implements Executor {
       return;
     }
     entry.child?.kill('SIGTERM');
-    this.runtime.sleep(graceMs, entry.timers.signal).then(
+    this.runtime.sleep(graceMs, entry.timers?.signal).then(
       () => {
         if (isFinalState(entry.state) || !entry.child) return;
         entry.forced = true;
@@ -362,8 +363,9 @@ export class BackgroundExecutor implements Executor {
 
   #finish(entry: Entry, status: ExitStatus): void {
     if (isFinalState(entry.state)) return;
-    entry.timers.abort();
-    if (entry.child) this.#options.registry?.remove(entry.id);
+    entry.timers?.abort();
+    delete entry.timers;
+    if (entry.child && entry.child.pid > 0) this.#options.registry?.remove(entry.id);
     const state: FinalJobState = entry.ending ?? (status.error === undefined && status.code === 0 ? 'completed' : 'failed');
     entry.state = state;
     entry.endedAt = this.runtime.now();
@@ -387,6 +389,9 @@ export class BackgroundExecutor implements Executor {
       command: entry.spec.command,
       ...(entry.spec.label !== undefined ? { label: entry.spec.label } : {}),
     });
+    // The child (its streams, the runtime's process handle) is not needed once the job has
+    // ended; a long-lived host must not keep one per finished job.
+    delete entry.child;
     entry.done.resolve(snap);
   }
 
