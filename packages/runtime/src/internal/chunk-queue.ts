@@ -3,6 +3,7 @@ export class ChunkQueue implements AsyncIterable<Uint8Array> {
   #chunks: Uint8Array[] = [];
   #ended = false;
   #wake: (() => void) | undefined;
+  #onEnd: (() => void)[] = [];
   /** Runtime clock reading of the last push, for idle detection. */
   lastPushAt = 0;
 
@@ -14,8 +15,18 @@ export class ChunkQueue implements AsyncIterable<Uint8Array> {
   }
 
   end(): void {
+    if (this.#ended) return;
     this.#ended = true;
     this.#wake?.();
+    const listeners = this.#onEnd;
+    this.#onEnd = [];
+    for (const fn of listeners) fn();
+  }
+
+  /** Calls `fn` once when the queue ends (at once if it has). */
+  whenEnded(fn: () => void): void {
+    if (this.#ended) fn();
+    else this.#onEnd.push(fn);
   }
 
   get ended(): boolean {
@@ -60,17 +71,26 @@ export function closeAfterExit(
 ): void {
   void exited.then(() => {
     const exitAt = performance.now();
+    let closed = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = (): void => {
+      if (closed) return;
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      close();
+      for (const q of queues) q.end();
+    };
     const check = (): void => {
+      timer = undefined;
+      if (closed) return;
       const now = performance.now();
       const allEnded = queues.every((q) => q.ended);
       const idle = queues.every((q) => q.ended || now - Math.max(q.lastPushAt, exitAt) >= policy.idleMs);
-      if (allEnded || idle || now - exitAt >= policy.maxMs) {
-        close();
-        for (const q of queues) q.end();
-        return;
-      }
-      setTimeout(check, policy.idleMs);
+      if (allEnded || idle || now - exitAt >= policy.maxMs) return finish();
+      timer = setTimeout(check, policy.idleMs);
     };
+    // The usual case: the pipes close just after the exit. End then, not at the next idle check.
+    for (const q of queues) q.whenEnded(() => queues.every((x) => x.ended) && finish());
     check();
   });
 }
