@@ -86,11 +86,15 @@ export function closeAfterExit(
       const now = performance.now();
       const allEnded = queues.every((q) => q.ended);
       const idle = queues.every((q) => q.ended || now - Math.max(q.lastPushAt, exitAt) >= policy.idleMs);
-      if (allEnded || idle || now - exitAt >= policy.maxMs) return finish();
-      timer = setTimeout(check, policy.idleMs);
+      if (allEnded || idle || now - exitAt >= policy.maxMs) finish();
+      else timer = setTimeout(check, policy.idleMs);
     };
     // The usual case: the pipes close just after the exit. End then, not at the next idle check.
-    for (const q of queues) q.whenEnded(() => queues.every((x) => x.ended) && finish());
+    for (const q of queues) {
+      q.whenEnded(() => {
+        if (queues.every((x) => x.ended)) finish();
+      });
+    }
     check();
   });
 }
