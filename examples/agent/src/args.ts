@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { LOOP_NAMES } from './loops/index.ts';
 
 export const STRATEGIES = ['block', 'poll', 'inject'] as const;
 export const RUNTIMES = ['node', 'bun', 'deno'] as const;
@@ -16,6 +17,7 @@ export class UsageError extends Error {
 
 const OptionsSchema = z.object({
   notify: z.enum(STRATEGIES, { message: `--notify must be one of ${STRATEGIES.join(', ')}` }).default('inject'),
+  loop: z.enum(LOOP_NAMES, { message: `--loop must be one of ${LOOP_NAMES.join(', ')}` }).default(LOOP_NAMES[0]),
   runtime: z.enum(RUNTIMES, { message: `--runtime must be one of ${RUNTIMES.join(', ')}` }).optional(),
   scenario: z.string().min(1, '--scenario needs a name or a file').default('default'),
   model: z.string().min(1, '--model needs a model id').optional(),
@@ -54,6 +56,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
       strict: true,
       options: {
         notify: { type: 'string', short: 'n' },
+        loop: { type: 'string' },
         runtime: { type: 'string' },
         scenario: { type: 'string', short: 's' },
         model: { type: 'string', short: 'm' },
@@ -75,6 +78,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const v = parsed.values;
   const result = OptionsSchema.safeParse({
     notify: v.notify,
+    loop: v.loop,
     runtime: v.runtime,
     scenario: v.scenario,
     model: v.model,

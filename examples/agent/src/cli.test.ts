@@ -14,7 +14,9 @@ const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
 const runtime = hostRuntimeName() as 'node' | 'bun' | 'deno';
 const stateHome = mkdtempSync(join(tmpdir(), 'bgtasks-cli-state-'));
 const env: Record<string, string> = { XDG_STATE_HOME: stateHome, NO_COLOR: '1' };
-for (const [k, v] of Object.entries(createRuntime().env())) if (k !== 'ANTHROPIC_API_KEY' && !(k in env)) env[k] = v;
+// FORCE_COLOR (set by scripts/test-all.mjs outside CI) beside NO_COLOR makes Node warn on stderr.
+const dropped = new Set(['ANTHROPIC_API_KEY', 'FORCE_COLOR']);
+for (const [k, v] of Object.entries(createRuntime().env())) if (!dropped.has(k) && !(k in env)) env[k] = v;
 
 function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const [cmd, argv] = commandFor(runtime, bin, args);
@@ -31,29 +33,6 @@ function jobsProduced(summary: RunSummary) {
 }
 
 describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
-  test('each --notify strategy finishes the default scenario, and --json agrees on what the jobs produced', async () => {
-    const runs = await Promise.all(['block', 'poll', 'inject'].map((n) => cli(['--notify', n, '--scale', '0.05', '--json'])));
-    const summaries = runs.map((r) => {
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      return JSON.parse(r.stdout.trim()) as RunSummary;
-    });
-    expect(summaries.map((s) => [s.strategy, s.stopReason, s.simulated, s.runtime])).toEqual([
-      ['block', 'end_turn', true, runtime],
-      ['poll', 'end_turn', true, runtime],
-      ['inject', 'end_turn', true, runtime],
-    ]);
-    const [block, poll, inject] = summaries.map(jobsProduced);
-    expect(block).toHaveLength(4);
-    expect(poll).toEqual(block);
-    expect(inject).toEqual(block);
-    for (const s of summaries) {
-      expect(s.turns).toBeGreaterThan(1);
-      expect(s.tokens.output).toBeGreaterThan(0);
-      expect(s.noticeLatencyMs.count).toBe(4);
-    }
-  });
-
   test('the plain view says it runs on the simulated model and ends with a summary', async () => {
     const r = await cli(['--scale', '0.05']);
     expect(r.code).toBe(0);
@@ -67,6 +46,7 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     ['an unknown flag', ['--frobnicate'], /Unknown option '--frobnicate'; see --help/],
     ['an unknown strategy', ['--notify', 'shout'], /--notify must be one of block, poll, inject; see --help/],
     ['an unknown runtime', ['--runtime', 'java'], /--runtime must be one of node, bun, deno/],
+    ['an unknown loop', ['--loop', 'mine'], /--loop must be one of own, tool-runner/],
     [
       'a missing scenario file',
       ['--scenario', 'nope.yaml'],
@@ -96,6 +76,7 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     expect(r.code).toBe(0);
     for (const flag of [
       '--notify',
+      '--loop',
       '--runtime',
       '--scenario',
       '--model',
@@ -166,5 +147,124 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     const ps = await new Promise<string>((resolve) => execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)));
     const alive = ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));
     expect(alive).toEqual([]);
+  });
+  test('SIGINT just after done:, while close() waits on a TERM-ignoring job with an escaped child: one summary, exit 130, nothing left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
+    const marker = `32.${Date.now() % 100_000}`;
+    writeFileSync(
+      join(dir, 'stubborn.sh'),
+      `trap '' TERM\nsetsid sh -c "trap '' TERM; exec sleep ${marker}" >/dev/null 2>&1 &\nsleep ${marker}\n`,
+    );
+    const file = join(dir, 'stubborn.yaml');
+    writeFileSync(
+      file,
+      `name: stubborn\nprompt: run it\njobs:\n  - id: stubborn\n    durationS: 30\n    command: "sh ${join(dir, 'stubborn.sh')}"\nfinal:\n  text: done\n`,
+    );
+    const [cmd, argv] = commandFor(runtime, bin, ['--scenario', file, '--scale', '0.05', '--notify', 'poll', '--max-turns', '2']);
+    const host = createRuntime();
+    const child = host.spawn(`exec ${[cmd, ...argv].map((a) => `'${a}'`).join(' ')}`, { env });
+    let out = '';
+    let signalled = false;
+    const decoder = new TextDecoder();
+    const reading = (async () => {
+      for await (const chunk of child.stdout) {
+        out += decoder.decode(chunk);
+        if (/done: /.test(out) && !signalled) {
+          signalled = true;
+          child.kill('SIGINT');
+        }
+      }
+    })();
+    const status = await child.exited;
+    await reading;
+    expect(out).toMatch(/job stubborn started/);
+    expect(signalled).toBe(true);
+    expect(status.code).toBe(130);
+    expect(out.match(/^Summary \(/gm)).toHaveLength(1);
+    const ps = await new Promise<string>((resolve) => execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)));
+    const alive = ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));
+    expect(alive).toEqual([]);
+  });
+  test('a second SIGINT during shutdown SIGKILLs every job at once, prints the summary once and exits 130', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
+    const marker = `33.${Date.now() % 100_000}`;
+    writeFileSync(
+      join(dir, 'stubborn.sh'),
+      `trap '' TERM\nsetsid sh -c "trap '' TERM; exec sleep ${marker}" >/dev/null 2>&1 &\nsleep ${marker}\n`,
+    );
+    const file = join(dir, 'stubborn.yaml');
+    writeFileSync(
+      file,
+      `name: stubborn\nprompt: run it\njobs:\n  - id: stubborn\n    durationS: 30\n    command: "sh ${join(dir, 'stubborn.sh')}"\nfinal:\n  text: done\n`,
+    );
+    const [cmd, argv] = commandFor(runtime, bin, ['--scenario', file, '--scale', '0.05']);
+    const host = createRuntime();
+    const child = host.spawn(`exec ${[cmd, ...argv].map((a) => `'${a}'`).join(' ')}`, { env });
+    let out = '';
+    let signalled = false;
+    const decoder = new TextDecoder();
+    const reading = (async () => {
+      for await (const chunk of child.stdout) {
+        out += decoder.decode(chunk);
+        if (/job stubborn started/.test(out) && !signalled) {
+          signalled = true;
+          child.kill('SIGINT');
+          await host.sleep(30);
+          child.kill('SIGINT');
+        }
+      }
+    })();
+    const status = await child.exited;
+    await reading;
+    expect(status.code).toBe(130);
+    expect(out).toMatch(/interrupted again: every job was SIGKILLed/);
+    expect(out.match(/^Summary \(/gm)).toHaveLength(1);
+    const ps = await new Promise<string>((resolve) => execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)));
+    const alive = ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));
+    expect(alive).toEqual([]);
+  });
+});
+
+describe(`bgtasks-agent --loop on ${runtime}`, () => {
+  // Six runs at once, after the other tests (not beside them): more time than the default on a loaded machine.
+  test('each --notify strategy finishes the default scenario under each --loop, with summaries of one shape that agree on the jobs', {
+    timeout: 180_000,
+  }, async () => {
+    const notify = ['block', 'poll', 'inject'];
+    const runs = await Promise.all([
+      ...notify.map((n) => cli(['--notify', n, '--scale', '0.05', '--json'])),
+      // inject streamed: the tool runner's streaming path.
+      ...notify.map((n) =>
+        cli(['--loop', 'tool-runner', '--notify', n, '--scale', '0.05', '--json', ...(n === 'inject' ? ['--stream'] : [])]),
+      ),
+    ]);
+    const summaries = runs.map((r) => {
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout.trim()) as RunSummary;
+    });
+    expect(summaries.map((s) => [s.strategy, s.loop, s.stopReason, s.simulated, s.runtime])).toEqual([
+      ['block', 'own', 'end_turn', true, runtime],
+      ['poll', 'own', 'end_turn', true, runtime],
+      ['inject', 'own', 'end_turn', true, runtime],
+      ['block', 'tool-runner', 'end_turn', true, runtime],
+      ['poll', 'tool-runner', 'end_turn', true, runtime],
+      ['inject', 'tool-runner', 'end_turn', true, runtime],
+    ]);
+    const own = summaries[0]!;
+    expect(jobsProduced(own)).toHaveLength(4);
+    const keys = (v: unknown): unknown =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, keys(x)]))
+        : Array.isArray(v)
+          ? v.slice(0, 1).map(keys)
+          : typeof v;
+    for (const s of summaries) {
+      expect(keys(s)).toEqual(keys(own));
+      expect(jobsProduced(s)).toEqual(jobsProduced(own));
+      expect(s.turns).toBeGreaterThan(1);
+      expect(s.tokens.output).toBeGreaterThan(0);
+      expect(s.noticeLatencyMs.count).toBe(4);
+    }
   });
 });

@@ -5,8 +5,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
-import { type AgentEvent, type AgentResult, ModelRequestError, runAgent } from '@bgtasks/agent';
+import { type AgentEvent, type AgentResult, ModelRequestError } from '@bgtasks/agent';
 import { BackgroundExecutor } from '@bgtasks/core';
 import { createJobRegistry, createRuntime, hostRuntimeName } from '@bgtasks/runtime';
 import {
@@ -20,6 +19,7 @@ import {
 } from '@bgtasks/sim-model';
 import { type CliOptions, parseCli, UsageError } from './args.ts';
 import { HELP } from './help.ts';
+import { LOOP_NAMES, LOOPS, type ModelEndpoint } from './loops/index.ts';
 import { formatSummary, summarize } from './summary.ts';
 import { TranscriptWriter } from './transcript.ts';
 import { RunView, type ViewSink } from './view.ts';
@@ -74,7 +74,11 @@ export async function runCli(host: CliHost): Promise<number> {
     throw error;
   }
   if (options.help) {
-    host.stdout.write(HELP.replace('%SCENARIOS%', BUILTIN_SCENARIO_NAMES.join(', ')).replace('%MODEL%', DEFAULT_MODEL));
+    host.stdout.write(
+      HELP.replace('%SCENARIOS%', BUILTIN_SCENARIO_NAMES.join(', '))
+        .replace('%MODEL%', DEFAULT_MODEL)
+        .replace('%LOOPS%', LOOP_NAMES.join('|')),
+    );
     return 0;
   }
   if (options.version) {
@@ -125,7 +129,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
     registry: createJobRegistry({ dir: stateDir(host.env) }),
   });
   const model = options.model ?? DEFAULT_MODEL;
-  let client: Anthropic;
+  let endpoint: ModelEndpoint;
   if (simulated) {
     const sim = createSimModel(scenario as Scenario, {
       clock: runtime,
@@ -136,16 +140,16 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       },
       ...(options.poll ? { pollPolicy: options.poll } : {}),
     });
-    client = new Anthropic({ apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://simulated.invalid', maxRetries: 2 });
+    endpoint = { apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://simulated.invalid', maxRetries: 2 };
   } else {
-    client = new Anthropic({ apiKey, maxRetries: 4 });
+    endpoint = { apiKey, maxRetries: 4 };
   }
   const quiet = options.json;
   const view = new RunView(quiet ? { ...host.stdout, write: () => {} } : host.stdout, executor);
   view.line(
     simulated
-      ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, on ${runtime.name}`
-      : `talking to Claude (${model}), strategy ${options.notify}, on ${runtime.name}`,
+      ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, loop ${options.loop}, on ${runtime.name}`
+      : `talking to Claude (${model}), strategy ${options.notify}, loop ${options.loop}, on ${runtime.name}`,
   );
   for (const r of executor.reaped) {
     view.line(
@@ -167,6 +171,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       model,
       simulated,
       strategy: options.notify,
+      loop: options.loop,
       runtime: runtime.name,
       scenario: scenario?.name ?? null,
       wallTimeMs: runtime.now() - startedAt,
@@ -186,17 +191,22 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
     return summary;
   };
 
-  // Ctrl-C: the executor's own hook kills every job group; this one stops the loop and reports.
-  const offShutdown = runtime.onShutdown(async () => {
+  // Ctrl-C: the executor's own hook kills every job; this one stops the loop and reports. It
+  // stays installed until the jobs are dead and the summary is out, so a signal at any moment
+  // (even during the final close) prints the summary once. A second Ctrl-C (`force`): the
+  // executor SIGKILLs every job, this prints the summary now, and the host exits.
+  let finished: AgentResult | undefined;
+  const offShutdown = runtime.onShutdown(async (reason) => {
     controller.abort();
-    await executor.close({ killGraceMs: 250 });
-    view.line('interrupted: every job was killed');
-    finish(undefined, 'interrupted');
+    if (reason !== 'force') await executor.close({ killGraceMs: 250 });
+    view.line(reason === 'force' ? 'interrupted again: every job was SIGKILLed' : 'interrupted: every job was killed');
+    finish(finished, 'interrupted');
   });
 
   try {
-    const result = await runAgent({
-      client,
+    const loop = await LOOPS[options.loop]();
+    const result = await loop({
+      endpoint,
       model,
       strategy: options.notify,
       executor,
@@ -210,14 +220,15 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
         transcript?.write(event as unknown as Record<string, unknown>);
       },
     });
-    offShutdown();
+    finished = result;
     await executor.close({ killGraceMs: 500 });
     const summary = finish(result);
+    offShutdown();
     if (summary.stopReason === 'interrupted') return 130;
     return summary.stopReason === 'end_turn' ? 0 : 1;
   } catch (error) {
-    offShutdown();
     await executor.close({ killGraceMs: 500 });
+    offShutdown();
     if (controller.signal.aborted) return 130;
     const status =
       (error as { status?: number; cause?: { status?: number } }).status ??

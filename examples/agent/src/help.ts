@@ -11,6 +11,10 @@ Options:
                                   block:  every command runs in the foreground (baseline)
                                   poll:   the model calls check_bg / bg_wait when it wants to know
                                   inject: notices ride the next tool_result; a wake-up when idle
+      --loop %LOOPS%
+                                  whose agent loop runs (default: own)
+                                  own:         bgtasks' runAgent
+                                  tool-runner: the Anthropic SDK's toolRunner with bgTools + withNotices
       --poll every_turn|backoff|bg_wait
                                   the simulated model's poll policy (default: the scenario's)
       --scale F                   simulated model only: job durations and model pacing times F
@@ -33,6 +37,7 @@ Examples:
   bgtasks-agent                                   # default scenario, inject, simulated model
   bgtasks-agent --notify poll --poll backoff      # poll with back-off
   bgtasks-agent --runtime deno --notify block     # the same agent on Deno, foreground baseline
+  bgtasks-agent --loop tool-runner --notify poll  # the SDK's own tool runner, polling
   bgtasks-agent --scenario early-failure --json   # summary as JSON
   ANTHROPIC_API_KEY=... bgtasks-agent --cwd ~/repo "Install, build and test this repo"
 `;

@@ -1,7 +1,8 @@
 /**
  * `--runtime node|bun|deno`: runs this CLI again under another runtime, from the packages
- * installed beside it (the `bun` and `deno` npm packages, tsx for Node), and passes its exit
- * code through.
+ * installed beside it (the `bun` and `deno` npm packages), and passes its exit code through.
+ * Installed, the CLI is built JavaScript and runs as it is; from the repository's sources it
+ * runs with `--conditions=@bgtasks/source` (workspace packages resolve to src/*.ts) and, on Node, tsx.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,27 +22,34 @@ function packageDir(name: string): string {
   }
 }
 
-/** The command line that runs `script` with `args` under `runtime`. */
+/** The command line that runs `script` (the built `.js` or the source `.ts`) with `args` under `runtime`. */
 export function commandFor(runtime: 'node' | 'bun' | 'deno', script: string, args: readonly string[]): [string, string[]] {
+  const fromSource = script.endsWith('.ts');
+  const conditions = fromSource ? ['--conditions=@bgtasks/source'] : [];
   switch (runtime) {
     case 'bun':
-      return [join(packageDir('bun'), 'bin', 'bun.exe'), [script, ...args]];
+      return [join(packageDir('bun'), 'bin', 'bun.exe'), [...conditions, script, ...args]];
     case 'deno': {
       const binary = join(packageDir('deno'), 'deno');
-      return [existsSync(binary) ? binary : 'deno', ['run', '-A', script, ...args]];
+      return [existsSync(binary) ? binary : 'deno', ['run', '-A', ...conditions, script, ...args]];
     }
     default: {
-      const tsx = import.meta.resolve('tsx');
       const node = process.versions.bun || (globalThis as { Deno?: unknown }).Deno ? 'node' : process.execPath;
-      return [node, ['--import', tsx, script, ...args]];
+      // tsx is a devDependency of the repository: only the sources need it.
+      const loader = fromSource ? ['--import', import.meta.resolve('tsx')] : [];
+      return [node, [...conditions, ...loader, script, ...args]];
     }
   }
 }
 
+/** This CLI's entry file beside this module: `bin.ts` in the sources, `bin.js` once built. */
+export function entryScript(): string {
+  return fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './bin.ts' : './bin.js', import.meta.url));
+}
+
 /** Runs the CLI entry under `runtime` and resolves with its exit code; Ctrl-C reaches it too. */
 export function relaunch(runtime: 'node' | 'bun' | 'deno', args: readonly string[]): Promise<number> {
-  const script = fileURLToPath(new URL('./bin.ts', import.meta.url));
-  const [cmd, argv] = commandFor(runtime, script, args);
+  const [cmd, argv] = commandFor(runtime, entryScript(), args);
   return new Promise((resolve) => {
     const child = spawn(cmd, argv, { stdio: 'inherit', env: { ...process.env, BGTASKS_RELAUNCHED: runtime } });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);

@@ -7,6 +7,8 @@ export interface RunSummary {
   model: string;
   simulated: boolean;
   strategy: string;
+  /** Whose agent loop ran (`--loop`). */
+  loop: string;
   runtime: string;
   scenario: string | null;
   stopReason: string;
@@ -36,6 +38,7 @@ export function summarize(input: {
   model: string;
   simulated: boolean;
   strategy: string;
+  loop: string;
   runtime: string;
   scenario: string | null;
   wallTimeMs: number;
@@ -63,6 +66,7 @@ export function summarize(input: {
     model: input.model,
     simulated: input.simulated,
     strategy: input.strategy,
+    loop: input.loop,
     runtime: input.runtime,
     scenario: input.scenario,
     stopReason: input.result?.stopReason ?? input.stopReason ?? 'unknown',
@@ -100,7 +104,7 @@ function jobCounts(jobs: RunSummary['jobs']): string {
 export function formatSummary(s: RunSummary): string {
   const t = s.tokens;
   const lines = [
-    `Summary (${s.strategy}, ${s.runtime}, ${s.simulated ? `simulated model, scenario ${s.scenario}` : s.model})`,
+    `Summary (${s.strategy}, ${s.runtime}, ${s.simulated ? `simulated model, scenario ${s.scenario}` : s.model}, loop ${s.loop})`,
     `  wall time      ${ms(s.wallTimeMs)}   stop: ${s.stopReason}`,
     `  turns          ${s.turns}`,
     `  tokens         input ${t.input}, cache write ${t.cacheCreation}, cache read ${t.cacheRead}, output ${t.output}`,

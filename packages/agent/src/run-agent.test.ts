@@ -4,7 +4,15 @@ import { BackgroundExecutor, NOTICE_HEADER } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
 import { createVirtualRuntime, type VirtualRuntime } from '@bgtasks/runtime/testing';
 import { describe, expect, it } from 'vitest';
-import { type AgentEvent, ModelRequestError, runAgent, type Strategy } from './index.ts';
+import {
+  type AgentEvent,
+  injectStrategy,
+  ModelRequestError,
+  runAgent,
+  type Strategy,
+  type StrategyName,
+  toolsFor,
+} from './index.ts';
 import {
   assistantMessage,
   createScriptedFetch,
@@ -25,7 +33,7 @@ function scripted(runtime: VirtualRuntime | undefined, steps: ScriptReply[], thi
 }
 
 async function run(
-  strategy: Strategy,
+  strategy: StrategyName | Strategy,
   steps: ScriptReply[],
   options: { runtime?: VirtualRuntime; thinkMs?: number; maxRetries?: number; maxTurns?: number; signal?: AbortSignal } = {},
 ) {
@@ -265,5 +273,96 @@ describe('poll and the loop limits', () => {
     const { result } = await run('poll', [start, wait, done], { runtime, signal: abort.signal });
     expect(result.stopReason).toBe('aborted');
     expect(runtime.now()).toBe(50_000);
+  });
+});
+
+describe('a strategy object of your own', () => {
+  it('drives the loop at its four points: tools, notices placed before each request, settled after, end of turn', async () => {
+    const runtime = createVirtualRuntime();
+    const calls: string[] = [];
+    let nudged = false;
+    // Delivers the inject way but from its own consumer, and nudges once when the model ends its turn.
+    const inner = injectStrategy({ consumer: 'mine' });
+    const mine: Strategy = {
+      name: 'mine',
+      tools: (executor) => toolsFor('poll', executor),
+      beforeRequest: async (context) => {
+        const batch = await inner.beforeRequest(context);
+        calls.push(`before:${batch.notices.map((n) => n.jobId).join(',')}`);
+        return batch;
+      },
+      afterSuccess: async (batch, context) => {
+        calls.push('success');
+        await inner.afterSuccess(batch, context);
+      },
+      afterFailure: async (batch, context) => {
+        calls.push('failure');
+        await inner.afterFailure(batch, context);
+      },
+      onEndTurn: async ({ turnsLeft }) => {
+        calls.push(`end:${turnsLeft}`);
+        if (nudged) return { action: 'stop' };
+        nudged = true;
+        return { action: 'continue', say: 'are you sure?' };
+      },
+    };
+    const start = assistantMessage([toolUseBlock('tu', 'bg_bash', { command: 'sleep 5', id: 'a' })]);
+    const { requests, result, events } = await run(mine, [start, readA, { status: 500 }, done, done], {
+      runtime,
+      thinkMs: 10_000,
+      maxRetries: 1,
+    });
+    expect(requests.map((r) => (r.body.tools ?? []).length)).toEqual([5, 5, 5, 5, 5]);
+    // The 500 is retried by the SDK with the same body: the notice rode both, and was settled once.
+    expect(noticeIdsIn(requests[2]!.body.messages.at(-1))).toEqual(['a']);
+    expect(requests[3]!.body).toEqual(requests[2]!.body);
+    expect(requests[4]!.body.messages.at(-1)).toMatchObject({ role: 'user', content: [{ type: 'text', text: 'are you sure?' }] });
+    expect(calls).toEqual([
+      'before:',
+      'success',
+      'before:',
+      'success',
+      'before:a',
+      'success',
+      'end:7',
+      'before:',
+      'success',
+      'end:6',
+    ]);
+    expect(events.filter((e) => e.type === 'notice_delivered')).toMatchObject([{ jobId: 'a', via: 'injected' }]);
+    expect(result).toMatchObject({ stopReason: 'end_turn', turns: 4 });
+    expect(noticeIdsIn(result.messages)).toEqual(['a']);
+  });
+
+  it('a failed request settles its batch with afterFailure, and job events come from the executor', async () => {
+    const runtime = createVirtualRuntime();
+    const executor = new BackgroundExecutor(runtime);
+    const settled: string[] = [];
+    const mine: Strategy = {
+      ...injectStrategy(),
+      afterSuccess: (batch) => {
+        settled.push(`ok:${batch.notices.length}`);
+        return executor.bus.consumer('inject').ack(batch.lease!);
+      },
+      afterFailure: (batch) => {
+        settled.push(`failed:${batch.notices.map((n) => n.jobId)}`);
+        return executor.bus.consumer('inject').release(batch.lease!);
+      },
+    };
+    const fetch = scripted(runtime, [startTwo, readA, { status: 529 }], 10_000);
+    const client = new Anthropic({ apiKey: 'test', fetch: fetch.fetch, maxRetries: 0 });
+    const events: AgentEvent[] = [];
+    const failing = runAgent({ client, model: 'm', strategy: mine, executor, prompt: 'go', onEvent: (e) => events.push(e) });
+    await expect(failing).rejects.toMatchObject({ name: 'ModelRequestError', status: 529 });
+    expect(settled).toEqual(['ok:0', 'ok:0', 'failed:a,b']);
+    expect(events.filter((e) => e.type === 'job_started').map((e) => [e.jobId, e.command, e.at])).toEqual([
+      ['a', 'sleep 5', 10_000],
+      ['b', 'sleep 5', 10_000],
+    ]);
+    expect(events.filter((e) => e.type === 'job_ended').map((e) => [e.jobId, e.at])).toEqual([
+      ['a', 15_000],
+      ['b', 15_000],
+    ]);
+    await executor.close();
   });
 });

@@ -1,41 +1,40 @@
 /**
- * The agent loop over `@anthropic-ai/sdk`: send the history, run the tools the model calls, and,
- * depending on the strategy, let the model learn about background jobs by polling (`poll`),
- * by notices placed in the next tool_result plus a wake-up on `end_turn` (`inject`), or not at
- * all because every command runs in the foreground (`block`).
+ * The agent loop over `@anthropic-ai/sdk`: send the history, run the tools the model calls. How
+ * the model learns about background jobs is the strategy's business (see `@bgtasks/strategies`):
+ * the loop asks it for the notices to place before each request, settles them after, and asks it
+ * what to do when the model ends its turn. It never looks at the strategy's name.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import type {
-  ContentBlock,
-  MessageCreateParamsNonStreaming,
-  MessageParam,
-  ToolResultBlockParam,
-} from '@anthropic-ai/sdk/resources/messages';
-import { AbortedError, type Executor, isFinalState } from '@bgtasks/core';
-import { NoticeInjector } from '@bgtasks/inject';
+import type { MessageCreateParamsNonStreaming, MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import { AbortedError, type Executor } from '@bgtasks/core';
+import { injectNotices } from '@bgtasks/inject';
 import type { ToolSet } from '@bgtasks/polling';
+import {
+  type InjectStrategyOptions,
+  type Strategy,
+  type StrategyContext,
+  type StrategyName,
+  strategyFor,
+} from '@bgtasks/strategies';
 import { cachedMessages, cachedSystem, cachedTools } from './cache-breakpoints.ts';
 import { ModelRequestError } from './errors.ts';
 import type { AgentEvent, NoticeVia } from './events.ts';
 import { callModel } from './internal/call-model.ts';
-import { watchJobs } from './internal/watch-jobs.ts';
+import { runTools } from './internal/run-tools.ts';
+import { newJobsOf, watchJobs } from './job-events.ts';
 import { type ModelPrice, PRICES, priceFor } from './prices.ts';
-import { type Strategy, toolsFor } from './strategy.ts';
-import { addUsage, costOf, emptyUsage, type TokenUsage, type TurnUsage, usageOf } from './usage.ts';
+import { type AgentResult, type AgentStopReason, RunRecorder } from './run-recorder.ts';
 
 /** Default of {@link RunAgentOptions.maxTurns}. */
 export const DEFAULT_MAX_TURNS = 50;
 /** Default of {@link RunAgentOptions.maxTokens}. */
 export const DEFAULT_MAX_TOKENS = 4_096;
-/** Default of {@link RunAgentOptions.wakeTimeoutMs}: 30 minutes. */
-export const DEFAULT_WAKE_TIMEOUT_MS = 30 * 60_000;
 
-/** Options of {@link runAgent}. */
-export interface RunAgentOptions {
+/** Options of {@link runAgent} (besides the strategy). */
+export interface AgentLoopOptions {
   /** `new Anthropic({ apiKey, fetch, baseURL, maxRetries })`; retries are the SDK's. */
   client: Anthropic;
   model: string;
-  strategy: Strategy;
   executor: Executor;
   /** The first user message. */
   prompt: string | Exclude<MessageParam['content'], string>;
@@ -48,55 +47,19 @@ export interface RunAgentOptions {
   stream?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void;
-  /** Tools to offer instead of the strategy's own (see {@link toolsFor}). */
+  /** Tools to offer instead of the strategy's own (`strategy.tools(executor)`). */
   tools?: ToolSet;
   /** Price table for the cost; {@link PRICES} by default. */
   prices?: readonly ModelPrice[];
-  /** inject: longest wait for a notice after `end_turn` before telling the model what still runs. */
-  wakeTimeoutMs?: number;
-  /** inject: see `NoticeInjectorOptions.coalesceMs`. */
-  coalesceMs?: number;
-  /** inject: the bus consumer notices are leased from. Default `inject`. */
-  consumer?: string;
 }
 
-/** Why a run ended. */
-export type AgentStopReason =
-  | 'end_turn'
-  | 'stop_sequence'
-  | 'max_tokens'
-  | 'max_turns'
-  | 'refusal'
-  | 'aborted'
-  /** Only in {@link ModelRequestError.partial}: a request failed after the SDK's retries. */
-  | 'error';
-
-/** What {@link runAgent} resolves with. */
-export interface AgentResult {
-  stopReason: AgentStopReason;
-  /** The whole conversation as the model saw it (notices included where they were placed). */
-  messages: MessageParam[];
-  /** Model requests made. */
-  turns: number;
-  /** Usage and cost of each turn. */
-  usage: TurnUsage[];
-  totalUsage: TokenUsage;
-  /** US dollars; null when the model is not in the price table. */
-  costUsd: number | null;
-  price: ModelPrice | undefined;
-  events: AgentEvent[];
-  /** Text of the model's last answer. */
-  finalText: string;
-  /** Jobs still queued or running when the run ended (poll: the model may end its turn early). */
-  runningJobs: string[];
-}
-
-function textOf(content: readonly ContentBlock[]): string {
-  return content
-    .filter((b) => b.type === 'text')
-    .map((b) => b.text)
-    .join('\n');
-}
+/**
+ * Options of {@link runAgent}. `strategy` is a `Strategy` object (`blockStrategy()`,
+ * `pollStrategy()`, `injectStrategy(options)`, or your own) or a name; with the name `'inject'` the
+ * inject options (`wakeTimeoutMs`, `coalesceMs`, `consumer`) may sit beside it, as before.
+ */
+export type RunAgentOptions = AgentLoopOptions &
+  ({ strategy: Strategy | Exclude<StrategyName, 'inject'> } | ({ strategy: 'inject' } & InjectStrategyOptions));
 
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
@@ -104,159 +67,82 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /**
- * Runs the agent until the model ends its turn with no job left to wait for (inject), the
- * model ends its turn (poll, block), `maxTurns` requests were made, or `signal` aborts.
- * Rejects with {@link ModelRequestError} when a request fails after the SDK's retries.
+ * Runs the agent until the strategy says the run is over after the model ended its turn (inject:
+ * no job left to wait for; poll, block: at once), `maxTurns` requests were made, or `signal`
+ * aborts. Rejects with {@link ModelRequestError} when a request fails after the SDK's retries.
  * @example
  * const client = new Anthropic({ maxRetries: 4 });
- * const result = await runAgent({ client, model: 'claude-sonnet-4-6', strategy: 'inject', executor,
+ * const result = await runAgent({ client, model: 'claude-sonnet-4-6', strategy: injectStrategy(), executor,
  *   prompt: 'Install, build and test this repo.', onEvent: (e) => console.log(e.type) });
  */
 export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
-  const { client, model, strategy, executor } = options;
+  const { client, model, executor } = options;
+  const strategy = strategyFor(options.strategy, options as InjectStrategyOptions);
   const maxTurns = options.maxTurns ?? DEFAULT_MAX_TURNS;
-  const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
-  const wakeTimeoutMs = options.wakeTimeoutMs ?? DEFAULT_WAKE_TIMEOUT_MS;
   const signal = options.signal ?? new AbortController().signal;
-  const runtime = executor.runtime;
-  const tools = options.tools ?? toolsFor(strategy, executor);
-  const price = priceFor(model, options.prices ?? PRICES);
-  const injector =
-    strategy === 'inject'
-      ? new NoticeInjector(executor.bus.consumer(options.consumer ?? 'inject'), runtime, {
-          ...(options.coalesceMs !== undefined ? { coalesceMs: options.coalesceMs } : {}),
-        })
-      : undefined;
-
-  const events: AgentEvent[] = [];
-  const emit = (event: AgentEvent): void => {
-    events.push(event);
-    options.onEvent?.(event);
-  };
-  const usage: TurnUsage[] = [];
-  let totalUsage = emptyUsage();
+  const tools = options.tools ?? strategy.tools(executor);
+  const context: StrategyContext = { executor, signal };
+  const record = new RunRecorder(executor, priceFor(model, options.prices ?? PRICES), options.onEvent);
+  const emit = (event: AgentEvent): void => record.emit(event);
   let history: MessageParam[] = [{ role: 'user', content: options.prompt }];
-  const delivered = new Set<string>();
   /** Jobs whose end the tool results built last show the model; delivered when they are sent. */
   let shownInToolResults: string[] = [];
-  let turn = 0;
-  let finalText = '';
   let stopReason: AgentStopReason | undefined;
 
-  const running = (): string[] =>
-    executor
-      .list()
-      .filter((j) => !isFinalState(j.state))
-      .map((j) => j.id);
-  const result = (): AgentResult => ({
-    stopReason: stopReason ?? 'aborted',
-    messages: history,
-    turns: turn,
-    usage,
-    totalUsage,
-    costUsd: costOf(totalUsage, price),
-    price,
-    events,
-    finalText,
-    runningJobs: running(),
-  });
-  const deliver = (jobId: string, endedAt: number | undefined, sentAt: number, via: NoticeVia): void => {
-    if (delivered.has(jobId) || endedAt === undefined) return;
-    delivered.add(jobId);
-    emit({ type: 'notice_delivered', at: runtime.now(), turn, jobId, latencyMs: sentAt - endedAt, via });
-  };
-
-  const runTools = async (content: readonly ContentBlock[], cutOff: boolean): Promise<MessageParam> => {
-    const results: ToolResultBlockParam[] = [];
-    for (const block of content) {
-      if (block.type !== 'tool_use') continue;
-      const startedAt = runtime.now();
-      const outcome = cutOff
-        ? {
-            text: 'your reply hit max_tokens before this tool call was complete, so it did not run; call the tool again',
-            isError: true,
-          }
-        : await tools.handle(block.name, block.input, signal);
-      const at = runtime.now();
-      emit({
-        type: 'tool_call',
-        at,
-        turn,
-        toolUseId: block.id,
-        name: block.name,
-        input: block.input,
-        isError: outcome.isError,
-        text: outcome.text,
-        durationMs: at - startedAt,
-      });
-      if ('endedJobs' in outcome) shownInToolResults.push(...(outcome.endedJobs ?? []));
-      for (const jobId of 'startedJobs' in outcome ? (outcome.startedJobs ?? []) : []) {
-        emit({ type: 'job_started', at, turn, jobId, command: executor.get(jobId).spec.command });
-      }
-      results.push({
-        type: 'tool_result',
-        tool_use_id: block.id,
-        content: outcome.text,
-        ...(outcome.isError ? { is_error: true } : {}),
-      });
-    }
-    return { role: 'user', content: results };
-  };
-
+  const newJobs = newJobsOf(executor);
   const stopWatching = new AbortController();
   watchJobs(executor, emit, stopWatching.signal);
   try {
     for (;;) {
       if (signal.aborted) throw new AbortedError();
-      if (turn >= maxTurns) {
+      if (record.turn >= maxTurns) {
         stopReason = 'max_turns';
         break;
       }
-      turn++;
-      const prepared = injector?.prepare(history);
-      const messages = prepared?.messages ?? history;
+      const batch = await strategy.beforeRequest(context);
+      const placed = injectNotices(history, batch.notices);
       const system = cachedSystem(options.system);
       const params: MessageCreateParamsNonStreaming = {
         model,
-        max_tokens: maxTokens,
+        max_tokens: options.maxTokens ?? DEFAULT_MAX_TOKENS,
         ...(system ? { system } : {}),
         tools: cachedTools(tools.definitions),
-        messages: cachedMessages(messages),
+        messages: cachedMessages(placed.messages),
       };
-      const sentAt = runtime.now();
-      emit({ type: 'turn', at: sentAt, turn });
+      record.startTurn();
+      const { turn, sentAt } = record;
       let response: Awaited<ReturnType<typeof callModel>>;
       try {
         response = await callModel(client, params, options.stream ?? false, signal);
       } catch (error) {
-        if (prepared) await injector?.abandon(prepared);
+        await strategy.afterFailure(batch, context);
         if (signal.aborted) throw new AbortedError('the agent run was aborted', { cause: error });
-        stopReason = 'error';
-        const failure = new ModelRequestError(turn, statusOf(error), result(), { cause: error });
-        emit({ type: 'error', at: runtime.now(), turn, message: failure.message, error });
+        const failure = new ModelRequestError(turn, statusOf(error), record.result('error', history), { cause: error });
+        emit({ type: 'error', at: executor.runtime.now(), turn, message: failure.message, error });
         throw failure;
       }
-      if (prepared && injector) {
-        history = await injector.commit(prepared);
-        const via: NoticeVia = prepared.placement === 'wake' ? 'wake' : 'injected';
-        for (const n of prepared.notices) deliver(n.jobId, n.endedAt, sentAt, via);
-      }
-      for (const jobId of shownInToolResults) deliver(jobId, executor.get(jobId).endedAt, sentAt, 'tool_result');
+      await strategy.afterSuccess(batch, context);
+      history = placed.messages;
+      const via: NoticeVia = placed.placement === 'wake' ? 'wake' : 'injected';
+      for (const n of batch.notices) record.deliver(n.jobId, n.endedAt, sentAt, via);
+      for (const jobId of shownInToolResults) record.deliver(jobId, executor.get(jobId).endedAt, sentAt, 'tool_result');
       shownInToolResults = [];
-
-      const turnUsage = usageOf(response.usage);
-      const turnCost = costOf(turnUsage, price);
-      usage.push({ turn, ...turnUsage, costUsd: turnCost });
-      totalUsage = addUsage(totalUsage, turnUsage);
-      emit({ type: 'usage', at: runtime.now(), turn, usage: turnUsage, costUsd: turnCost });
+      record.answered(response);
       history = [...history, { role: 'assistant', content: response.content }];
-      finalText = textOf(response.content);
-      emit({ type: 'turn_end', at: runtime.now(), turn, stopReason: response.stop_reason, durationMs: runtime.now() - sentAt });
 
       const calls = response.content.some((b) => b.type === 'tool_use');
       const reason = response.stop_reason;
       if (reason === 'tool_use' || (reason === 'max_tokens' && calls)) {
-        history = [...history, await runTools(response.content, reason === 'max_tokens')];
+        const answered = await runTools(response.content, reason === 'max_tokens', {
+          tools,
+          executor,
+          turn,
+          signal,
+          emit,
+          newJobs,
+        });
+        history = [...history, answered.message];
+        shownInToolResults = answered.endedJobs;
         continue;
       }
       if (reason === 'pause_turn') continue;
@@ -268,26 +154,14 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
         stopReason = 'refusal';
         break;
       }
-      // end_turn or stop_sequence. In inject mode the run is not over while jobs run or notices
-      // wait: wait for the next one and wake the model with it.
-      const live = running();
-      if (injector && (live.length > 0 || injector.pending > 0)) {
-        if (turn >= maxTurns) {
-          stopReason = 'max_turns';
-          break;
-        }
-        const waitFrom = runtime.now();
-        const wake = await injector.waitForWake(wakeTimeoutMs, signal);
-        const still = running();
-        emit({ type: 'wake', at: runtime.now(), turn, reason: wake, waitedMs: runtime.now() - waitFrom, running: still });
-        if (wake === 'timeout') {
-          const text = `No background job ended in the last ${Math.round(wakeTimeoutMs / 1000)} s; still running: ${still.join(', ')}. End your turn to keep waiting, or stop a job with bg_kill.`;
-          history = [...history, { role: 'user', content: [{ type: 'text', text }] }];
-        }
-        continue;
+      // end_turn or stop_sequence: the strategy says whether the run is over.
+      const next = await strategy.onEndTurn({ ...context, turnsLeft: maxTurns - turn });
+      if (next.action === 'stop') {
+        stopReason = next.reason ?? (reason === 'stop_sequence' ? 'stop_sequence' : 'end_turn');
+        break;
       }
-      stopReason = reason === 'stop_sequence' ? 'stop_sequence' : 'end_turn';
-      break;
+      if (next.wake) emit({ type: 'wake', at: executor.runtime.now(), turn, ...next.wake });
+      if (next.say) history = [...history, { role: 'user', content: [{ type: 'text', text: next.say }] }];
     }
   } catch (error) {
     if (!AbortedError.isInstance(error)) throw error;
@@ -295,7 +169,5 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   } finally {
     stopWatching.abort();
   }
-  const done = result();
-  emit({ type: 'done', at: runtime.now(), stopReason: done.stopReason, turns: turn });
-  return done;
+  return record.done(stopReason, history);
 }

@@ -3,7 +3,7 @@ import { BackgroundExecutor } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
 import { createVirtualRuntime } from '@bgtasks/runtime/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AgentEvent, type AgentResult, runAgent, STRATEGIES, type Strategy } from './index.ts';
+import { type AgentEvent, type AgentResult, runAgent, STRATEGIES, type StrategyName } from './index.ts';
 import { createScriptedFetch, noticeIdsIn, twoJobScenario } from './testing/index.ts';
 
 const executors: BackgroundExecutor[] = [];
@@ -11,7 +11,7 @@ afterEach(async () => {
   await Promise.all(executors.splice(0).map((e) => e.close()));
 });
 
-async function play(strategy: Strategy, stream = false) {
+async function play(strategy: StrategyName, stream = false) {
   const executor = new BackgroundExecutor(createRuntime());
   executors.push(executor);
   const scripted = createScriptedFetch(

@@ -4,7 +4,7 @@
  * processes and timers at a reduced scale, times divided by the scale afterwards).
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { type AgentEvent, runAgent } from '@bgtasks/agent';
+import { type AgentEvent, runAgent, strategyFor } from '@bgtasks/agent';
 import { BackgroundExecutor, type Runtime } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
 import { createVirtualRuntime, VirtualClock } from '@bgtasks/runtime/testing';
@@ -90,13 +90,12 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<ResultRo
     result = await runAgent({
       client,
       model: BENCH_MODEL,
-      strategy: agentStrategy,
+      strategy: strategyFor(agentStrategy, { coalesceMs: BENCH_COALESCE_MS * scale }),
       executor,
       system: 'You are a build engineer. Run slow commands in the background when you can.',
       prompt: scenario.prompt,
       maxTurns: BENCH_MAX_TURNS,
       maxTokens: BENCH_MAX_TOKENS,
-      coalesceMs: BENCH_COALESCE_MS * scale,
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } finally {

@@ -81,6 +81,45 @@ export class InvalidJobSpecError extends BgTasksError {
   }
 }
 
+const INVALID_DURATION = marker('InvalidDurationError');
+/** A duration (timeout, grace, wait) that is not a usable number of milliseconds. */
+export class InvalidDurationError extends InvalidJobSpecError {
+  readonly [INVALID_DURATION] = true;
+  /** The option or field, e.g. `killGraceMs`. */
+  readonly field: string;
+
+  constructor(field: string, issue: string, options: BgTasksErrorOptions = {}) {
+    super([issue], options);
+    this.message = `invalid duration: ${issue}`;
+    this.name = 'InvalidDurationError';
+    this.field = field;
+  }
+
+  static override isInstance(value: unknown): value is InvalidDurationError {
+    return hasMarker(value, INVALID_DURATION);
+  }
+}
+
+const DROPPED_JOB = marker('JobDroppedError');
+/**
+ * A job that ended and was then dropped under the executor's retention policy (`retainJobs`,
+ * `retainMs`): its snapshot, output and notice are gone. A subclass of {@link UnknownJobError},
+ * so code that handles unknown ids handles it too.
+ */
+export class JobDroppedError extends UnknownJobError {
+  readonly [DROPPED_JOB] = true;
+
+  constructor(jobId: string, knownIds: readonly string[], policy: string, options: BgTasksErrorOptions = {}) {
+    super(jobId, knownIds, options);
+    this.message = `job ${quoteInput(jobId)} ended and was dropped (${policy}): its output and notice are no longer kept; ${listIds(knownIds)}`;
+    this.name = 'JobDroppedError';
+  }
+
+  static override isInstance(value: unknown): value is JobDroppedError {
+    return hasMarker(value, DROPPED_JOB);
+  }
+}
+
 const DUPLICATE_ID = marker('DuplicateJobIdError');
 /** A caller-chosen job id that is already taken. */
 export class DuplicateJobIdError extends BgTasksError {

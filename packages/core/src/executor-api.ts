@@ -30,6 +30,12 @@ export interface NoticeConsumer {
   ready(signal?: AbortSignal): Promise<void>;
   /** Awaits the next notice and marks it delivered. */
   next(signal?: AbortSignal): Promise<Notice>;
+  /**
+   * Removes this consumer from its bus: its pending and leased notices are dropped, waiters
+   * rejected, and it no longer keeps ended jobs from being dropped. Optional: a bus whose
+   * consumers hold nothing in memory may omit it.
+   */
+  close?(): void | Promise<void>;
 }
 
 /** Where notices are published and consumed. */

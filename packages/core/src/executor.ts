@@ -5,7 +5,15 @@
  */
 
 import { describeIssues } from './describe-issues.ts';
-import { AbortedError, DuplicateJobIdError, ExecutorClosedError, InvalidJobSpecError, UnknownJobError } from './errors.ts';
+import { checkDuration } from './duration.ts';
+import {
+  AbortedError,
+  DuplicateJobIdError,
+  ExecutorClosedError,
+  InvalidJobSpecError,
+  JobDroppedError,
+  UnknownJobError,
+} from './errors.ts';
 import type { CloseOptions, Executor, WaitOptions, WaitResult } from './executor-api.ts';
 import { type Deferred, deferred } from './internal/deferred.ts';
 import { commandSlug } from './internal/job-id.ts';
@@ -21,10 +29,23 @@ import type { Child, ExitStatus, Runtime } from './runtime.ts';
 export interface ExecutorOptions {
   /** Most jobs running at once; the rest wait in FIFO order. Default 4. */
   maxConcurrent?: number;
-  /** Timeout of a job whose spec names none. Default 30 minutes. */
+  /** Timeout of a job whose spec names none; `Infinity` for none. Default 30 minutes. */
   defaultTimeoutMs?: number;
-  /** Time between SIGTERM and SIGKILL when a job is killed or times out. Default 2000 ms. */
+  /**
+   * Time between SIGTERM and SIGKILL when a job is killed or times out: every process of the job
+   * (leader, group, escaped descendants) gets this long to exit. Default 2000 ms.
+   */
   killGraceMs?: number;
+  /**
+   * Most ended jobs kept (snapshot, output, notice); older ones are dropped once their notice
+   * has been delivered to every consumer. Default {@link DEFAULT_RETAIN_JOBS}.
+   */
+  retainJobs?: number;
+  /**
+   * How long an ended job is kept after it ended (once its notice was delivered); `Infinity`
+   * keeps it until `retainJobs` pushes it out. Default {@link DEFAULT_RETAIN_MS}.
+   */
+  retainMs?: number;
   /** Output kept per job. */
   outputLimit?: OutputLimits;
   /** The bus notices go to; a new one by default (see {@link BackgroundExecutor.bus}). */
@@ -46,11 +67,42 @@ export interface ExecutorOptions {
    * Needs a runtime with `realPath`.
    */
   cwdRoot?: string;
+  /**
+   * Off by default. Run every job as another user through `setpriv` (util-linux): the job then
+   * cannot read the host's environment from `/proc/<host pid>/environ`, nor the host user's
+   * private files (`~/.ssh`, `~/.aws`, `~/.npmrc`), nor signal the host. Needs a host running
+   * as root (or with CAP_SETUID and CAP_SETGID), `setpriv` on the PATH, and a working directory
+   * that user may enter. Environment scrubbing alone is hygiene; this is a boundary.
+   */
+  isolation?: JobIsolation;
+}
+
+/** The user a job runs as (see {@link ExecutorOptions.isolation}). */
+export interface JobIsolation {
+  /** Numeric user id, e.g. 65534 (`nobody`). */
+  uid: number;
+  /** Numeric group id; the same number as `uid` by default. */
+  gid?: number;
+}
+
+/** Quotes `text` as one word for `sh`. */
+function shellWord(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 export const DEFAULT_MAX_CONCURRENT = 4;
 export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 export const DEFAULT_KILL_GRACE_MS = 2_000;
+/** Ended jobs kept by default. */
+export const DEFAULT_RETAIN_JOBS = 1_000;
+/** How long an ended job is kept by default: one hour. */
+export const DEFAULT_RETAIN_MS = 60 * 60_000;
+/** Ids of dropped jobs remembered (to say "dropped" rather than "unknown"). */
+const DROPPED_IDS_KEPT = 10_000;
+/** How often the processes of a dying job are checked during its grace. */
+const KILL_POLL_MS = 25;
+/** How long SIGKILLed processes may take to leave the process table before we stop waiting. */
+const SIGKILL_WAIT_MS = 2_000;
 /** Grace between SIGTERM and SIGKILL when the host is shutting down on a signal. */
 export const SHUTDOWN_KILL_GRACE_MS = 250;
 /** Bytes of output shown in a notice. */
@@ -71,7 +123,13 @@ interface Entry {
   forced?: boolean;
   error?: string;
   child?: Child;
+  /** Tag in the job's environment that finds its escaped descendants. */
+  marker: string;
   ending?: 'killed' | 'timed_out';
+  /** When SIGKILL follows the SIGTERM of a kill or timeout (clock ms); shutdown may move it closer. */
+  killDeadline?: number;
+  /** Resolves once every process of a killed or timed-out job is gone. */
+  terminated?: Promise<void>;
   /** The main process has exited; only draining output remains. */
   exited?: boolean;
   /** Aborts the job's timeout and kill-grace timers; dropped once the job has ended. */
@@ -88,6 +146,19 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
   return value;
 }
 
+function count(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new InvalidJobSpecError([`${name}: must be a whole number, 0 or more, got ${String(value)}`]);
+  }
+  return value;
+}
+
+/** A marker no other job of any host shares (see {@link SpawnOptions.marker}). */
+function newMarker(): string {
+  return `bgt-${crypto.randomUUID()}`;
+}
+
 /**
  * @example
  * const executor = new BackgroundExecutor(createRuntime(), { maxConcurrent: 2 });
@@ -101,6 +172,8 @@ export class BackgroundExecutor implements Executor {
   readonly maxConcurrent: number;
   readonly defaultTimeoutMs: number;
   readonly killGraceMs: number;
+  readonly retainJobs: number;
+  readonly retainMs: number;
   /**
    * What the registry found at start: jobs of hosts that died without cleaning up, now `lost`
    * (their groups killed where still alive). They are not this executor's jobs: they are not
@@ -110,6 +183,10 @@ export class BackgroundExecutor implements Executor {
   readonly #options: ExecutorOptions;
   readonly #jobs = new Map<string, Entry>();
   readonly #queue: Entry[] = [];
+  /** Ended jobs in the order they ended: candidates for dropping. */
+  #ended: Entry[] = [];
+  /** Ids of dropped jobs, oldest first, at most {@link DROPPED_IDS_KEPT}. */
+  readonly #dropped = new Set<string>();
   #running = 0;
   #idCounter = 0;
   #closed = false;
@@ -119,8 +196,20 @@ export class BackgroundExecutor implements Executor {
     this.runtime = runtime;
     this.#options = options;
     this.maxConcurrent = Math.floor(positiveInt('maxConcurrent', options.maxConcurrent, DEFAULT_MAX_CONCURRENT));
-    this.defaultTimeoutMs = positiveInt('defaultTimeoutMs', options.defaultTimeoutMs, DEFAULT_TIMEOUT_MS);
-    this.killGraceMs = positiveInt('killGraceMs', options.killGraceMs, DEFAULT_KILL_GRACE_MS);
+    this.defaultTimeoutMs = checkDuration('defaultTimeoutMs', options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS, {
+      infinite: true,
+    });
+    this.killGraceMs = checkDuration('killGraceMs', options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+    this.retainJobs = count('retainJobs', options.retainJobs, DEFAULT_RETAIN_JOBS);
+    this.retainMs = checkDuration('retainMs', options.retainMs ?? DEFAULT_RETAIN_MS, { zero: true, infinite: true });
+    if (options.isolation !== undefined) {
+      const { uid, gid = uid } = options.isolation;
+      if (![uid, gid].every((n) => Number.isInteger(n) && n >= 0)) {
+        throw new InvalidJobSpecError([
+          `isolation: uid and gid must be whole numbers, 0 or more, got uid ${String(uid)}, gid ${String(gid)}`,
+        ]);
+      }
+    }
     this.bus = options.bus ?? new NotificationBus();
     this.bus.attach(this);
     this.reaped = options.registry?.reap() ?? [];
@@ -139,7 +228,7 @@ export class BackgroundExecutor implements Executor {
     if (!parsed.success) {
       throw new InvalidJobSpecError([
         ...describeIssues(parsed.error),
-        'valid fields: command (non-empty string), id?, cwd?, env?, timeoutMs? (positive integer), label?',
+        'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?',
       ]);
     }
     const clean = parsed.data;
@@ -148,9 +237,11 @@ export class BackgroundExecutor implements Executor {
       throw new DuplicateJobIdError(clean.id, [...this.#jobs.keys()]);
     }
     const id = clean.id ?? this.#newId(clean.command);
+    this.#dropped.delete(id);
     const entry: Entry = {
       id,
       spec: { ...clean, id },
+      marker: newMarker(),
       state: 'queued',
       queuedAt: this.runtime.now(),
       timers: new AbortController(),
@@ -159,6 +250,7 @@ export class BackgroundExecutor implements Executor {
     };
     this.#jobs.set(id, entry);
     this.#queue.push(entry);
+    this.#prune();
     this.#pump();
     return this.#snapshot(entry);
   }
@@ -201,17 +293,24 @@ export class BackgroundExecutor implements Executor {
 
   #entry(id: string): Entry {
     const entry = this.#jobs.get(id);
-    if (!entry) throw new UnknownJobError(id, [...this.#jobs.keys()]);
-    return entry;
+    if (entry) return entry;
+    if (this.#dropped.has(id)) {
+      throw new JobDroppedError(id, [...this.#jobs.keys()], `retainJobs ${this.retainJobs}, retainMs ${this.retainMs}`);
+    }
+    throw new UnknownJobError(id, [...this.#jobs.keys()]);
   }
 
-  /** A snapshot of job `id`; throws {@link UnknownJobError} (listing the known ids) otherwise. */
+  /**
+   * A snapshot of job `id`; throws {@link JobDroppedError} for an ended job dropped under the
+   * retention policy, {@link UnknownJobError} (listing the known ids) for any other id.
+   */
   get(id: string): Job {
     return this.#snapshot(this.#entry(id));
   }
 
-  /** Snapshots of every job, in submission order. */
+  /** Snapshots of every job kept (see `retainJobs`), in submission order. */
   list(): Job[] {
+    this.#prune();
     return [...this.#jobs.values()].map((e) => this.#snapshot(e));
   }
 
@@ -226,9 +325,10 @@ export class BackgroundExecutor implements Executor {
   }
 
   /**
-   * Kills job `id`: a queued job ends at once, a running one gets SIGTERM on its group, then
-   * SIGKILL after `killGraceMs`. Resolves with the final snapshot. An ended job is returned
-   * unchanged.
+   * Kills job `id`: a queued job ends at once; a running one gets SIGTERM on its group and on
+   * its escaped descendants, and whatever of it is still alive `killGraceMs` later gets SIGKILL
+   * (`forced: true`). Resolves with the final snapshot once every process is gone. An ended job
+   * is returned unchanged.
    */
   async kill(id: string): Promise<Job> {
     const entry = this.#entry(id);
@@ -240,9 +340,10 @@ export class BackgroundExecutor implements Executor {
   async wait(ids: readonly string[], options: WaitOptions = {}): Promise<WaitResult> {
     const entries = ids.map((id) => this.#entry(id));
     const mode = options.mode ?? 'all';
-    if (options.timeoutMs !== undefined && !(options.timeoutMs >= 0)) {
-      throw new InvalidJobSpecError([`timeoutMs: must be 0 or more, got ${String(options.timeoutMs)}`]);
-    }
+    const timeoutMs =
+      options.timeoutMs === undefined
+        ? Number.POSITIVE_INFINITY
+        : checkDuration('timeoutMs', options.timeoutMs, { zero: true, infinite: true });
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -251,8 +352,8 @@ export class BackgroundExecutor implements Executor {
       const dones = entries.map((e) => e.done.promise);
       const condition = entries.length === 0 ? Promise.resolve() : mode === 'any' ? Promise.race(dones) : Promise.all(dones);
       const racers: Promise<unknown>[] = [condition.then(() => 'met' as const)];
-      if (options.timeoutMs !== undefined) {
-        racers.push(this.runtime.sleep(options.timeoutMs, stop.signal).then(() => 'timeout' as const));
+      if (timeoutMs !== Number.POSITIVE_INFINITY) {
+        racers.push(this.runtime.sleep(timeoutMs, stop.signal).then(() => 'timeout' as const));
       }
       if (options.signal) {
         racers.push(
@@ -272,19 +373,28 @@ export class BackgroundExecutor implements Executor {
     }
   }
 
-  /** Stops accepting jobs, kills every live job group and resolves when all have ended. */
+  /**
+   * Stops accepting jobs, kills every live job (group and escaped descendants) and resolves when
+   * all have ended. The shutdown hook stays installed until then, so a signal during `close()`
+   * still kills every job before the host exits. Calling it again with a shorter grace (as the
+   * shutdown hook does) moves the SIGKILL of jobs already dying closer.
+   */
   async close(options: CloseOptions = {}): Promise<void> {
     this.#closed = true;
-    this.#offShutdown?.();
-    const grace = options.killGraceMs ?? this.killGraceMs;
+    const grace =
+      options.killGraceMs === undefined ? this.killGraceMs : checkDuration('killGraceMs', options.killGraceMs, { zero: true });
     const live = [...this.#jobs.values()].filter((e) => !isFinalState(e.state));
     for (const e of live) this.#terminate(e, 'killed', grace);
     await Promise.all(live.map((e) => e.done.promise));
+    if ([...this.#jobs.values()].every((e) => isFinalState(e.state))) this.#offShutdown?.();
   }
 
-  /** On a signal: close with a short grace. On exit: nothing can wait, so SIGKILL every group now. */
+  /**
+   * On a signal: close with a short grace. On exit, or a second signal (`force`): nothing can
+   * wait, so SIGKILL every job now, escaped descendants included.
+   */
   #onShutdown(reason: string): Promise<void> | undefined {
-    if (reason !== 'exit') return this.close({ killGraceMs: SHUTDOWN_KILL_GRACE_MS });
+    if (reason !== 'exit' && reason !== 'force') return this.close({ killGraceMs: SHUTDOWN_KILL_GRACE_MS });
     this.#closed = true;
     for (const e of this.#jobs.values()) if (!isFinalState(e.state)) e.child?.kill('SIGKILL');
     return undefined;
@@ -303,34 +413,57 @@ export class BackgroundExecutor implements Executor {
     entry.startedAt = this.runtime.now();
     let status: ExitStatus;
     try {
+      // Checked again at start: the directory may have been swapped for a symlink while queued.
+      if (this.#options.cwdRoot !== undefined) entry.spec.cwd = this.#confine(entry.spec.cwd);
       const env = buildJobEnv(this.runtime.env(), {
         ...(this.#options.allowEnv ? { allow: this.#options.allowEnv } : {}),
         set: { ...this.#options.env, ...entry.spec.env },
       });
-      const child = this.runtime.spawn(entry.spec.command, {
+      const child = this.runtime.spawn(this.#wrap(entry.spec.command), {
         ...(entry.spec.cwd !== undefined ? { cwd: entry.spec.cwd } : {}),
         env,
+        marker: entry.marker,
       });
       entry.child = child;
       entry.pid = child.pid;
-      if (child.pid > 0) this.#options.registry?.add({ jobId: entry.id, pgid: child.pid, command: entry.spec.command });
+      if (child.pid > 0) {
+        this.#options.registry?.add({ jobId: entry.id, pgid: child.pid, command: entry.spec.command, marker: entry.marker });
+      }
       const timeoutMs = entry.spec.timeoutMs ?? this.defaultTimeoutMs;
-      this.runtime.sleep(timeoutMs, entry.timers?.signal).then(
-        () => this.#terminate(entry, 'timed_out', this.killGraceMs),
-        () => {},
-      );
+      if (timeoutMs !== Number.POSITIVE_INFINITY) {
+        this.runtime.sleep(timeoutMs, entry.timers?.signal).then(
+          () => this.#terminate(entry, 'timed_out', this.killGraceMs),
+          () => {},
+        );
+      }
       const reading = Promise.all([this.#collect(entry, child.stdout), this.#collect(entry, child.stderr)]);
       status = await child.exited;
-      entry.exited = true;
+      // Ended by itself: a kill() from now on finds nothing to kill.
+      if (!entry.ending) entry.exited = true;
       await reading;
-      // The job is its main process; anything it left behind in its group goes with it.
-      child.kill('SIGKILL');
+      if (entry.terminated) {
+        // Killed or timed out: the rest of the job keeps its grace even though its leader died.
+        await entry.terminated;
+      } else {
+        // The job is its main process; anything it left behind (in its group or escaped from
+        // it) goes with it.
+        await this.#killAll(child);
+      }
     } catch (error) {
       status = { code: null, signal: null, error: error instanceof Error ? error.message : String(error) };
     }
     this.#running--;
     this.#finish(entry, status);
     this.#pump();
+  }
+
+  /** The command as spawned: as is, or under `setpriv` as the isolation user. */
+  #wrap(command: string): string {
+    const isolation = this.#options.isolation;
+    if (!isolation) return command;
+    const gid = isolation.gid ?? isolation.uid;
+    // exec keeps the pid, so the job still leads its own process group.
+    return `exec setpriv --reuid=${isolation.uid} --regid=${gid} --clear-groups -- /bin/sh -c ${shellWord(command)}`;
   }
 
   async #collect(entry: Entry, stream: AsyncIterable<Uint8Array>): Promise<void> {
@@ -342,7 +475,13 @@ export class BackgroundExecutor implements Executor {
   }
 
   #terminate(entry: Entry, reason: 'killed' | 'timed_out', graceMs: number): void {
-    if (isFinalState(entry.state) || entry.ending || entry.exited) return;
+    if (isFinalState(entry.state) || entry.exited) return;
+    const deadline = this.runtime.now() + graceMs;
+    if (entry.ending) {
+      // Already dying: a shorter grace (shutdown) moves the SIGKILL closer, never further.
+      if (entry.killDeadline !== undefined && deadline < entry.killDeadline) entry.killDeadline = deadline;
+      return;
+    }
     entry.ending = reason;
     if (entry.state === 'queued') {
       const at = this.#queue.indexOf(entry);
@@ -350,15 +489,35 @@ export class BackgroundExecutor implements Executor {
       this.#finish(entry, { code: null, signal: null });
       return;
     }
-    entry.child?.kill('SIGTERM');
-    this.runtime.sleep(graceMs, entry.timers?.signal).then(
-      () => {
-        if (isFinalState(entry.state) || !entry.child) return;
-        entry.forced = true;
-        entry.child.kill('SIGKILL');
-      },
-      () => {},
-    );
+    const child = entry.child;
+    if (!child) return;
+    entry.killDeadline = deadline;
+    entry.terminated = this.#stop(entry, child);
+  }
+
+  /** SIGTERM to every process of the job; SIGKILL to what is left at `killDeadline`. */
+  async #stop(entry: Entry, child: Child): Promise<void> {
+    child.kill('SIGTERM');
+    for (;;) {
+      if (!child.alive()) return;
+      const left = (entry.killDeadline ?? 0) - this.runtime.now();
+      if (left <= 0) break;
+      await this.runtime.sleep(Math.min(KILL_POLL_MS, left));
+    }
+    entry.forced = true;
+    await this.#killAll(child);
+  }
+
+  /** SIGKILL to every process of the job, again until none is left (bounded). */
+  async #killAll(child: Child): Promise<void> {
+    // One scan when nothing is left (the common end of a job): finding processes is not free.
+    if (!child.alive()) return;
+    const until = this.runtime.now() + SIGKILL_WAIT_MS;
+    child.kill('SIGKILL');
+    while (child.alive() && this.runtime.now() < until) {
+      await this.runtime.sleep(KILL_POLL_MS);
+      child.kill('SIGKILL');
+    }
   }
 
   #finish(entry: Entry, status: ExitStatus): void {
@@ -375,6 +534,7 @@ export class BackgroundExecutor implements Executor {
       entry.error = status.error;
       entry.buffer.append(new TextEncoder().encode(`bgtasks: could not start the job: ${status.error}\n`));
     }
+    this.#ended.push(entry);
     const snap = this.#snapshot(entry);
     this.bus.publish({
       jobId: entry.id,
@@ -393,6 +553,41 @@ export class BackgroundExecutor implements Executor {
     // ended; a long-lived host must not keep one per finished job.
     delete entry.child;
     entry.done.resolve(snap);
+    this.#prune();
+  }
+
+  /**
+   * Drops ended jobs beyond `retainJobs` or older than `retainMs`, oldest first, with their
+   * output and their notice in the bus history; a job whose notice some consumer has not yet
+   * been handed (or has leased and not acked) is kept until it has.
+   */
+  #prune(): void {
+    const excess = this.#ended.length - this.retainJobs;
+    const oldest = this.#ended[0];
+    if (excess <= 0 && (oldest === undefined || this.runtime.now() - (oldest.endedAt ?? 0) < this.retainMs)) return;
+    const now = this.runtime.now();
+    let toDrop = excess;
+    const kept: Entry[] = [];
+    for (const e of this.#ended) {
+      const old = now - (e.endedAt ?? now) >= this.retainMs;
+      if ((toDrop > 0 || old) && !this.bus.holds(e.id)) {
+        this.#drop(e);
+        toDrop--;
+      } else {
+        kept.push(e);
+      }
+    }
+    this.#ended = kept;
+  }
+
+  #drop(entry: Entry): void {
+    this.#jobs.delete(entry.id);
+    this.bus.forget(entry.id);
+    this.#dropped.add(entry.id);
+    if (this.#dropped.size > DROPPED_IDS_KEPT) {
+      const first = this.#dropped.values().next();
+      if (!first.done) this.#dropped.delete(first.value);
+    }
   }
 
   #snapshot(e: Entry): Job {

@@ -1,13 +1,15 @@
 /** @module @bgtasks/core: the job model, BackgroundExecutor, NotificationBus, OutputBuffer, notices, errors, Runtime. */
 
-export { describeIssues } from './describe-issues.ts';
+export { checkDuration, type DurationRules, MAX_TIMER_MS } from './duration.ts';
 export {
   AbortedError,
   BgTasksError,
   type BgTasksErrorOptions,
   DuplicateJobIdError,
   ExecutorClosedError,
+  InvalidDurationError,
   InvalidJobSpecError,
+  JobDroppedError,
   LeaseError,
   UnknownJobError,
 } from './errors.ts';
@@ -15,18 +17,23 @@ export {
   BackgroundExecutor,
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_MAX_CONCURRENT,
+  DEFAULT_RETAIN_JOBS,
+  DEFAULT_RETAIN_MS,
   DEFAULT_TIMEOUT_MS,
   type ExecutorOptions,
+  type JobIsolation,
   NOTICE_TAIL_BYTES,
   NOTICE_TAIL_LINES,
 } from './executor.ts';
 export type { CloseOptions, Executor, NoticeBus, NoticeConsumer, WaitOptions, WaitResult } from './executor-api.ts';
 export {
+  ENV_NAME_PATTERN,
   type FinalJobState,
   isFinalState,
   JOB_ID_PATTERN,
   JOB_STATES,
   type Job,
+  JobEnvSchema,
   JobIdSchema,
   type JobOutputInfo,
   type JobSpec,
@@ -36,14 +43,13 @@ export {
   MAX_COMMAND_LENGTH,
   type Notice,
 } from './job.ts';
-export { buildJobEnv, isSecretName, type JobEnvOptions, NON_INTERACTIVE_ENV } from './job-env.ts';
-export { formatNotice, formatNotices, NOTICE_HEADER, type ParsedNotice, parseNotices } from './notice.ts';
+export { fenceOutput, formatNotice, formatNotices, NOTICE_HEADER, type ParsedNotice, parseNotices } from './notice.ts';
 export {
-  Consumer,
   type ConsumerOptions,
-  type JobSource,
+  DEFAULT_MAX_HISTORY,
   type Lease,
   NotificationBus,
+  type NotificationBusOptions,
 } from './notification-bus.ts';
 export {
   type ByteRange,
@@ -55,14 +61,14 @@ export {
   type OutputSlice,
   type ReadOptions,
 } from './output-buffer.ts';
-export { QUOTE_MAX_CHARS, quoteInput } from './quote-input.ts';
 export type { JobRecord, JobRegistry, ReapedJob } from './registry.ts';
-export type {
-  Child,
-  ExitStatus,
-  KillSignal,
-  Runtime,
-  RuntimeName,
-  ShutdownHook,
-  SpawnOptions,
+export {
+  type Child,
+  type ExitStatus,
+  JOB_MARKER_VAR,
+  type KillSignal,
+  type Runtime,
+  type RuntimeName,
+  type ShutdownHook,
+  type SpawnOptions,
 } from './runtime.ts';

@@ -3,6 +3,7 @@
  * what the executor hands out (jobs, notices).
  */
 import * as z from 'zod';
+import { quoteInput } from './quote-input.ts';
 
 /** Longest accepted command, in characters; longer input is almost surely a mistake. */
 export const MAX_COMMAND_LENGTH = 100_000;
@@ -15,6 +16,24 @@ export const JobIdSchema = z
   .string()
   .regex(JOB_ID_PATTERN, 'must be 1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit');
 
+/** Environment variable names a job may set: a letter or `_`, then letters, digits or `_`. */
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Schema of the variables a spec sets: POSIX names, values without NUL (execve cannot carry one). */
+export const JobEnvSchema = z.record(z.string(), z.string()).superRefine((env, ctx) => {
+  for (const [name, value] of Object.entries(env)) {
+    if (!ENV_NAME_PATTERN.test(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `${quoteInput(name)} is not a valid variable name: use a letter or "_" followed by letters, digits or "_" (no "=", NUL or spaces)`,
+      });
+    } else if (value.includes('\0')) {
+      ctx.addIssue({ code: 'custom', path: [name], message: 'a value must not contain a NUL character' });
+    }
+  }
+});
+
 /** Schema of a {@link JobSpec}. */
 export const JobSpecSchema = z
   .object({
@@ -24,8 +43,17 @@ export const JobSpecSchema = z
       .max(MAX_COMMAND_LENGTH, `must be at most ${MAX_COMMAND_LENGTH} characters`)
       .refine((s) => s.trim().length > 0, 'must not be empty'),
     cwd: z.string().min(1, 'must not be empty when given').optional(),
-    env: z.record(z.string(), z.string()).optional(),
-    timeoutMs: z.number().int('must be a whole number of milliseconds').positive('must be greater than 0').optional(),
+    env: JobEnvSchema.optional(),
+    /** Any length (waited in chunks past the 2^31-1 ms timer limit); `Infinity` for none. */
+    timeoutMs: z
+      .union(
+        [
+          z.number().int('must be a whole number of milliseconds').positive('must be greater than 0'),
+          z.literal(Number.POSITIVE_INFINITY),
+        ],
+        { error: 'must be a whole number of milliseconds greater than 0, or Infinity for no timeout' },
+      )
+      .optional(),
     label: z.string().max(200).optional(),
   })
   .strict();

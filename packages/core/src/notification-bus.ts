@@ -33,11 +33,13 @@ export class Consumer implements NoticeConsumer {
   #nextLeaseId = 1;
   #waiters = new Set<() => void>();
   #closed = false;
+  readonly #onClose: (() => void) | undefined;
 
   /** @internal created by {@link NotificationBus.consumer} */
-  constructor(name: string, backlog: readonly Notice[]) {
+  constructor(name: string, backlog: readonly Notice[], onClose?: () => void) {
     this.name = name;
     this.#queue = [...backlog];
+    this.#onClose = onClose;
   }
 
   /** Notices neither delivered nor leased, oldest first. */
@@ -75,10 +77,14 @@ export class Consumer implements NoticeConsumer {
     this.#settle(lease);
   }
 
-  /** Returns a lease's notices to the queue, in order, ahead of anything published since. */
+  /**
+   * Returns a lease's notices to the queue, in order, ahead of anything published since. After
+   * the bus is closed the lease is settled and its notices are dropped: nothing is delivered
+   * after close.
+   */
   release(lease: Lease): void {
     const notices = this.#settle(lease);
-    if (notices.length === 0) return;
+    if (notices.length === 0 || this.#closed) return;
     this.#queue = [...notices, ...this.#queue].sort((a, b) => a.seq - b.seq);
     this.#wake();
   }
@@ -115,6 +121,13 @@ export class Consumer implements NoticeConsumer {
     }
   }
 
+  /** @internal True when the notice of job `jobId` is pending or leased here. */
+  holds(jobId: string): boolean {
+    if (this.#queue.some((n) => n.jobId === jobId)) return true;
+    for (const notices of this.#leases.values()) if (notices.some((n) => n.jobId === jobId)) return true;
+    return false;
+  }
+
   /** @internal */
   push(notice: Notice): void {
     if (this.#closed) return;
@@ -122,11 +135,12 @@ export class Consumer implements NoticeConsumer {
     this.#wake();
   }
 
-  /** @internal */
+  /** Removes this consumer from its bus; pending and leased notices are dropped, waiters rejected. */
   close(): void {
     this.#closed = true;
     this.#queue = [];
     this.#wake();
+    this.#onClose?.();
   }
 
   #wake(): void {
@@ -134,11 +148,33 @@ export class Consumer implements NoticeConsumer {
   }
 }
 
+/** Options of {@link NotificationBus}. */
+export interface NotificationBusOptions {
+  /**
+   * Most notices {@link NotificationBus.history} keeps (oldest dropped first); the executor also
+   * drops the notice of each job it drops under its retention policy. Default 10 000.
+   */
+  maxHistory?: number;
+}
+
+/** Default of {@link NotificationBusOptions.maxHistory}. */
+export const DEFAULT_MAX_HISTORY = 10_000;
+
 export class NotificationBus implements NoticeBus {
   #log: Notice[] = [];
+  #seq = 0;
+  readonly maxHistory: number;
   #consumers = new Map<string, Consumer>();
   #source: JobSource | undefined;
   #closed = false;
+
+  constructor(options: NotificationBusOptions = {}) {
+    const max = options.maxHistory ?? DEFAULT_MAX_HISTORY;
+    if (!Number.isInteger(max) || max < 0) {
+      throw new RangeError(`maxHistory: must be a whole number, 0 or more, got ${String(max)}`);
+    }
+    this.maxHistory = max;
+  }
 
   /** Lets {@link check} answer with live job snapshots (the executor attaches itself). */
   attach(source: JobSource): void {
@@ -147,23 +183,39 @@ export class NotificationBus implements NoticeBus {
 
   /** Publishes a notice to every consumer; assigns its `seq`. Ignored after {@link close}. */
   publish(notice: Omit<Notice, 'seq'>): Notice {
-    const full: Notice = { ...notice, seq: this.#log.length + 1 };
+    const full: Notice = { ...notice, seq: ++this.#seq };
     if (this.#closed) return full;
     this.#log.push(full);
+    if (this.#log.length > this.maxHistory) this.#log.splice(0, this.#log.length - this.maxHistory);
     for (const c of this.#consumers.values()) c.push(full);
     return full;
   }
 
-  /** Every notice published so far, in order. */
+  /** Every notice still kept (see {@link NotificationBusOptions.maxHistory}), in publication order. */
   history(): Notice[] {
     return [...this.#log];
+  }
+
+  /** True when some consumer has the notice of job `jobId` pending or leased (not yet acked). */
+  holds(jobId: string): boolean {
+    for (const c of this.#consumers.values()) if (c.holds(jobId)) return true;
+    return false;
+  }
+
+  /** Drops the notice of job `jobId` from the history (the executor does when it drops the job). */
+  forget(jobId: string): void {
+    const at = this.#log.findIndex((n) => n.jobId === jobId);
+    if (at >= 0) this.#log.splice(at, 1);
   }
 
   /** The consumer called `name`, created on first use. */
   consumer(name: string, options: ConsumerOptions = {}): Consumer {
     let c = this.#consumers.get(name);
     if (!c) {
-      c = new Consumer(name, options.from === 'now' ? [] : this.#log);
+      const created: Consumer = new Consumer(name, options.from === 'now' ? [] : this.#log, () => {
+        if (this.#consumers.get(name) === created) this.#consumers.delete(name);
+      });
+      c = created;
       if (this.#closed) c.close();
       this.#consumers.set(name, c);
     }

@@ -10,6 +10,8 @@ export interface JobRecord {
   /** Process group id (the pid of the job's `sh -c`). */
   pgid: number;
   command: string;
+  /** The job's marker (see `SpawnOptions.marker`): finds descendants that left the group. */
+  marker?: string;
 }
 
 /** A job left behind by a host that is gone. */
@@ -20,7 +22,10 @@ export interface ReapedJob extends JobRecord {
   startedAtMs: number;
   /** Always `lost`: its host died, so how it ended is unknown. */
   state: 'lost';
-  /** True when its group was still alive and was killed now; false when it had already ended. */
+  /**
+   * True when its group or a process carrying its marker was still alive and was killed now;
+   * false when it had already ended.
+   */
   killed: boolean;
 }
 

@@ -12,7 +12,19 @@ export interface SpawnOptions {
   cwd?: string;
   /** The complete environment of the child (not merged with the host's). */
   env?: Record<string, string>;
+  /**
+   * A unique tag for this job: the runtime sets {@link JOB_MARKER_VAR} to it in the child's
+   * environment, which every descendant inherits, so {@link Child.kill} and
+   * {@link Child.alive} find processes that left the group (`setsid`, double fork, `nohup`).
+   */
+  marker?: string;
 }
+
+/**
+ * The variable that carries a job's marker (see {@link SpawnOptions.marker}). A process that
+ * clears its environment (`env -i`) drops it and can no longer be found this way.
+ */
+export const JOB_MARKER_VAR = 'BGTASKS_JOB_MARKER';
 
 /** How a child process ended. */
 export interface ExitStatus {
@@ -35,11 +47,25 @@ export interface Child {
   readonly stderr: AsyncIterable<Uint8Array>;
   /** Resolves when the process itself exits (not when its pipes close). */
   readonly exited: Promise<ExitStatus>;
-  /** Sends `signal` to the whole process group; a no-op once the group is gone. */
+  /**
+   * Sends `signal` to the whole process group and to every process carrying the job's marker
+   * (descendants that escaped the group, where the platform lets them be found: `/proc` on
+   * Linux); a no-op once all are gone.
+   */
   kill(signal: KillSignal): void;
+  /**
+   * True while any process of the job is alive: the leader, a member of its group, or a
+   * process carrying its marker (zombies count as dead).
+   */
+  alive(): boolean;
 }
 
-/** A shutdown hook; may be async, the runtime waits a bounded time for it. */
+/**
+ * A shutdown hook; may be async, the runtime waits a bounded time for it. `reason` is the
+ * signal (`SIGINT`, `SIGTERM`, `SIGHUP`), `exit` when the host is exiting (nothing can be
+ * awaited), or `force` when a second signal arrived during shutdown: kill everything now,
+ * synchronously; the host exits right after.
+ */
 export type ShutdownHook = (reason: string) => void | Promise<void>;
 
 /** What a runtime gives bgtasks: processes, a monotonic clock, timers, env and exit hooks. */
@@ -53,7 +79,10 @@ export interface Runtime {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** A copy of the host's environment. */
   env(): Record<string, string>;
-  /** Runs `fn` on SIGINT, SIGTERM or exit of the host; returns a function that unregisters it. */
+  /**
+   * Runs `fn` on SIGINT, SIGTERM, SIGHUP or exit of the host, and again with `force` on a second
+   * signal during shutdown; returns a function that unregisters it.
+   */
   onShutdown(fn: ShutdownHook): () => void;
   /**
    * The absolute path with every symlink resolved; throws when it does not exist. Needed only

@@ -5,7 +5,7 @@
  * same notices ride the next request. `waitForWake` is the wait behind the wake-up.
  */
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import { AbortedError, type Lease, type Notice, type NoticeConsumer, type Runtime } from '@bgtasks/core';
+import { AbortedError, checkDuration, type Lease, type Notice, type NoticeConsumer, type Runtime } from '@bgtasks/core';
 import { type Injected, injectNotices, type NoticePlacement } from './inject-notices.ts';
 
 /** A request's messages with the leased notices placed in them. */
@@ -41,7 +41,7 @@ export class NoticeInjector {
   constructor(consumer: NoticeConsumer, clock: Pick<Runtime, 'now' | 'sleep'>, options: NoticeInjectorOptions = {}) {
     this.consumer = consumer;
     this.#clock = clock;
-    this.coalesceMs = Math.max(0, options.coalesceMs ?? 20);
+    this.coalesceMs = checkDuration('coalesceMs', options.coalesceMs ?? 20, { zero: true });
   }
 
   /** Notices waiting for the next request. */

@@ -1,8 +1,12 @@
 /** `bg_bash`: start a shell command as a background job and answer at once with its id. */
-import { DuplicateJobIdError, type Executor, JOB_ID_PATTERN, type Job, quoteInput } from '@bgtasks/core';
+import { DuplicateJobIdError, type Executor, fenceOutput, JOB_ID_PATTERN, type Job } from '@bgtasks/core';
+import { quoteInput } from '@bgtasks/core/internal';
 import * as z from 'zod';
 import { commandField, cwdField } from './shell-input.ts';
 import { type BgTool, defineTool } from './tool.ts';
+
+/** Characters of the command `bg_bash` echoes back; a longer one is shown by its start and length. */
+export const COMMAND_ECHO_CHARS = 200;
 
 /** Longest `timeout_s` a background job may ask for: one day. */
 export const MAX_JOB_TIMEOUT_S = 86_400;
@@ -53,7 +57,12 @@ export function bgBashTool(executor: Executor): BgTool {
         job = await executor.submit(rest);
       }
       const queued = job.state === 'queued' ? ', queued until a slot is free' : '';
-      return { text: `started job "${job.id}" (${job.spec.command})${queued}${note}`, isError: false, startedJobs: [job.id] };
+      // The command is the model's own: echo a bounded quote of it, never 100 000 characters back.
+      const full = job.spec.command;
+      const command = fenceOutput(
+        full.length <= COMMAND_ECHO_CHARS ? full : `${full.slice(0, COMMAND_ECHO_CHARS)}… (${full.length} characters)`,
+      );
+      return { text: `started job "${job.id}" (${command})${queued}${note}`, isError: false, startedJobs: [job.id] };
     },
   });
 }

@@ -1,5 +1,5 @@
 /** `bg_output`: read a job's output by absolute byte offset, saying where bytes were dropped. */
-import type { Executor } from '@bgtasks/core';
+import { type Executor, fenceOutput } from '@bgtasks/core';
 import * as z from 'zod';
 import { type BgTool, defineTool } from './tool.ts';
 
@@ -33,7 +33,7 @@ export function bgOutputTool(executor: Executor): BgTool {
       ];
       if (slice.gap) facts.push(`bytes ${slice.gap.start}-${slice.gap.end} were dropped and cannot be read`);
       facts.push(slice.eof ? 'end of output so far' : `more: call bg_output with offset ${slice.nextOffset}`);
-      return { text: `${facts.join('; ')}\n${slice.text}`, isError: false };
+      return { text: `${facts.join('; ')}\n${fenceOutput(slice.text)}`, isError: false };
     },
   });
 }

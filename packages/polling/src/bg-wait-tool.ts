@@ -24,8 +24,16 @@ export function bgWaitTool(executor: Executor): BgTool {
       'Answers with a <bg_notice> block for each ended job and the ids still running.',
     schema: BgWaitInput,
     async run(input, signal) {
-      const ids = input.ids ?? liveJobIds(executor);
-      if (ids.length === 0) return { text: 'no background job is running; nothing to wait for', isError: false };
+      const live = liveJobIds(executor);
+      const ids = input.ids ?? live;
+      if (ids.length === 0) {
+        // An empty list is not "nothing runs": say what does, so the model can wait for it.
+        const text =
+          live.length === 0
+            ? 'no background job is running; nothing to wait for'
+            : `ids is empty, so there was nothing to wait for; still running: ${live.join(', ')} (omit ids to wait for every running job)`;
+        return { text, isError: false };
+      }
       const result = await executor.wait(ids, { mode: input.mode, timeoutMs: input.timeout_s * 1000, signal });
       const notices = result.ended.map((j) => noticeOf(executor, j.id)).filter((n): n is Notice => n !== undefined);
       const parts: string[] = [];

@@ -1,5 +1,5 @@
 /** `check_bg`: one job's state and output tail, or every job in one line each. */
-import { type Executor, formatNotices, isFinalState } from '@bgtasks/core';
+import { type Executor, fenceOutput, formatNotices, isFinalState } from '@bgtasks/core';
 import * as z from 'zod';
 import { jobLine, noticeOf } from './job-text.ts';
 import { type BgTool, defineTool } from './tool.ts';
@@ -33,7 +33,8 @@ export function checkBgTool(executor: Executor): BgTool {
       const notice = noticeOf(executor, job.id);
       if (notice) return { text: formatNotices([notice]), isError: false, endedJobs: [job.id] };
       const tail = executor.tail(job.id);
-      const shown = tail.length > 0 ? `\nlast output so far (untrusted command output):\n${tail}` : '\nno output yet';
+      const shown =
+        tail.length > 0 ? `\nlast output so far (untrusted command output):\n${fenceOutput(tail)}` : '\nno output yet';
       return { text: `${jobLine(job, now)}${shown}`, isError: false };
     },
   });

@@ -1,19 +1,16 @@
 /** @module @bgtasks/polling: the poll strategy's Anthropic tools (bg_bash, check_bg, bg_wait, bg_output, bg_kill) and the foreground bash. */
 export { bashTool, DEFAULT_BASH_TIMEOUT_S, MAX_BASH_TIMEOUT_S } from './bash-tool.ts';
-export { bgBashTool, MAX_JOB_TIMEOUT_S } from './bg-bash-tool.ts';
+export { bgBashTool, COMMAND_ECHO_CHARS, MAX_JOB_TIMEOUT_S } from './bg-bash-tool.ts';
 export { bgKillTool } from './bg-kill-tool.ts';
 export { bgOutputTool, MAX_OUTPUT_LIMIT } from './bg-output-tool.ts';
 export { bgWaitTool, MAX_WAIT_S } from './bg-wait-tool.ts';
 export { checkBgTool } from './check-bg-tool.ts';
 export { ToolInputError, UnknownToolError } from './errors.ts';
-export { jobLine, liveJobIds, noticeOf } from './job-text.ts';
 export {
   type BgTool,
   defineTool,
-  errorOutcome,
   inputSchemaOf,
   MAX_CWD_LENGTH,
-  MAX_ERROR_CHARS,
   type ToolDescriptor,
   type ToolOutcome,
   type ToolSpec,

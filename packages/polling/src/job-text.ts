@@ -1,5 +1,5 @@
 /** Plain-text renderings of jobs for tool results: one line per job, and a job's notice. */
-import { type Executor, isFinalState, type Job, type Notice } from '@bgtasks/core';
+import { type Executor, fenceOutput, isFinalState, type Job, type Notice } from '@bgtasks/core';
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -19,7 +19,7 @@ function outcome(job: Job): string {
  * @param now clock reading (`executor.runtime.now()`) for the run time of live jobs
  */
 export function jobLine(job: Job, now: number): string {
-  const command = job.spec.command.length > 80 ? `${job.spec.command.slice(0, 77)}...` : job.spec.command;
+  const command = fenceOutput(job.spec.command.length > 80 ? `${job.spec.command.slice(0, 77)}...` : job.spec.command);
   const bytes = `${job.output.bytes} output bytes`;
   if (job.state === 'queued') return `${job.id}: queued (waiting for a free slot): ${command}`;
   if (job.state === 'running') return `${job.id}: running for ${seconds(now - (job.startedAt ?? now))}, ${bytes}: ${command}`;

@@ -4,7 +4,8 @@
  * agent loop: it answers with `isError: true` and says how to call the tool right.
  */
 import type { Tool } from '@anthropic-ai/sdk/resources/messages';
-import { AbortedError, BgTasksError, describeIssues } from '@bgtasks/core';
+import { AbortedError, BgTasksError } from '@bgtasks/core';
+import { describeIssues } from '@bgtasks/core/internal';
 import * as z from 'zod';
 import { ToolInputError } from './errors.ts';
 import { usageLine } from './internal/usage.ts';

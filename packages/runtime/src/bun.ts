@@ -4,7 +4,9 @@
  */
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
-import { killGroup, processEnv, processShutdownHost } from './internal/process-host.ts';
+import { jobEnv } from './internal/job-env.ts';
+import { jobAlive, pidOrigin, signalJob, startTicks } from './internal/proc-tree.ts';
+import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
@@ -43,7 +45,7 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
   try {
     proc = bun().spawn(['/bin/sh', '-c', command], {
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-      ...(options.env !== undefined ? { env: options.env } : {}),
+      env: jobEnv(options, processEnv),
       stdin: 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',
@@ -56,7 +58,12 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
     code: proc.signalCode ? null : proc.exitCode,
     signal: proc.signalCode,
   }));
-  return childFromWebStreams(proc.pid, proc, exited, (signal) => killGroup(proc.pid, signal));
+  const since = options.marker !== undefined ? startTicks(proc.pid) : undefined;
+  const origin = options.marker !== undefined ? pidOrigin(proc.pid) : undefined;
+  return childFromWebStreams(proc.pid, proc, exited, {
+    kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, since, origin),
+    alive: () => jobAlive(proc.pid, options.marker, sendSignal, since, origin),
+  });
 }
 
 /** The runtime for Bun. */

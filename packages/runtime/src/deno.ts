@@ -4,6 +4,8 @@
  */
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
+import { jobEnv } from './internal/job-env.ts';
+import { jobAlive, pidOrigin, signalJob, startTicks } from './internal/proc-tree.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
 import { ShutdownHooks, type ShutdownHost } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
@@ -42,12 +44,10 @@ function deno(): DenoApi {
   return api;
 }
 
-function killGroup(pgid: number, signal: string): void {
-  try {
-    deno().kill(-pgid, signal);
-  } catch {
-    // the group has already exited
-  }
+/** `kill(2)` through Deno; throws when there is no such process. */
+function sendSignal(pid: number, signal: string | 0): void {
+  // Deno.kill takes no signal 0: probe with SIGCONT, which a live job ignores by default.
+  deno().kill(pid, signal === 0 ? 'SIGCONT' : signal);
 }
 
 function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
@@ -56,7 +56,8 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
     proc = new (deno().Command)('/bin/sh', {
       args: ['-c', command],
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-      ...(options.env !== undefined ? { env: options.env, clearEnv: true } : {}),
+      env: jobEnv(options, () => deno().env.toObject()),
+      clearEnv: true,
       stdin: 'null',
       stdout: 'piped',
       stderr: 'piped',
@@ -69,7 +70,12 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
     code: s.signal ? null : s.code,
     signal: s.signal,
   }));
-  return childFromWebStreams(proc.pid, proc, exited, (signal) => killGroup(proc.pid, signal));
+  const since = options.marker !== undefined ? startTicks(proc.pid) : undefined;
+  const origin = options.marker !== undefined ? pidOrigin(proc.pid) : undefined;
+  return childFromWebStreams(proc.pid, proc, exited, {
+    kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, since, origin),
+    alive: () => jobAlive(proc.pid, options.marker, sendSignal, since, origin),
+  });
 }
 
 function denoShutdownHost(): ShutdownHost {

@@ -6,7 +6,9 @@ import { spawn as spawnChild } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
-import { killGroup, processEnv, processShutdownHost } from './internal/process-host.ts';
+import { jobEnv } from './internal/job-env.ts';
+import { jobAlive, pidOrigin, signalJob, startTicks } from './internal/proc-tree.ts';
+import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
 
@@ -14,7 +16,7 @@ import { realSleep } from './internal/sleep.ts';
 export function spawnWithChildProcess(command: string, options: SpawnOptions = {}): Child {
   const proc = spawnChild('/bin/sh', ['-c', command], {
     cwd: options.cwd,
-    env: options.env,
+    env: jobEnv(options, processEnv),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,6 +41,8 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
     proc.stderr?.destroy();
   });
   const pid = proc.pid ?? -1;
+  const since = pid > 0 && options.marker !== undefined ? startTicks(pid) : undefined;
+  const origin = options.marker !== undefined ? pidOrigin(pid) : undefined;
   let done = false;
   void exited.then(() => {
     done = true;
@@ -50,9 +54,10 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
     exited,
     kill(signal) {
       // After exit the leader is reaped, but leftovers may still hold the group id.
-      if (pid > 0) killGroup(pid, signal);
+      if (pid > 0) signalJob(pid, options.marker, signal, sendSignal, since, origin);
       else if (!done) proc.kill(signal);
     },
+    alive: () => pid > 0 && jobAlive(pid, options.marker, sendSignal, since, origin),
   };
 }
 

@@ -1,6 +1,7 @@
 // The host runtime's own process API: groups, signals, pipes, env. Real processes.
 
-import { createRuntime, spawnWithChildProcess } from '@bgtasks/runtime';
+import { createRuntime } from '@bgtasks/runtime';
+import { spawnWithChildProcess } from '@bgtasks/runtime/internal';
 import { describe, expect, test } from 'vitest';
 import { hostRuntimeName } from './host.ts';
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRuntime } from '@bgtasks/runtime';
 import { describe, expect, test } from 'vitest';
+import { taggedGone } from './fixtures/tagged.ts';
 import { hostRuntimeName } from './host.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/host-with-jobs.ts', import.meta.url));
@@ -11,11 +12,11 @@ const fixture = fileURLToPath(new URL('./fixtures/host-with-jobs.ts', import.met
 function hostArgs(): string[] {
   switch (hostRuntimeName()) {
     case 'deno':
-      return ['run', '-A', fixture];
+      return ['run', '-A', '--conditions=@bgtasks/source', fixture];
     case 'bun':
-      return [fixture];
+      return ['--conditions=@bgtasks/source', fixture];
     default:
-      return ['--import', 'tsx', fixture];
+      return ['--conditions=@bgtasks/source', '--import', 'tsx', fixture];
   }
 }
 
@@ -87,5 +88,45 @@ describe('host shutdown kills every job group', () => {
     expect(code).not.toBe(0);
     expect(err).toMatch(/boom/);
     expect(await goneWithin(pid)).toBe(true);
+  });
+});
+
+describe('shutdown cannot be cut short', () => {
+  // Runs the host until it printed `ready`, then sends `signals` (a moment apart).
+  async function runUntil(extra: string[], ready: string, signals: Array<'SIGINT' | 'SIGTERM'>) {
+    const runtime = createRuntime();
+    const argv = [process.execPath, ...hostArgs(), ...extra].map((a) => `'${a}'`).join(' ');
+    const host = runtime.spawn(`exec ${argv}`, { env: runtime.env() });
+    const decoder = new TextDecoder();
+    let out = '';
+    const reading = (async () => {
+      for await (const chunk of host.stdout) out += decoder.decode(chunk);
+    })();
+    while (!out.includes(ready)) {
+      if (await Promise.race([host.exited.then(() => true), runtime.sleep(20).then(() => false)])) break;
+    }
+    for (const s of signals) {
+      host.kill(s);
+      await runtime.sleep(30);
+    }
+    const status = await host.exited;
+    await reading;
+    return { code: status.code, out };
+  }
+
+  test('SIGINT during close() of a job that ignores SIGTERM (with an escaped child) leaves nothing alive', async () => {
+    const tag = `close-${process.pid}-${Date.now()}`;
+    const { code, out } = await runUntil(['--escape', tag, '--close'], 'CLOSING', ['SIGINT']);
+    expect(out).toContain('CLOSING');
+    expect(code).toBe(130);
+    expect(await taggedGone('BGTASKS_ESCAPE_TEST', tag)).toEqual([]);
+  });
+
+  test('a second SIGINT during shutdown forces every hook and exits; nothing is left alive', async () => {
+    const tag = `force-${process.pid}-${Date.now()}`;
+    const { code, out } = await runUntil(['--escape', tag, '--slow-hook'], 'PID', ['SIGINT', 'SIGINT']);
+    expect(out).toContain('FORCE');
+    expect(code).toBe(130);
+    expect(await taggedGone('BGTASKS_ESCAPE_TEST', tag)).toEqual([]);
   });
 });

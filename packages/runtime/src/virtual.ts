@@ -6,6 +6,7 @@
 import {
   AbortedError,
   type Child,
+  checkDuration,
   type ExitStatus,
   type KillSignal,
   type Runtime,
@@ -96,8 +97,20 @@ export class VirtualClock {
     };
   }
 
+  /** Resolves when the clock reaches now + `ms`; `Infinity` waits until `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    try {
+      checkDuration('sleep ms', ms, { zero: true, infinite: true });
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (signal?.aborted) return Promise.reject(new AbortedError());
+    if (ms === Number.POSITIVE_INFINITY) {
+      // No timer: the clock must never jump to Infinity.
+      return new Promise((_, reject) => {
+        signal?.addEventListener('abort', () => reject(new AbortedError()), { once: true });
+      });
+    }
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         cancel();
@@ -295,6 +308,7 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions = {}): Virtu
         if (!alive) return;
         if (signal === 'SIGKILL' || !plan.ignoreTerm) end({ code: null, signal });
       },
+      alive: () => alive,
     };
   }
 

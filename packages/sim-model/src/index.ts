@@ -1,13 +1,11 @@
 /** @module @bgtasks/sim-model: a simulated Claude that speaks the Messages API, driven by scenarios. */
 export { BUILTIN_SCENARIO_NAMES, type BuiltinScenarioName, builtinScenario } from './builtin-scenarios.ts';
 export { type ApiErrorType, InvalidScenarioError, type ScenarioIssue, SimApiError, SimServeError } from './errors.ts';
-export { type Knowledge, type KnownJob, readKnowledge } from './knowledge.ts';
 export type { SimContentBlock, SimMessage, SimUsage } from './message.ts';
 export { DEFAULT_PACING, estimateTokens, type Pacing, resolvePacing, responseTimeMs } from './pacing.ts';
 export type { PlannedCall, PlannedTurn, TurnKind } from './policy.ts';
 export { type CacheUsage, PromptCache } from './prompt-cache.ts';
 export { type MessagesRequest, MessagesRequestSchema, parseMessagesRequest } from './request.ts';
-export { countInputTokens } from './request-tokens.ts';
 export {
   POLL_POLICIES,
   type PollPolicy,
@@ -34,6 +32,4 @@ export {
   type SimModelOptions,
   type SimServeOptions,
 } from './sim-model.ts';
-export { detectStrategy, type SimStrategy } from './strategy.ts';
 export { jobCommand, type TaskGraph, type TaskGraphJob, type TaskGraphThink, taskGraph } from './task-graph.ts';
-export { type SeenJob, type SeenState, STATE_WORDS, startedIdIn, statesIn } from './tool-results.ts';

@@ -1,6 +1,7 @@
 import { formatNotice } from '@bgtasks/core';
 import { describe, expect, test } from 'vitest';
-import { builtinScenario, jobCommand, parseMessagesRequest, readKnowledge } from './index.ts';
+import { builtinScenario, jobCommand, parseMessagesRequest } from './index.ts';
+import { readKnowledge } from './internal/index.ts';
 
 describe('what the model knows', () => {
   test('a foreground bash result carrying a failed <bg_notice> is a failure, whatever id the executor gave the job', () => {

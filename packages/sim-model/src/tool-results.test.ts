@@ -1,6 +1,6 @@
 import { formatNotice } from '@bgtasks/core';
 import { describe, expect, test } from 'vitest';
-import { startedIdIn, statesIn } from './index.ts';
+import { startedIdIn, statesIn } from './internal/index.ts';
 
 describe('reading job states from tool results', () => {
   test('one line per job: the id and its state word, whatever the layout', () => {

@@ -41,9 +41,10 @@ if (args.runtime && args.runtime !== runtime.name) {
     else rest.push(argv[i]!);
   }
   const how: Record<'node' | 'bun' | 'deno', [string, string[]]> = {
-    node: ['node', ['--import', 'tsx', entry, ...rest]],
-    bun: [join(root, 'node_modules/bun/bin/bun.exe'), [entry, ...rest]],
-    deno: [join(root, 'node_modules/deno/deno'), ['run', '-A', entry, ...rest]],
+    // --conditions=@bgtasks/source: the workspace packages resolve to their sources, no build needed.
+    node: ['node', ['--conditions=@bgtasks/source', '--import', 'tsx', entry, ...rest]],
+    bun: [join(root, 'node_modules/bun/bin/bun.exe'), ['--conditions=@bgtasks/source', entry, ...rest]],
+    deno: [join(root, 'node_modules/deno/deno'), ['run', '-A', '--conditions=@bgtasks/source', entry, ...rest]],
   };
   const [cmd, cmdArgs] = how[args.runtime];
   const child = spawnSync(cmd, cmdArgs, { cwd: process.cwd(), stdio: 'inherit' });

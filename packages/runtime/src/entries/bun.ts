@@ -1,13 +1,11 @@
-/** @module @bgtasks/runtime (bun entry, picked by the "bun" export condition) */
+/** @module @bgtasks/runtime (bun entry, picked by the "bun" export condition; loads Bun.spawn and Bun.serve, never node:child_process) */
 import type { Runtime } from '@bgtasks/core';
 import { createBunRuntime } from '../bun.ts';
 
-export { createBunRuntime } from '../bun.ts';
-export { createDenoRuntime } from '../deno.ts';
 export { hostRuntimeName } from '../host.ts';
-export { createJobRegistry, type JobRegistryOptions, processStartTime } from '../job-registry.ts';
-export { createNodeRuntime, spawnWithChildProcess } from '../node.ts';
-export { type FetchHandler, type HttpServer, type ServeOptions, serveWithBun as serve } from '../serve.ts';
+export { createJobRegistry, type JobRegistryOptions, type ProcStatReader } from '../job-registry.ts';
+export type { FetchHandler, HttpServer, ServeOptions } from '../serve.ts';
+export { serveWithBun as serve } from '../serve-bun.ts';
 export {
   createVirtualRuntime,
   defaultScript,

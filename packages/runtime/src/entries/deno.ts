@@ -1,13 +1,11 @@
-/** @module @bgtasks/runtime (deno entry, picked by the "deno" export condition) */
+/** @module @bgtasks/runtime (deno entry, picked by the "deno" export condition; loads Deno.Command and Deno.serve, never node:child_process) */
 import type { Runtime } from '@bgtasks/core';
 import { createDenoRuntime } from '../deno.ts';
 
-export { createBunRuntime } from '../bun.ts';
-export { createDenoRuntime } from '../deno.ts';
 export { hostRuntimeName } from '../host.ts';
-export { createJobRegistry, type JobRegistryOptions, processStartTime } from '../job-registry.ts';
-export { createNodeRuntime, spawnWithChildProcess } from '../node.ts';
-export { type FetchHandler, type HttpServer, type ServeOptions, serveWithDeno as serve } from '../serve.ts';
+export { createJobRegistry, type JobRegistryOptions, type ProcStatReader } from '../job-registry.ts';
+export type { FetchHandler, HttpServer, ServeOptions } from '../serve.ts';
+export { serveWithDeno as serve } from '../serve-deno.ts';
 export {
   createVirtualRuntime,
   defaultScript,

@@ -1,13 +1,11 @@
-/** @module @bgtasks/runtime (node entry, picked by the "node" export condition) */
+/** @module @bgtasks/runtime (node entry, picked by the "node" export condition; loads node:child_process and node:http, no Bun or Deno code) */
 import type { Runtime } from '@bgtasks/core';
 import { createNodeRuntime } from '../node.ts';
 
-export { createBunRuntime } from '../bun.ts';
-export { createDenoRuntime } from '../deno.ts';
 export { hostRuntimeName } from '../host.ts';
-export { createJobRegistry, type JobRegistryOptions, processStartTime } from '../job-registry.ts';
-export { createNodeRuntime, spawnWithChildProcess } from '../node.ts';
-export { type FetchHandler, type HttpServer, type ServeOptions, serveWithNode as serve } from '../serve.ts';
+export { createJobRegistry, type JobRegistryOptions, type ProcStatReader } from '../job-registry.ts';
+export type { FetchHandler, HttpServer, ServeOptions } from '../serve.ts';
+export { serveWithNode as serve } from '../serve-node.ts';
 export {
   createVirtualRuntime,
   defaultScript,

@@ -53,7 +53,10 @@ export class ChunkQueue implements AsyncIterable<Uint8Array> {
 export interface DrainPolicy {
   /** End once no output arrived for this long after exit. */
   idleMs: number;
-  /** End at the latest this long after exit, even if a leftover process keeps writing. */
+  /**
+   * End at the latest this long after exit (counting only time the host's event loop was
+   * responsive; 10 x this in any case), even if a leftover process keeps writing.
+   */
   maxMs: number;
 }
 
@@ -70,7 +73,13 @@ export function closeAfterExit(
   policy: DrainPolicy = DEFAULT_DRAIN,
 ): void {
   void exited.then(() => {
+    // Time counts only in checks that ran on time: when the host's event loop was blocked, the
+    // timer fires before the output that arrived meanwhile is delivered, and a late check would
+    // see "idle" and cut the output short. A late check just looks again.
     const exitAt = performance.now();
+    let drainedMs = 0;
+    let quietSince = Math.max(performance.now(), ...queues.map((q) => q.lastPushAt));
+    let expectedAt = performance.now();
     let closed = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const finish = (): void => {
@@ -84,10 +93,20 @@ export function closeAfterExit(
       timer = undefined;
       if (closed) return;
       const now = performance.now();
+      const late = now - expectedAt > policy.idleMs;
+      const lastPush = Math.max(...queues.map((q) => q.lastPushAt));
+      if (lastPush > quietSince) quietSince = lastPush;
       const allEnded = queues.every((q) => q.ended);
-      const idle = queues.every((q) => q.ended || now - Math.max(q.lastPushAt, exitAt) >= policy.idleMs);
-      if (allEnded || idle || now - exitAt >= policy.maxMs) finish();
-      else timer = setTimeout(check, policy.idleMs);
+      const idle = !late && now - quietSince >= policy.idleMs;
+      if (!late) drainedMs += policy.idleMs;
+      // However slow the host, a leftover writing forever cannot hold the job open past 10 x maxMs.
+      if (allEnded || idle || drainedMs >= policy.maxMs || now - exitAt >= 10 * policy.maxMs) {
+        finish();
+        return;
+      }
+      if (late) quietSince = now;
+      expectedAt = now + policy.idleMs;
+      timer = setTimeout(check, policy.idleMs);
     };
     // The usual case: the pipes close just after the exit. End then, not at the next idle check.
     for (const q of queues) {

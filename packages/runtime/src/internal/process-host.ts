@@ -39,6 +39,11 @@ export function killGroup(pgid: number, signal: string): void {
   }
 }
 
+/** `kill(2)` through `node:process` (Node and Bun); throws ESRCH when there is no such process. */
+export function sendSignal(pid: number, signal: string | 0): void {
+  process.kill(pid, signal);
+}
+
 /** The host environment without undefined entries. */
 export function processEnv(): Record<string, string> {
   const env: Record<string, string> = {};

@@ -30,7 +30,7 @@ export function childFromWebStreams(
   pid: number,
   streams: { stdout: ReadableStream<Uint8Array>; stderr: ReadableStream<Uint8Array> },
   exited: Promise<ExitStatus>,
-  kill: (signal: KillSignal) => void,
+  control: { kill: (signal: KillSignal) => void; alive: () => boolean },
 ): Child {
   const stdout = new ChunkQueue();
   const stderr = new ChunkQueue();
@@ -38,7 +38,7 @@ export function childFromWebStreams(
   closeAfterExit(exited, [stdout, stderr], () => {
     for (const cancel of readers) cancel();
   });
-  return { pid, stdout, stderr, exited, kill };
+  return { pid, stdout, stderr, exited, kill: control.kill, alive: control.alive };
 }
 
 /** The {@link Child} of a process that could not be started: no output, exited with `error`. */
@@ -51,5 +51,6 @@ export function failedChild(error: unknown): Child {
     stderr: empty,
     exited: Promise.resolve({ code: null, signal: null, error: error instanceof Error ? error.message : String(error) }),
     kill() {},
+    alive: () => false,
   };
 }

@@ -18,7 +18,9 @@ export interface ShutdownHost {
 
 /**
  * Shutdown hooks shared by one host. Signal listeners are installed only while a hook is
- * registered, so a process with no live executor keeps its default signal behaviour.
+ * registered, so a process with no live executor keeps its default signal behaviour. On the
+ * first signal the hooks run (bounded by {@link SHUTDOWN_HOOK_TIMEOUT_MS}), then the host
+ * exits; a second signal meanwhile runs every hook with `force` and exits at once.
  */
 export class ShutdownHooks {
   readonly #host: ShutdownHost;
@@ -44,7 +46,19 @@ export class ShutdownHooks {
   }
 
   async #onSignal(signal: HostSignal): Promise<void> {
-    if (this.#running) return;
+    if (this.#running) {
+      // A second signal during shutdown: the user will not wait. Every hook kills what it owns
+      // with SIGKILL, synchronously, and the host exits now.
+      for (const h of [...this.#hooks]) {
+        try {
+          void Promise.resolve(h('force')).catch(() => {});
+        } catch {
+          // exiting anyway
+        }
+      }
+      this.#host.exit(EXIT_CODES[signal]);
+      return;
+    }
     this.#running = true;
     const hooks = [...this.#hooks];
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,6 +1,0 @@
-#!/usr/bin/env node
-// npx bgtasks-agent: Node runs the TypeScript sources through tsx.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/bin.ts');

@@ -1,0 +1,249 @@
+// bgtasks-mcp as a subprocess on the runtime the suite runs on: the SDK's Client over stdio (and
+// over --http), tasks, notices, SIGTERM and stdin close kill every job, flags and --help.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { createRuntime, hostRuntimeName } from '@bgtasks/runtime';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { describe, expect, test } from 'vitest';
+import { eventually, gate, marker, sleepers, streamTask, textOf } from './test-kit.ts';
+
+const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
+const runtime = hostRuntimeName() as 'node' | 'bun' | 'deno';
+const require = createRequire(import.meta.url);
+const env: Record<string, string> = {
+  ...createRuntime().env(),
+  XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'bgtasks-mcp-state-')),
+};
+
+/** Runs the workspace packages from their sources (see docs/architecture.md). */
+const SOURCE = '--conditions=@bgtasks/source';
+
+/** The command line that runs the bin on this runtime (from the packages installed at the root). */
+function commandLine(args: readonly string[]): [string, string[]] {
+  switch (runtime) {
+    case 'bun':
+      return [join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe'), [SOURCE, bin, ...args]];
+    case 'deno': {
+      const deno = join(dirname(require.resolve('deno/package.json')), 'deno');
+      return [existsSync(deno) ? deno : 'deno', ['run', '-A', SOURCE, bin, ...args]];
+    }
+    default:
+      return [process.execPath, [SOURCE, '--import', import.meta.resolve('tsx'), bin, ...args]];
+  }
+}
+
+function run(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [cmd, argv] = commandLine(args);
+  return new Promise((resolve) => {
+    execFile(cmd, argv, { env, timeout: 30_000 }, (error, stdout, stderr) => {
+      const code = error ? (error as { code?: number }).code : 0;
+      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+    });
+  });
+}
+
+async function stdioClient(args: readonly string[] = [], extraEnv: Record<string, string> = {}) {
+  const [command, argv] = commandLine(args);
+  const transport = new StdioClientTransport({
+    command,
+    args: argv,
+    env: { ...env, ...extraEnv },
+    stderr: 'pipe',
+    cwd: mkdtempSync(join(tmpdir(), 'bgtasks-mcp-')),
+  });
+  const client = new Client({ name: 'stdio-test', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, transport };
+}
+
+function call(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  return client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
+}
+
+describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
+  test('lists tools, runs a task to its result, and a plain job notice rides the next result once', async () => {
+    const { client } = await stdioClient(['--max-concurrent', '2']);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.find((t) => t.name === 'bg_bash')?.execution?.taskSupport).toBe('optional');
+      const g = gate();
+      const run = await streamTask(client, { command: `${g.wait}; echo via-stdio`, id: 'st' }, undefined, g.open);
+      expect(run.types).toEqual(expect.arrayContaining(['taskCreated', 'taskStatus', 'result']));
+      expect(run.statuses[0]).toBe('working');
+      expect(textOf(run.result)).toMatch(/<bg_notice id="st" state="completed" exit_code="0"[^>]*>\nvia-stdio/);
+      expect((await client.experimental.tasks.listTasks()).tasks.map((t) => t.taskId)).toEqual([run.task.taskId]);
+
+      const started = await call(client, 'bg_bash', { command: 'echo plain', id: 'plain' });
+      expect(textOf(started)).toMatch(/^started job "plain"/);
+      let seen = '';
+      await eventually(async () => {
+        seen = textOf(await call(client, 'check_bg', { id: 'none' }));
+        return /<bg_notice id="plain"/.test(seen);
+      });
+      expect(textOf(await call(client, 'check_bg', { id: 'none' }))).not.toMatch(/<bg_notice/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('jobs run in --cwd and may not leave it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-mcp-cwd-'));
+    const { client } = await stdioClient(['--cwd', dir]);
+    try {
+      const run = await streamTask(client, { command: 'pwd' });
+      expect(textOf(run.result)).toContain(dir);
+      const outside = await call(client, 'bg_bash', { command: 'true', cwd: '/' });
+      expect(outside.isError).toBe(true);
+      expect(textOf(outside)).toMatch(/cwd/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('cancelTask leaves no process of the job', async () => {
+    const { client } = await stdioClient();
+    try {
+      const m = marker();
+      const stream = client.experimental.tasks.callToolStream(
+        { name: 'bg_bash', arguments: { command: `sleep ${m}` } },
+        undefined,
+        { task: {} },
+      );
+      const first = await stream.next();
+      const taskId = (first.value as { task: { taskId: string } }).task.taskId;
+      await eventually(() => sleepers(m).length === 1);
+      expect((await client.experimental.tasks.cancelTask(taskId)).status).toBe('cancelled');
+      await eventually(() => sleepers(m).length === 0, 2_000);
+      await stream.return(undefined);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test.each([['the client closing stdin'], ['SIGTERM'], ['SIGINT']])('%s kills every job group', async (how) => {
+    const { client, transport } = await stdioClient();
+    const m = marker();
+    await call(client, 'bg_bash', { command: `sleep ${m} & sleep ${m}; wait` });
+    await eventually(() => sleepers(m).length === 2);
+    const pid = transport.pid as number;
+    if (how === 'SIGTERM' || how === 'SIGINT') {
+      await createRuntime().spawn(`kill -${how.slice(3)} ${pid}`).exited;
+      await eventually(() => sleepers(m).length === 0);
+      await client.close();
+    } else {
+      await client.close();
+      await eventually(() => sleepers(m).length === 0);
+    }
+    expect(sleepers(m)).toEqual([]);
+  });
+
+  test('jobs of a server killed outright (SIGKILL) are reaped by the next server', async () => {
+    // A state directory of its own: a server of a concurrent test would reap the leftover first.
+    const state = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'bgtasks-mcp-state-')) };
+    const first = await stdioClient([], state);
+    const m = marker();
+    await call(first.client, 'bg_bash', { command: `sleep ${m}` });
+    await eventually(() => sleepers(m).length === 1);
+    const pid = first.transport.pid as number;
+    await createRuntime().spawn(`kill -KILL ${pid}`).exited;
+    await first.client.close().catch(() => {});
+    await eventually(() => !existsSync(`/proc/${pid}`));
+    expect(sleepers(m)).toHaveLength(1);
+    const next = await stdioClient([], state);
+    try {
+      await eventually(() => sleepers(m).length === 0);
+    } finally {
+      await next.client.close();
+    }
+  });
+
+  test('garbage on stdin is skipped and the server answers the next message', async () => {
+    const [cmd, argv] = commandLine([]);
+    const child = spawn(cmd, argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const init = { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } };
+    child.stdin.write('this is not json\n{"jsonrpc":"2.0"}\n[1,2,3]\n');
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'initialize', params: init })}\n`);
+    await eventually(() => out.includes('"id":7'), 20_000);
+    const reply = JSON.parse(out.trim().split('\n').at(-1) as string);
+    expect(reply).toMatchObject({ id: 7, result: { serverInfo: { name: 'bgtasks' } } });
+    child.stdin.end();
+    expect(await exited).toBe(0);
+  });
+
+  test('--http serves Streamable HTTP on loopback at the printed URL; SIGTERM kills the jobs', async () => {
+    const [cmd, argv] = commandLine(['--http']);
+    const child = spawn(cmd, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      await eventually(() => /http:\/\/127\.0\.0\.1:\d+\/mcp/.test(out), 20_000);
+      const url = out.match(/http:\/\/127\.0\.0\.1:\d+\/mcp/)?.[0] as string;
+      const client = new Client({ name: 'http-test', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      const run = await streamTask(client, { command: 'echo over-http' });
+      expect(textOf(run.result)).toMatch(/over-http/);
+      const m = marker();
+      await call(client, 'bg_bash', { command: `sleep ${m}` });
+      await eventually(() => sleepers(m).length === 1);
+      const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`${code} ${signal}`)));
+      child.kill('SIGTERM');
+      // Deno's node:child_process reports a Deno child's exit status 143 as "killed by SIGTERM"
+      // even when the child's own handler ran and exited; what proves the handler ran is that
+      // the job is gone (a server killed outright leaves its job groups alive).
+      expect(await exited).toMatch(runtime === 'deno' ? /^(143 null|null SIGTERM)$/ : /^143 null$/);
+      await eventually(() => sleepers(m).length === 0, 2_000);
+      await client.close().catch(() => {});
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+describe.concurrent(`bgtasks-mcp flags on ${runtime}`, () => {
+  test.each([
+    ['an unknown flag', ['--frobnicate'], /Unknown option '--frobnicate'; see --help/],
+    ['a bad --max-concurrent', ['--max-concurrent', 'lots'], /--max-concurrent must be a whole number/],
+    ['a zero --max-concurrent', ['--max-concurrent', '0'], /--max-concurrent must be between 1 and 1000/],
+    ['a bad --timeout', ['--timeout', 'soon'], /--timeout must be a number of seconds/],
+    ['a bad --port', ['--http', '--port', '70000'], /--port must be between 0 and 65535/],
+    ['--port without --http', ['--port', '8000'], /--port needs --http/],
+    ['a missing --cwd', ['--cwd', '/nonexistent/bgtasks'], /--cwd: "\/nonexistent\/bgtasks" does not exist/],
+    ['a positional argument', ['serve'], /Unexpected argument 'serve'/],
+  ])('%s exits 2 with one line', async (_name, args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('--help lists every flag with its default', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const [flag, value] of [
+      ['--http', 'default: stdio'],
+      ['--port', 'default: 0'],
+      ['--cwd', 'default: .'],
+      ['--max-concurrent', 'default: 4'],
+      ['--timeout', 'default: 1800'],
+      ['--max-sessions', 'default: 16'],
+      ['--no-notices', 'default: append'],
+    ]) {
+      expect(r.stdout).toMatch(new RegExp(`${flag} .*\\(${value}`));
+    }
+  });
+});

