@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { node24, pathFor, systemNode } from './node-binaries.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const entry = join(root, 'packages/bench/src/bin/scale.ts');
@@ -17,16 +18,22 @@ if (args.includes('--help')) {
   console.log('usage: npm run bench:scale -- [--jobs N (1000)] [--rounds N (3)] [--json FILE]');
   process.exit(0);
 }
+const source = '--conditions=@bgtasks/source';
 const runtimes = [
-  ['node', process.execPath, ['--expose-gc', '--import', 'tsx', entry, ...args]],
-  ['bun', bin('bun'), [entry, ...args]],
-  ['deno', bin('deno'), ['run', '-A', '--v8-flags=--expose-gc', entry, ...args]],
+  ['node', systemNode(), ['--expose-gc', source, '--import', 'tsx', entry, ...args]],
+  ['node24', node24, ['--expose-gc', source, '--import', 'tsx', entry, ...args]],
+  ['bun', bin('bun'), [source, entry, ...args]],
+  ['deno', bin('deno'), ['run', '-A', '--v8-flags=--expose-gc', source, entry, ...args]],
 ];
 
 function run(name, cmd, argv) {
   process.stderr.write(`measuring on ${name}...\n`);
   return new Promise((resolve) => {
-    const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, argv, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, PATH: pathFor(cmd) },
+    });
     let out = '';
     child.stdout.on('data', (c) => {
       out += c;
@@ -44,7 +51,7 @@ function run(name, cmd, argv) {
 const results = [];
 for (const [name, cmd, argv] of runtimes) {
   const r = await run(name, cmd, argv);
-  if (r) results.push(r);
+  if (r) results.push({ ...r, label: name === 'node' || name === 'node24' ? `${name} (${r.version})` : name });
   else console.log(`${name}: failed (see above)`);
 }
 const f0 = (n) => n.toFixed(0);
@@ -54,6 +61,7 @@ console.log(
 );
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results) {
+  r.runtime = r.label;
   const cell = (cap) => {
     const row = r.rows.find((x) => x.cap === cap);
     return row ? `${f0(row.executorJobsPerS)} vs ${f0(row.rawJobsPerS)} (${f2(row.ratio)})` : 'n/a';

@@ -31,6 +31,8 @@ export interface ScaleOptions {
   memoryJobs?: number;
   /** The command every job runs. Default `true`. */
   command?: string;
+  /** The runtime's version, copied into the result. */
+  version?: string;
   /** Called after each round, for progress. */
   onRound?: (line: string) => void;
 }
@@ -60,6 +62,8 @@ export interface ScaleMemory {
 
 export interface ScaleResult {
   runtime: string;
+  /** The runtime's version (e.g. `v20.20.2`, `1.4.5`), when the host says. */
+  version?: string;
   jobs: number;
   rounds: number;
   rows: ScaleRow[];
@@ -173,5 +177,12 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleResult> 
       noticeP99Ms: percentile(latencies, 99),
     });
   }
-  return { runtime: runtime.name, jobs, rounds, rows, memory };
+  return {
+    runtime: runtime.name,
+    ...(options.version !== undefined ? { version: options.version } : {}),
+    jobs,
+    rounds,
+    rows,
+    memory,
+  };
 }

@@ -138,6 +138,16 @@ interface Entry {
   done: Deferred<Job>;
 }
 
+/** True when two environments hold the same names with the same values. */
+function sameEnv(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  let n = 0;
+  for (const name in a) {
+    if (a[name] !== b[name]) return false;
+    n++;
+  }
+  return n === Object.keys(b).length;
+}
+
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) {
@@ -190,6 +200,8 @@ export class BackgroundExecutor implements Executor {
   #running = 0;
   #idCounter = 0;
   #closed = false;
+  #hostEnvSource: Readonly<Record<string, string>> | undefined;
+  #scrubbedEnv: Record<string, string> | undefined;
   readonly #offShutdown: (() => void) | undefined;
 
   constructor(runtime: Runtime, options: ExecutorOptions = {}) {
@@ -281,6 +293,21 @@ export class BackgroundExecutor implements Executor {
       ]);
     }
     return real;
+  }
+
+  /**
+   * The scrubbed host environment every job starts from. Scrubbing (names and value shapes) costs
+   * more than a spawn's share of the budget, so it is redone only when the host environment
+   * changed since the last job: one cheap comparison per job.
+   */
+  #hostEnv(): Record<string, string> {
+    const host = this.runtime.env();
+    const last = this.#hostEnvSource;
+    if (last === undefined || !sameEnv(host, last) || this.#scrubbedEnv === undefined) {
+      this.#hostEnvSource = host;
+      this.#scrubbedEnv = buildJobEnv(host, this.#options.allowEnv ? { allow: this.#options.allowEnv } : {});
+    }
+    return this.#scrubbedEnv;
   }
 
   #newId(command: string): string {
@@ -415,10 +442,7 @@ export class BackgroundExecutor implements Executor {
     try {
       // Checked again at start: the directory may have been swapped for a symlink while queued.
       if (this.#options.cwdRoot !== undefined) entry.spec.cwd = this.#confine(entry.spec.cwd);
-      const env = buildJobEnv(this.runtime.env(), {
-        ...(this.#options.allowEnv ? { allow: this.#options.allowEnv } : {}),
-        set: { ...this.#options.env, ...entry.spec.env },
-      });
+      const env = { ...this.#hostEnv(), ...this.#options.env, ...entry.spec.env };
       const child = this.runtime.spawn(this.#wrap(entry.spec.command), {
         ...(entry.spec.cwd !== undefined ? { cwd: entry.spec.cwd } : {}),
         env,

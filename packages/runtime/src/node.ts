@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
 import { jobEnv } from './internal/job-env.ts';
-import { jobAlive, pidOrigin, signalJob, startTicks } from './internal/proc-tree.ts';
+import { jobAlive, pidOrigin, signalJob, startTicks, trackGroup } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
@@ -43,6 +43,7 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
   const pid = proc.pid ?? -1;
   const since = pid > 0 && options.marker !== undefined ? startTicks(pid) : undefined;
   const origin = options.marker !== undefined ? pidOrigin(pid) : undefined;
+  if (origin !== undefined) trackGroup(pid);
   let done = false;
   void exited.then(() => {
     done = true;

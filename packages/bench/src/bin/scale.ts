@@ -15,10 +15,13 @@ function intFlag(name: string, fallback: number): number {
 }
 
 const gc = gcForHost();
+const versions = process.versions as Record<string, string | undefined>;
+const version = versions.bun ?? versions.deno ?? process.version;
 const result = await measureScale({
   runtime: createRuntime(),
   rawSpawn: rawSpawnForHost(),
   rss: () => process.memoryUsage().rss,
+  version,
   ...(gc ? { gc } : {}),
   jobs: intFlag('--jobs', 1000),
   rounds: intFlag('--rounds', 3),

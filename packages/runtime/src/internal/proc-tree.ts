@@ -146,7 +146,15 @@ export function jobPids(pgid: number, marker: string | undefined, since?: number
     const stat = statOf(name);
     if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
     if (since !== undefined && stat.start < since) continue;
-    if ((groupOurs && stat.pgrp === pgid) || (entry !== undefined && carriesMarker(name, entry))) pids.push(Number(name));
+    if (groupOurs && stat.pgrp === pgid) {
+      pids.push(Number(name));
+      continue;
+    }
+    // A process in another live job's group is not ours: groups never span sessions, and every
+    // job is a session of its own. Skipping its environment is what keeps a scan cheap when many
+    // jobs run at once (only trusted while pids cannot have been reused, `first > 0`).
+    if (first > 0 && liveGroups.has(stat.pgrp)) continue;
+    if (entry !== undefined && carriesMarker(name, entry)) pids.push(Number(name));
   }
   return pids;
 }
@@ -158,6 +166,17 @@ function groupIsOurs(pgid: number, since: number | undefined): boolean {
   return leader === undefined || leader.start === since;
 }
 
+/**
+ * Process groups of this host's jobs that may still have processes (a leader spawned with a
+ * marker and not yet seen dead): a scan for one job skips the environments of the others.
+ */
+const liveGroups = new Set<number>();
+
+/** Notes a job's group as live, for {@link jobPids}' shortcut. */
+export function trackGroup(pgid: number): void {
+  if (pgid > 0) liveGroups.add(pgid);
+}
+
 /** True while any process of the job is alive; without `/proc`, while its group exists. */
 export function jobAlive(
   pgid: number,
@@ -166,7 +185,11 @@ export function jobAlive(
   since?: number,
   origin?: PidOrigin,
 ): boolean {
-  if (hasProcFs()) return jobPids(pgid, marker, since, origin).length > 0;
+  if (hasProcFs()) {
+    const alive = jobPids(pgid, marker, since, origin).length > 0;
+    if (!alive) liveGroups.delete(pgid);
+    return alive;
+  }
   if (pgid <= 0) return false;
   try {
     send(-pgid, 0);
