@@ -1,111 +1,198 @@
 /**
- * Command-line flags: parsed with `node:util` parseArgs (the same on Node, Bun and Deno), then
- * validated with zod so every mistake becomes one {@link UsageError} line and exit code 2.
+ * Command-line flags of `bgtasks-agent`, declared once for the parser and for `--help` (see
+ * `@bgtasks/runtime/cli`), then validated so every mistake is one {@link UsageError} line and
+ * exit code 2.
  */
-import { parseArgs } from 'node:util';
-import * as z from 'zod';
-import { LOOP_NAMES } from './loops/index.ts';
+import { choiceFlag, type FlagSpecs, numberFlag, parseFlags, UsageError } from '@bgtasks/runtime/cli';
+import { LOOP_NAMES, type LoopName } from './loops/index.ts';
+
+export { UsageError };
 
 export const STRATEGIES = ['block', 'poll', 'inject'] as const;
 export const RUNTIMES = ['node', 'bun', 'deno'] as const;
+export const BACKENDS = ['local', 'bullmq'] as const;
 export const POLL_POLICY_NAMES = ['every_turn', 'backoff', 'bg_wait'] as const;
+/** Largest `--max-turns`. */
+export const MAX_TURNS_LIMIT = 10_000;
+/** Largest `--workers`. */
+export const MAX_WORKERS = 64;
+/** `--redis` when not given. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** `--queue` when not given. */
+export const DEFAULT_QUEUE = 'bgtasks';
 
-/** A mistake of the user's: printed as one line, exit code 2, never a stack trace. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-const OptionsSchema = z.object({
-  notify: z.enum(STRATEGIES, { message: `--notify must be one of ${STRATEGIES.join(', ')}` }).default('inject'),
-  loop: z.enum(LOOP_NAMES, { message: `--loop must be one of ${LOOP_NAMES.join(', ')}` }).default(LOOP_NAMES[0]),
-  runtime: z.enum(RUNTIMES, { message: `--runtime must be one of ${RUNTIMES.join(', ')}` }).optional(),
-  scenario: z.string().min(1, '--scenario needs a name or a file').default('default'),
-  model: z.string().min(1, '--model needs a model id').optional(),
-  maxTurns: z
-    .string()
-    .regex(/^\d+$/, '--max-turns must be a positive whole number')
-    .transform(Number)
-    .refine((n) => n > 0 && n <= 10_000, '--max-turns must be between 1 and 10000')
-    .optional(),
-  cwd: z.string().min(1, '--cwd needs a directory').optional(),
-  transcript: z.string().min(1, '--transcript needs a file name').optional(),
-  json: z.boolean().default(false),
-  stream: z.boolean().default(false),
-  scale: z
-    .string()
-    .regex(/^\d*\.?\d+$/, '--scale must be a number such as 0.1')
-    .transform(Number)
-    .refine((n) => n > 0 && n <= 10, '--scale must be more than 0 and at most 10')
-    .default(1),
-  poll: z.enum(POLL_POLICY_NAMES, { message: `--poll must be one of ${POLL_POLICY_NAMES.join(', ')}` }).optional(),
-  help: z.boolean().default(false),
-  version: z.boolean().default(false),
-  prompt: z.string().optional(),
-});
+/** Every flag, in the order `--help` lists them. `%...%` is filled in by the help text. */
+export const AGENT_FLAGS = {
+  notify: {
+    type: 'string',
+    short: 'n',
+    value: 'block|poll|inject',
+    default: 'inject',
+    description: `how the model learns a job ended
+block:  every command runs in the foreground (baseline)
+poll:   the model calls check_bg / bg_wait when it wants to know
+inject: notices ride the next tool_result; a wake-up when idle`,
+  },
+  loop: {
+    type: 'string',
+    value: LOOP_NAMES.join('|'),
+    default: LOOP_NAMES[0],
+    description: `whose agent loop runs
+own:         bgtasks' runAgent
+tool-runner: the Anthropic SDK's toolRunner with bgTools + withNotices
+ai-sdk:      the Vercel AI SDK's generateText/streamText with
+             @bgtasks/ai-sdk (bgTools, withNotices, wake-up)`,
+  },
+  poll: {
+    type: 'string',
+    value: 'every_turn|backoff|bg_wait',
+    default: "the scenario's policy.poll",
+    description: 'simulated model only: how it polls under --notify poll',
+  },
+  scale: {
+    type: 'string',
+    value: 'F',
+    default: '1, real-world pace',
+    description:
+      'simulated model only: job durations and model pacing times F,\nmore than 0 and at most 10 (0.1 runs ten times faster)',
+  },
+  runtime: {
+    type: 'string',
+    value: 'node|bun|deno',
+    default: 'the one running it',
+    description: 're-run this CLI under that runtime (from the installed packages)',
+  },
+  scenario: {
+    type: 'string',
+    short: 's',
+    value: 'NAME|FILE',
+    default: 'default',
+    description: 'simulated model scenario: a built-in name or a .json/.yaml file;\nbuilt-in: %SCENARIOS%',
+  },
+  model: {
+    type: 'string',
+    short: 'm',
+    value: 'ID',
+    default: '%MODEL% with a key; simulated without',
+    description: 'model id',
+  },
+  'max-turns': {
+    type: 'string',
+    value: 'N',
+    default: "the scenario's maxTurns + 1 when simulated, 50 on Claude",
+    description: `stop after N model requests (1 to ${MAX_TURNS_LIMIT})`,
+  },
+  cwd: {
+    type: 'string',
+    value: 'DIR',
+    default: '.',
+    description: "run jobs in DIR; a job's cwd may not leave it",
+  },
+  backend: {
+    type: 'string',
+    value: 'local|bullmq',
+    default: 'local',
+    description: 'where jobs run: this process, or bgtasks-worker processes on Redis',
+  },
+  redis: {
+    type: 'string',
+    value: 'URL',
+    default: DEFAULT_REDIS_URL,
+    description: 'bullmq: the Redis URL',
+  },
+  queue: {
+    type: 'string',
+    value: 'NAME',
+    default: DEFAULT_QUEUE,
+    description: 'bullmq: the queue name (1-64 letters, digits, ".", "_" or "-")',
+  },
+  workers: {
+    type: 'string',
+    value: 'N',
+    default: '0, use running ones; with none running it says so and exits 2',
+    description: `bullmq: start N local worker processes (0 to ${MAX_WORKERS})`,
+  },
+  transcript: {
+    type: 'string',
+    value: 'FILE.jsonl',
+    default: 'none',
+    description: 'write every event and the final conversation as JSON lines',
+  },
+  json: { type: 'boolean', default: 'off', description: 'print only a machine-readable summary on stdout' },
+  stream: { type: 'boolean', default: 'off', description: 'stream model responses (server-sent events)' },
+  help: { type: 'boolean', short: 'h', description: 'this help' },
+  version: { type: 'boolean', short: 'v', description: 'the version' },
+} as const satisfies FlagSpecs;
 
 /** Validated command-line options. */
-export type CliOptions = z.output<typeof OptionsSchema>;
+export interface CliOptions {
+  notify: (typeof STRATEGIES)[number];
+  loop: LoopName;
+  runtime?: (typeof RUNTIMES)[number];
+  scenario: string;
+  model?: string;
+  maxTurns?: number;
+  cwd?: string;
+  transcript?: string;
+  json: boolean;
+  stream: boolean;
+  scale: number;
+  poll?: (typeof POLL_POLICY_NAMES)[number];
+  backend: (typeof BACKENDS)[number];
+  redis: string;
+  queue: string;
+  workers: number;
+  help: boolean;
+  version: boolean;
+  prompt?: string;
+}
+
+function nonEmpty(flag: string, value: string | undefined, what: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError(`--${flag} needs ${what}; see --help`);
+  return value;
+}
 
 /** Parses argv (without the runtime and script); throws {@link UsageError}. */
 export function parseCli(argv: readonly string[]): CliOptions {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        notify: { type: 'string', short: 'n' },
-        loop: { type: 'string' },
-        runtime: { type: 'string' },
-        scenario: { type: 'string', short: 's' },
-        model: { type: 'string', short: 'm' },
-        'max-turns': { type: 'string' },
-        cwd: { type: 'string' },
-        transcript: { type: 'string' },
-        json: { type: 'boolean' },
-        stream: { type: 'boolean' },
-        poll: { type: 'string' },
-        scale: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${message.replace(/\. To specify a positional.*$/s, '')}; see --help`);
+  const { values: v, positionals } = parseFlags(argv, AGENT_FLAGS, { positionals: true });
+  const str = (name: keyof typeof AGENT_FLAGS) => v[name] as string | undefined;
+  const options: CliOptions = {
+    notify: choiceFlag('notify', str('notify') ?? 'inject', STRATEGIES),
+    loop: choiceFlag('loop', str('loop') ?? LOOP_NAMES[0], LOOP_NAMES),
+    scenario: nonEmpty('scenario', str('scenario'), 'a name or a file') ?? 'default',
+    json: v.json === true,
+    stream: v.stream === true,
+    scale: str('scale') === undefined ? 1 : numberFlag('scale', str('scale') ?? '', { min: 0, exclusiveMin: true, max: 10 }),
+    help: v.help === true,
+    version: v.version === true,
+    backend: choiceFlag('backend', str('backend') ?? 'local', BACKENDS),
+    redis: str('redis') ?? DEFAULT_REDIS_URL,
+    queue: str('queue') ?? DEFAULT_QUEUE,
+    workers:
+      str('workers') === undefined ? 0 : numberFlag('workers', str('workers') ?? '', { min: 0, max: MAX_WORKERS, integer: true }),
+  };
+  const runtime = str('runtime');
+  if (runtime !== undefined) options.runtime = choiceFlag('runtime', runtime, RUNTIMES);
+  const poll = str('poll');
+  if (poll !== undefined) options.poll = choiceFlag('poll', poll, POLL_POLICY_NAMES);
+  const maxTurns = str('max-turns');
+  if (maxTurns !== undefined)
+    options.maxTurns = numberFlag('max-turns', maxTurns, { min: 1, max: MAX_TURNS_LIMIT, integer: true });
+  const model = nonEmpty('model', str('model'), 'a model id');
+  if (model !== undefined) options.model = model;
+  const cwd = nonEmpty('cwd', str('cwd'), 'a directory');
+  if (cwd !== undefined) options.cwd = cwd;
+  const transcript = nonEmpty('transcript', str('transcript'), 'a file name');
+  if (transcript !== undefined) options.transcript = transcript;
+  const redis = str('redis');
+  if (redis !== undefined && !/^rediss?:\/\/\S+$/.test(redis)) {
+    throw new UsageError(`--redis must be a URL such as ${DEFAULT_REDIS_URL}, got "${redis.slice(0, 40)}"; see --help`);
   }
-  const v = parsed.values;
-  const result = OptionsSchema.safeParse({
-    notify: v.notify,
-    loop: v.loop,
-    runtime: v.runtime,
-    scenario: v.scenario,
-    model: v.model,
-    maxTurns: v['max-turns'],
-    cwd: v.cwd,
-    transcript: v.transcript,
-    json: v.json,
-    stream: v.stream,
-    poll: v.poll,
-    scale: v.scale,
-    help: v.help,
-    version: v.version,
-    prompt: parsed.positionals.length > 0 ? parsed.positionals.join(' ') : undefined,
-  });
-  if (!result.success) {
-    throw new UsageError(`${result.error.issues.map((i) => i.message).join('; ')}; see --help`);
+  const queue = str('queue');
+  if (queue !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(queue)) {
+    throw new UsageError(`--queue must be 1-64 letters, digits, ".", "_" or "-", got "${queue.slice(0, 40)}"; see --help`);
   }
-  return result.data;
-}
-
-/** argv with `--runtime X` / `--runtime=X` removed (for re-running under runtime X). */
-export function withoutRuntimeFlag(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (a === '--runtime') i++;
-    else if (!a.startsWith('--runtime=')) out.push(a);
-  }
-  return out;
+  if (positionals.length > 0) options.prompt = positionals.join(' ');
+  return options;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRuntime, hostRuntimeName } from '@bgtasks/runtime';
 import { describe, expect, test } from 'vitest';
+import { AGENT_FLAGS } from './args.ts';
 import { commandFor } from './relaunch.ts';
 import type { RunSummary } from './summary.ts';
 
@@ -17,6 +18,9 @@ const env: Record<string, string> = { XDG_STATE_HOME: stateHome, NO_COLOR: '1' }
 // FORCE_COLOR (set by scripts/test-all.mjs outside CI) beside NO_COLOR makes Node warn on stderr.
 const dropped = new Set(['ANTHROPIC_API_KEY', 'FORCE_COLOR']);
 for (const [k, v] of Object.entries(createRuntime().env())) if (!dropped.has(k) && !(k in env)) env[k] = v;
+
+/** Room for tests that run several CLI subprocesses at once on a busy machine (the default is 30 s). */
+const SUBPROCESS_TEST_MS = 120_000;
 
 function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const [cmd, argv] = commandFor(runtime, bin, args);
@@ -44,16 +48,28 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
 
   test.each([
     ['an unknown flag', ['--frobnicate'], /Unknown option '--frobnicate'; see --help/],
-    ['an unknown strategy', ['--notify', 'shout'], /--notify must be one of block, poll, inject; see --help/],
+    ['an unknown strategy', ['--notify', 'shout'], /--notify must be one of block, poll, inject, got "shout"; see --help/],
     ['an unknown runtime', ['--runtime', 'java'], /--runtime must be one of node, bun, deno/],
-    ['an unknown loop', ['--loop', 'mine'], /--loop must be one of own, tool-runner/],
+    ['an unknown loop', ['--loop', 'mine'], /--loop must be one of own, tool-runner, ai-sdk, got "mine"; see --help/],
     [
       'a missing scenario file',
       ['--scenario', 'nope.yaml'],
       /--scenario: "nope.yaml" is neither a built-in scenario .* nor a file that exists/,
     ],
-    ['a bad --max-turns', ['--max-turns', 'many'], /--max-turns must be a positive whole number/],
+    ['a bad --max-turns', ['--max-turns', 'many'], /--max-turns must be a whole number at least 1 and at most 10000/],
+    ['a fractional --max-turns', ['--max-turns', '2.5'], /--max-turns must be a whole number/],
+    ['a --scale that is not a number', ['--scale', 'abc'], /--scale must be a number more than 0 and at most 10, got "abc"/],
+    ['a --scale of Infinity', ['--scale', 'Infinity'], /--scale must be a number/],
+    ['a --scale of 0', ['--scale', '0'], /--scale must be a number more than 0/],
+    ['an unknown --poll', ['--poll', 'often'], /--poll must be one of every_turn, backoff, bg_wait/],
     ['a missing --cwd', ['--cwd', '/nonexistent/bgtasks'], /--cwd: "\/nonexistent\/bgtasks" does not exist/],
+    ['a --cwd naming a file', ['--cwd', bin], /--cwd: ".*bin\.ts" is a file, not a directory/],
+    [
+      '/dev/zero as --scenario (bounded read)',
+      ['--scenario', '/dev/zero'],
+      /--scenario: \/dev\/zero is larger than 1048576 bytes/,
+    ],
+    ['a directory as --scenario', ['--scenario', '/tmp'], /--scenario: \/tmp is a directory, not a file/],
   ])('%s exits 2 with one line saying what to do', async (_name, args, message) => {
     const r = await cli(args);
     expect(r.code).toBe(2);
@@ -71,25 +87,80 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     expect(r.stderr).toMatch(/jobs\[0\]\.durationS \(line 5\)/);
   });
 
-  test('--help lists every flag with examples', async () => {
+  test('--help exits 0 and lists every flag with its default, the two turn limits and examples', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
-    for (const flag of [
-      '--notify',
-      '--loop',
-      '--runtime',
-      '--scenario',
-      '--model',
-      '--max-turns',
-      '--cwd',
-      '--transcript',
-      '--json',
-      '--scale',
-    ]) {
-      expect(r.stdout).toContain(flag);
+    for (const [name, flag] of Object.entries(AGENT_FLAGS)) {
+      expect(r.stdout).toContain(`--${name}`);
+      if ('default' in flag) expect(r.stdout).toMatch(new RegExp(`--${name}[^]*?\\(default: `));
     }
+    expect(r.stdout.match(/\(default: /g)?.length).toBe(Object.values(AGENT_FLAGS).filter((f) => 'default' in f).length);
+    expect(r.stdout).toMatch(/Two turn limits/);
     expect(r.stdout).toMatch(/Examples:/);
   });
+
+  test('docs/agent-cli.md names every flag --help lists', () => {
+    const page = readFileSync(fileURLToPath(new URL('../../../docs/agent-cli.md', import.meta.url)), 'utf8');
+    const missing = Object.keys(AGENT_FLAGS).filter((name) => !page.includes(`--${name}`));
+    expect(missing).toEqual([]);
+  });
+
+  test("on the simulated model --max-turns defaults to the scenario's maxTurns, not the loop's 50", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
+    const file = join(dir, 'polls.yaml');
+    // Polling every turn through a job that outlasts the test: the simulated model gives up after
+    // its own maxTurns (60) in turn 61, so the count depends on that cap alone, not on speed.
+    writeFileSync(
+      file,
+      'name: polls\nprompt: run it\njobs:\n  - id: long\n    durationS: 5000\nfinal:\n  text: done\npolicy: { poll: every_turn }\nmaxTurns: 60\n',
+    );
+    const [byDefault, capped] = await Promise.all([
+      cli(['--scenario', file, '--notify', 'poll', '--scale', '0.02', '--json']),
+      cli(['--scenario', file, '--notify', 'poll', '--scale', '0.02', '--max-turns', '50', '--json']),
+    ]);
+    const summary = JSON.parse(byDefault.stdout.trim()) as RunSummary;
+    expect(summary.stopReason).toBe('end_turn');
+    expect(summary.finalText).toMatch(/I stopped after 60 turns/);
+    expect(summary.turns).toBe(61);
+    expect(byDefault.code).toBe(0);
+    expect(JSON.parse(capped.stdout.trim())).toMatchObject({ stopReason: 'max_turns', turns: 50 });
+    expect(capped.code).toBe(1);
+  }, 120_000);
+
+  test('a job killed when the run stops shows its signal, not exit 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
+    const file = join(dir, 'long.yaml');
+    writeFileSync(file, 'name: long\nprompt: run it\njobs:\n  - id: long\n    durationS: 600\nfinal:\n  text: done\n');
+    const [json, text] = await Promise.all([
+      cli(['--scenario', file, '--scale', '0.05', '--max-turns', '1', '--json']),
+      cli(['--scenario', file, '--scale', '0.05', '--max-turns', '1']),
+    ]);
+    expect(json.code).toBe(1);
+    const summary = JSON.parse(json.stdout.trim()) as RunSummary;
+    expect(summary.stopReason).toBe('max_turns');
+    expect(summary.jobs).toMatchObject([{ id: 'long', state: 'killed', signal: 'SIGTERM', exitCode: null }]);
+    expect(text.stdout).toMatch(/^ {4}long {13}killed {5}SIGTERM /m);
+  }, 120_000);
+
+  test('escape sequences in commands and output are shown, never sent to the terminal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
+    const file = join(dir, 'escapes.yaml');
+    // The command and its output carry a screen clear, a title change (OSC) and a CSI in C1 form.
+    writeFileSync(
+      file,
+      'name: escapes\nprompt: "run \\e[2J"\njobs:\n  - id: esc\n    durationS: 1\n    command: "printf \'\\e[2J\\e]0;pwned\\a\\x9b31m\\n\'; echo \\"\\e[2J\\""\nfinal:\n  text: "done \\e]0;pwned\\a"\n',
+    );
+    const runs = await Promise.all(
+      ['poll', 'inject'].map((notify) => cli(['--scenario', file, '--scale', '0.05', '--notify', notify])),
+    );
+    for (const r of runs) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/job esc started: printf .*\\x1b\[2J/);
+      expect(r.stdout).toMatch(/done \\x1b\]0;pwned\\x07/);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: no raw control character may reach the terminal
+      expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\x9b]/);
+    }
+  }, 120_000);
 
   test('--transcript writes every event and the final conversation as JSON lines', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bgtasks-cli-')), 'run.jsonl');
@@ -267,4 +338,70 @@ describe(`bgtasks-agent --loop on ${runtime}`, () => {
       expect(s.noticeLatencyMs.count).toBe(4);
     }
   });
+});
+
+// One after another, after the concurrent tests above: these start six CLI runs between them.
+describe(`bgtasks-agent --loop ai-sdk on ${runtime}`, () => {
+  test(
+    '--loop ai-sdk finishes the default scenario for each --notify, with a summary of the same shape as the own loop',
+    async () => {
+      const strategies = ['block', 'poll', 'inject'];
+      const runs = [];
+      for (const args of [
+        ...strategies.map((n) => ['--loop', 'ai-sdk', '--notify', n]),
+        ['--loop', 'ai-sdk', '--notify', 'inject', '--stream'],
+        ['--notify', 'inject'],
+      ]) {
+        runs.push(await cli([...args, '--scale', '0.05', '--json']));
+      }
+      const summaries = runs.map((r) => {
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        return JSON.parse(r.stdout.trim()) as RunSummary;
+      });
+      const own = summaries.pop() as RunSummary;
+      expect(summaries.map((s) => [s.loop, s.strategy, s.stopReason, s.simulated, s.runtime])).toEqual([
+        ['ai-sdk', 'block', 'end_turn', true, runtime],
+        ['ai-sdk', 'poll', 'end_turn', true, runtime],
+        ['ai-sdk', 'inject', 'end_turn', true, runtime],
+        ['ai-sdk', 'inject', 'end_turn', true, runtime],
+      ]);
+      expect(own.loop).toBe('own');
+      for (const s of summaries) {
+        expect(Object.keys(s).sort()).toEqual(Object.keys(own).sort());
+        expect(Object.keys(s.tokens).sort()).toEqual(Object.keys(own.tokens).sort());
+        expect(jobsProduced(s)).toEqual(jobsProduced(own));
+        expect(s.turns).toBeGreaterThan(1);
+        expect(s.tokens.output).toBeGreaterThan(0);
+        // The AI SDK loop sets the same prompt-cache breakpoint as the own loop (block's short
+        // requests stay under the 1024-token minimum cacheable prefix).
+        if (s.strategy !== 'block') expect(s.tokens.cacheRead).toBeGreaterThan(0);
+        expect(s.costUsd).toBeGreaterThan(0);
+        expect(s.noticeLatencyMs.count).toBe(4);
+        expect(s.finalText).toMatch(/Done: install, lint, tests and build all passed/);
+      }
+    },
+    SUBPROCESS_TEST_MS,
+  );
+
+  test(
+    '--loop ai-sdk shows its loop in the plain view and the summary, and --transcript records the same events',
+    async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'bgtasks-cli-')), 'run.jsonl');
+      const r = await cli(['--loop', 'ai-sdk', '--scale', '0.05', '--transcript', file]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/using the simulated model \(scenario "default"\), strategy inject, loop ai-sdk, on /);
+      expect(r.stdout).toMatch(/^\[\s*\d+\.\ds\] job install started/m);
+      expect(r.stdout).toMatch(/Summary \(inject, .*, loop ai-sdk\)/);
+      const types = new Set(
+        readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { type: string }).type),
+      );
+      for (const t of ['turn', 'tool_call', 'job_started', 'notice_delivered', 'usage', 'wake', 'done', 'summary', 'messages'])
+        expect(types).toContain(t);
+    },
+    SUBPROCESS_TEST_MS,
+  );
 });

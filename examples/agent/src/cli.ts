@@ -2,27 +2,30 @@
  * The example agent: parse flags, pick the model (Claude with ANTHROPIC_API_KEY, else the
  * simulated one), run the agent with the chosen strategy, show it live, print a summary.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type AgentEvent, type AgentResult, ModelRequestError } from '@bgtasks/agent';
-import { BackgroundExecutor } from '@bgtasks/core';
-import { createJobRegistry, createRuntime, hostRuntimeName } from '@bgtasks/runtime';
+import { createRuntime, hostRuntimeName } from '@bgtasks/runtime';
+import { readTextFileBounded, terminalSafe, withoutFlag } from '@bgtasks/runtime/cli';
 import {
   BUILTIN_SCENARIO_NAMES,
   builtinScenario,
   createSimModel,
-  DEFAULT_PACING,
   InvalidScenarioError,
+  MAX_SCENARIO_CHARS,
   parseScenarioText,
   type Scenario,
+  scaledPacing,
+  scaledPolicy,
 } from '@bgtasks/sim-model';
 import { type CliOptions, parseCli, UsageError } from './args.ts';
-import { HELP } from './help.ts';
-import { LOOP_NAMES, LOOPS, type ModelEndpoint } from './loops/index.ts';
+import { openBackend } from './backend.ts';
+import { helpText } from './help.ts';
+import { LOOPS, type ModelEndpoint } from './loops/index.ts';
 import { formatSummary, summarize } from './summary.ts';
 import { TranscriptWriter } from './transcript.ts';
-import { RunView, type ViewSink } from './view.ts';
+import { oneLine, RunView, type ViewSink } from './view.ts';
 
 /** The model used with an API key when `--model` is not given. */
 export const DEFAULT_MODEL = 'claude-sonnet-4-6';
@@ -44,21 +47,36 @@ function loadScenario(nameOrFile: string, cwd: string): Scenario {
     return builtinScenario(nameOrFile as (typeof BUILTIN_SCENARIO_NAMES)[number]);
   }
   const path = resolve(cwd, nameOrFile);
-  if (!existsSync(path)) {
+  if (statSync(path, { throwIfNoEntry: false }) === undefined) {
     throw new UsageError(
       `--scenario: "${nameOrFile}" is neither a built-in scenario (${BUILTIN_SCENARIO_NAMES.join(', ')}) nor a file that exists`,
     );
   }
+  // Bounded: /dev/zero or an endless pipe is refused at the cap, not read until memory runs out.
+  const text = readTextFileBounded('scenario', path, MAX_SCENARIO_CHARS);
   try {
-    return parseScenarioText(readFileSync(path, 'utf8'), { source: path });
+    return parseScenarioText(text, { source: path });
   } catch (error) {
     if (InvalidScenarioError.isInstance(error)) throw new UsageError(`--scenario: ${error.message}`);
-    throw new UsageError(`--scenario: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
   }
 }
 
 function stateDir(env: CliHost['env']): string {
   return join(env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'bgtasks', 'jobs');
+}
+
+/**
+ * The HTTP status of a failed model request: the Anthropic SDK's `status` or the AI SDK's
+ * `statusCode`, on the error, its `cause`, or (after the AI SDK's retries) its `lastError`.
+ */
+function httpStatusOf(error: unknown): number | undefined {
+  for (const e of [error, (error as { cause?: unknown })?.cause, (error as { lastError?: unknown })?.lastError]) {
+    const { status, statusCode } = (e ?? {}) as { status?: unknown; statusCode?: unknown };
+    if (typeof status === 'number') return status;
+    if (typeof statusCode === 'number') return statusCode;
+  }
+  return undefined;
 }
 
 /** Runs the CLI; resolves with the exit code. */
@@ -67,18 +85,14 @@ export async function runCli(host: CliHost): Promise<number> {
   try {
     options = parseCli(host.argv);
   } catch (error) {
-    if (error instanceof UsageError) {
-      host.stderr(`bgtasks-agent: ${error.message}\n`);
+    if (UsageError.isInstance(error)) {
+      host.stderr(`bgtasks-agent: ${terminalSafe(error.message)}\n`);
       return 2;
     }
     throw error;
   }
   if (options.help) {
-    host.stdout.write(
-      HELP.replace('%SCENARIOS%', BUILTIN_SCENARIO_NAMES.join(', '))
-        .replace('%MODEL%', DEFAULT_MODEL)
-        .replace('%LOOPS%', LOOP_NAMES.join('|')),
-    );
+    host.stdout.write(helpText(BUILTIN_SCENARIO_NAMES, DEFAULT_MODEL));
     return 0;
   }
   if (options.version) {
@@ -87,14 +101,13 @@ export async function runCli(host: CliHost): Promise<number> {
   }
   const current = hostRuntimeName();
   if (options.runtime && options.runtime !== current) {
-    const { withoutRuntimeFlag } = await import('./args.ts');
-    return host.relaunch(options.runtime, withoutRuntimeFlag(host.argv));
+    return host.relaunch(options.runtime, withoutFlag(host.argv, 'runtime'));
   }
   try {
     return await run(options, host);
   } catch (error) {
-    if (error instanceof UsageError) {
-      host.stderr(`bgtasks-agent: ${error.message}\n`);
+    if (UsageError.isInstance(error)) {
+      host.stderr(`bgtasks-agent: ${terminalSafe(error.message)}\n`);
       return 2;
     }
     throw error;
@@ -109,6 +122,8 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   } catch {
     throw new UsageError(`--cwd: "${options.cwd}" does not exist`);
   }
+  // A file would be accepted by realpath and then fail every job: refuse it here, once.
+  if (!statSync(realCwd).isDirectory()) throw new UsageError(`--cwd: "${options.cwd}" is a file, not a directory`);
   const apiKey = host.env.ANTHROPIC_API_KEY;
   const simulated = !apiKey;
   const scenario = simulated || options.scenario !== 'default' ? loadScenario(options.scenario, host.cwd) : null;
@@ -124,20 +139,15 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   }
 
   const runtime = createRuntime();
-  const executor = new BackgroundExecutor(runtime, {
-    cwdRoot: realCwd,
-    registry: createJobRegistry({ dir: stateDir(host.env) }),
-  });
+  const backend = await openBackend(options, runtime, realCwd, stateDir(host.env));
+  const executor = backend.executor;
   const model = options.model ?? DEFAULT_MODEL;
   let endpoint: ModelEndpoint;
   if (simulated) {
-    const sim = createSimModel(scenario as Scenario, {
+    const sim = createSimModel(scaledPolicy(scenario as Scenario, options.scale), {
       clock: runtime,
       scale: options.scale,
-      pacing: {
-        ttftMs: DEFAULT_PACING.ttftMs * options.scale,
-        outputTokensPerSecond: DEFAULT_PACING.outputTokensPerSecond / options.scale,
-      },
+      pacing: scaledPacing(options.scale),
       ...(options.poll ? { pollPolicy: options.poll } : {}),
     });
     endpoint = { apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://simulated.invalid', maxRetries: 2 };
@@ -151,9 +161,10 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, loop ${options.loop}, on ${runtime.name}`
       : `talking to Claude (${model}), strategy ${options.notify}, loop ${options.loop}, on ${runtime.name}`,
   );
-  for (const r of executor.reaped) {
+  if (options.backend !== 'local') view.line(`jobs run on ${backend.describe}`);
+  for (const r of backend.reaped) {
     view.line(
-      `an earlier run died without cleaning up: job ${r.jobId} (${r.command}) of process ${r.hostPid} ${r.killed ? 'was still running and has been killed' : 'had already ended'}`,
+      `an earlier run died without cleaning up: job ${r.jobId} (${oneLine(r.command, 200)}) of process ${r.hostPid} ${r.killed ? 'was still running and has been killed' : 'had already ended'}`,
     );
   }
   const startedAt = runtime.now();
@@ -185,7 +196,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
     if (result) transcript?.write({ type: 'messages', messages: result.messages });
     if (options.json) host.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
-      if (summary.finalText) host.stdout.write(`\n${summary.finalText}\n`);
+      if (summary.finalText) host.stdout.write(`\n${terminalSafe(summary.finalText, { keepNewlines: true })}\n`);
       host.stdout.write(`\n${formatSummary(summary)}\n`);
     }
     return summary;
@@ -198,7 +209,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   let finished: AgentResult | undefined;
   const offShutdown = runtime.onShutdown(async (reason) => {
     controller.abort();
-    if (reason !== 'force') await executor.close({ killGraceMs: 250 });
+    if (reason !== 'force') await backend.close(250);
     view.line(reason === 'force' ? 'interrupted again: every job was SIGKILLed' : 'interrupted: every job was killed');
     finish(finished, 'interrupted');
   });
@@ -211,7 +222,11 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       strategy: options.notify,
       executor,
       prompt: options.prompt ?? scenario?.prompt ?? 'Say hello.',
-      ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
+      // Two limits: --max-turns is this loop's, a scenario's maxTurns the simulated model's own
+      // (after that many turns it answers that it gives up, one request more). On the simulated
+      // model the loop leaves room for that answer, so the scenario's cap is the one that holds
+      // and the loop's default of 50 never cuts a scenario short.
+      ...(options.maxTurns ? { maxTurns: options.maxTurns } : scenario && simulated ? { maxTurns: scenario.maxTurns + 1 } : {}),
       stream: options.stream,
       signal: controller.signal,
       onEvent: (event) => {
@@ -221,18 +236,16 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
       },
     });
     finished = result;
-    await executor.close({ killGraceMs: 500 });
+    await backend.close(500);
     const summary = finish(result);
     offShutdown();
     if (summary.stopReason === 'interrupted') return 130;
     return summary.stopReason === 'end_turn' ? 0 : 1;
   } catch (error) {
-    await executor.close({ killGraceMs: 500 });
+    await backend.close(500);
     offShutdown();
     if (controller.signal.aborted) return 130;
-    const status =
-      (error as { status?: number; cause?: { status?: number } }).status ??
-      (error as { cause?: { status?: number } }).cause?.status;
+    const status = httpStatusOf(error);
     if (status === 401 || status === 403) {
       finish(undefined, 'error');
       host.stderr(
@@ -242,7 +255,7 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
     }
     finish(undefined, 'error');
     host.stderr(
-      `bgtasks-agent: ${error instanceof ModelRequestError || error instanceof Error ? error.message : String(error)}\n`,
+      `bgtasks-agent: ${terminalSafe(error instanceof ModelRequestError || error instanceof Error ? error.message : String(error))}\n`,
     );
     return 1;
   }

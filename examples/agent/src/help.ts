@@ -1,5 +1,17 @@
-/** The text of `bgtasks-agent --help`. */
-export const HELP = `bgtasks-agent: an agent that runs slow shell commands in the background and learns when they end
+/** The text of `bgtasks-agent --help`: the flags come from {@link AGENT_FLAGS}, so none is left out. */
+import { type FlagSpec, flagsHelp } from '@bgtasks/runtime/cli';
+import { AGENT_FLAGS } from './args.ts';
+
+/** `--help`, with the built-in scenario names and the default model filled in. */
+export function helpText(scenarios: readonly string[], model: string): string {
+  const fill = (text: string) => text.replace('%SCENARIOS%', scenarios.join(', ')).replace('%MODEL%', model);
+  const flags: Record<string, FlagSpec> = {};
+  for (const [name, f] of Object.entries(AGENT_FLAGS)) {
+    const spec: FlagSpec = { ...f, description: fill(f.description) };
+    if ('default' in f) spec.default = fill(f.default);
+    flags[name] = spec;
+  }
+  return `bgtasks-agent: an agent that runs slow shell commands in the background and learns when they end
 
 Usage: bgtasks-agent [options] [prompt...]
 
@@ -7,37 +19,26 @@ Without ANTHROPIC_API_KEY it runs offline on the built-in simulated model (a Mes
 server with scripted scenarios); with it, it talks to Claude. It says which at the start.
 
 Options:
-  -n, --notify block|poll|inject  how the model learns a job ended (default: inject)
-                                  block:  every command runs in the foreground (baseline)
-                                  poll:   the model calls check_bg / bg_wait when it wants to know
-                                  inject: notices ride the next tool_result; a wake-up when idle
-      --loop %LOOPS%
-                                  whose agent loop runs (default: own)
-                                  own:         bgtasks' runAgent
-                                  tool-runner: the Anthropic SDK's toolRunner with bgTools + withNotices
-      --poll every_turn|backoff|bg_wait
-                                  the simulated model's poll policy (default: the scenario's)
-      --scale F                   simulated model only: job durations and model pacing times F
-                                  (default: 1, real-world pace; 0.1 runs ten times faster)
-      --runtime node|bun|deno     re-run this CLI under that runtime (from the installed packages)
-  -s, --scenario NAME|FILE        simulated model scenario: a built-in name or a .json/.yaml file
-                                  (default: default; built-in: %SCENARIOS%)
-  -m, --model ID                  model id (default: %MODEL% with a key, the simulated model without)
-      --max-turns N               stop after N model requests (default: 50)
-      --cwd DIR                   run jobs in DIR; a job's cwd may not leave it (default: .)
-      --transcript FILE.jsonl     write every event and the final conversation as JSON lines
-      --json                      print only a machine-readable summary on stdout
-      --stream                    stream model responses (SSE)
-  -h, --help                      this help
-  -v, --version                   the version
+${flagsHelp(flags)}
 
-Exit codes: 0 done, 1 the run failed (API error, model gave up), 2 bad input, 130 interrupted.
+Two turn limits: --max-turns caps the model requests this CLI makes; a scenario's maxTurns is
+the simulated model's own cap (after that many turns it answers that it gives up). On the
+simulated model --max-turns defaults to the scenario's maxTurns + 1, room for that answer, so
+the scenario's own cap is the one that holds.
+
+Exit codes: 0 the model finished (end_turn); 1 the run did not finish: a model request failed
+after the SDK's retries, --max-turns was reached, or the model stopped otherwise (max_tokens,
+refusal); 2 bad input (a flag, a scenario file, --cwd, an API key the API rejects);
+130 interrupted (Ctrl-C): every job is killed and the summary printed.
 
 Examples:
   bgtasks-agent                                   # default scenario, inject, simulated model
   bgtasks-agent --notify poll --poll backoff      # poll with back-off
   bgtasks-agent --runtime deno --notify block     # the same agent on Deno, foreground baseline
   bgtasks-agent --loop tool-runner --notify poll  # the SDK's own tool runner, polling
+  bgtasks-agent --loop ai-sdk                     # the Vercel AI SDK's loop, inject
   bgtasks-agent --scenario early-failure --json   # summary as JSON
+  bgtasks-agent --backend bullmq --workers 2      # jobs on two queue workers (Redis at 127.0.0.1)
   ANTHROPIC_API_KEY=... bgtasks-agent --cwd ~/repo "Install, build and test this repo"
 `;
+}

@@ -5,42 +5,12 @@
  * runs with `--conditions=@bgtasks/source` (workspace packages resolve to src/*.ts) and, on Node, tsx.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from './args.ts';
-
-const require = createRequire(import.meta.url);
-
-function packageDir(name: string): string {
-  try {
-    return dirname(require.resolve(`${name}/package.json`));
-  } catch {
-    throw new UsageError(`--runtime ${name}: the "${name}" npm package is not installed; run npm install at the repository root`);
-  }
-}
+import { runtimeCommand } from '@bgtasks/runtime/cli';
 
 /** The command line that runs `script` (the built `.js` or the source `.ts`) with `args` under `runtime`. */
-export function commandFor(runtime: 'node' | 'bun' | 'deno', script: string, args: readonly string[]): [string, string[]] {
-  const fromSource = script.endsWith('.ts');
-  const conditions = fromSource ? ['--conditions=@bgtasks/source'] : [];
-  switch (runtime) {
-    case 'bun':
-      return [join(packageDir('bun'), 'bin', 'bun.exe'), [...conditions, script, ...args]];
-    case 'deno': {
-      const binary = join(packageDir('deno'), 'deno');
-      return [existsSync(binary) ? binary : 'deno', ['run', '-A', ...conditions, script, ...args]];
-    }
-    default: {
-      const node = process.versions.bun || (globalThis as { Deno?: unknown }).Deno ? 'node' : process.execPath;
-      // tsx is a devDependency of the repository: only the sources need it.
-      const loader = fromSource ? ['--import', import.meta.resolve('tsx')] : [];
-      return [node, [...conditions, ...loader, script, ...args]];
-    }
-  }
-}
+export const commandFor = runtimeCommand;
 
 /** This CLI's entry file beside this module: `bin.ts` in the sources, `bin.js` once built. */
 export function entryScript(): string {
@@ -49,7 +19,7 @@ export function entryScript(): string {
 
 /** Runs the CLI entry under `runtime` and resolves with its exit code; Ctrl-C reaches it too. */
 export function relaunch(runtime: 'node' | 'bun' | 'deno', args: readonly string[]): Promise<number> {
-  const [cmd, argv] = commandFor(runtime, entryScript(), args);
+  const [cmd, argv] = runtimeCommand(runtime, entryScript(), args);
   return new Promise((resolve) => {
     const child = spawn(cmd, argv, { stdio: 'inherit', env: { ...process.env, BGTASKS_RELAUNCHED: runtime } });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);

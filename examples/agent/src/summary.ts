@@ -1,6 +1,7 @@
 /** The end-of-run summary: the same figures as text and as JSON. */
 import type { AgentEvent, AgentResult, TokenUsage } from '@bgtasks/agent';
 import type { Job } from '@bgtasks/core';
+import { terminalSafe } from '@bgtasks/runtime/cli';
 
 /** What `--json` prints (one object) and the text summary shows. */
 export interface RunSummary {
@@ -21,6 +22,8 @@ export interface RunSummary {
     command: string;
     state: string;
     exitCode: number | null;
+    /** The signal that ended the job (e.g. `SIGTERM` for a killed one), or null. */
+    signal: string | null;
     durationMs: number | null;
     outputBytes: number;
   }>;
@@ -79,6 +82,7 @@ export function summarize(input: {
       command: j.spec.command,
       state: j.state,
       exitCode: j.exitCode ?? null,
+      signal: j.signal ?? null,
       durationMs: j.startedAt !== undefined && j.endedAt !== undefined ? Math.round(j.endedAt - j.startedAt) : null,
       outputBytes: j.output.bytes,
     })),
@@ -100,6 +104,16 @@ function jobCounts(jobs: RunSummary['jobs']): string {
   return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
 }
 
+/**
+ * How a job ended, in the summary's exit column: the signal when one ended it (`SIGTERM`),
+ * else the exit code; a killed or timed-out job without either says so rather than showing 0.
+ */
+function exitOf(j: RunSummary['jobs'][number]): string {
+  if (j.signal) return j.signal;
+  if (j.exitCode === null) return j.state === 'killed' || j.state === 'timed_out' ? 'signal' : '';
+  return String(j.exitCode);
+}
+
 /** The summary as lines of text. */
 export function formatSummary(s: RunSummary): string {
   const t = s.tokens;
@@ -113,7 +127,7 @@ export function formatSummary(s: RunSummary): string {
     `  jobs           ${s.jobs.length === 0 ? 'none' : `${s.jobs.length} (${jobCounts(s.jobs)})`}`,
     ...s.jobs.map(
       (j) =>
-        `    ${j.id.padEnd(16)} ${j.state.padEnd(10)} ${j.exitCode === null ? '   ' : String(j.exitCode).padStart(3)}  ${ms(j.durationMs).padStart(8)}  ${j.command}`,
+        `    ${j.id.padEnd(16)} ${j.state.padEnd(10)} ${exitOf(j).padStart(7)}  ${ms(j.durationMs).padStart(8)}  ${terminalSafe(j.command)}`,
     ),
   ];
   return lines.join('\n');

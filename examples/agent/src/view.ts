@@ -4,7 +4,8 @@
  * timestamped lines.
  */
 import type { AgentEvent } from '@bgtasks/agent';
-import type { BackgroundExecutor, Job } from '@bgtasks/core';
+import type { Executor, Job } from '@bgtasks/core';
+import { terminalSafe } from '@bgtasks/runtime/cli';
 
 /** Where the view writes, and what it knows about the terminal. */
 export interface ViewSink {
@@ -22,8 +23,12 @@ function bytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function oneLine(value: unknown, max: number): string {
-  const text = (typeof value === 'string' ? value : (JSON.stringify(value) ?? '')).replace(/\s+/g, ' ').trim();
+/**
+ * One line of at most `max` characters, with escape sequences shown rather than sent: commands,
+ * tool input and output come from the model and from jobs, and must not drive the terminal.
+ */
+export function oneLine(value: unknown, max: number): string {
+  const text = terminalSafe((typeof value === 'string' ? value : (JSON.stringify(value) ?? '')).replace(/\s+/g, ' ').trim());
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -55,11 +60,11 @@ export const ANSI = /\x1b\[[0-9;]*m/g;
 /** Renders agent events and job status. */
 export class RunView {
   readonly #sink: ViewSink;
-  readonly #executor: BackgroundExecutor;
+  readonly #executor: Executor;
   readonly #startedAt: number;
   #statusLines = 0;
 
-  constructor(sink: ViewSink, executor: BackgroundExecutor) {
+  constructor(sink: ViewSink, executor: Executor) {
     this.#sink = sink;
     this.#executor = executor;
     this.#startedAt = executor.runtime.now();
@@ -114,7 +119,7 @@ export class RunView {
         this.line(`model idle; woke it (${e.reason}) after ${seconds(e.waitedMs)}`);
         break;
       case 'error':
-        this.line(this.#paint('31', `model request failed: ${e.message}`));
+        this.line(this.#paint('31', `model request failed: ${oneLine(e.message, width)}`));
         break;
       case 'done':
         this.line(`done: ${e.stopReason} after ${e.turns} turns`);

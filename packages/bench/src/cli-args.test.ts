@@ -20,11 +20,18 @@ describe('bench flags', () => {
   });
 
   test('a bad flag is one clear line', () => {
-    expect(() => parseBenchArgs(['--clock', 'wall'])).toThrow(new BenchArgsError('--clock must be virtual or real, got "wall"'));
-    expect(() => parseBenchArgs(['--bogus'])).toThrow('unknown flag "--bogus"; see --help');
-    expect(() => parseBenchArgs(['--strategies', 'poll'])).toThrow(/--strategies takes block, poll:every_turn/);
-    expect(() => parseBenchArgs(['--scale', '-1'])).toThrow('--scale must be a positive number, got "-1"');
-    expect(() => parseBenchArgs(['--out'])).toThrow('--out needs a value; see --help');
+    expect(() => parseBenchArgs(['--clock', 'wall'])).toThrow(
+      new BenchArgsError('--clock must be one of virtual, real, got "wall"; see --help'),
+    );
+    expect(() => parseBenchArgs(['--bogus'])).toThrow("Unknown option '--bogus'; see --help");
+    expect(() => parseBenchArgs(['--strategies', 'poll'])).toThrow(/--strategies must be one of block, poll:every_turn/);
+    expect(() => parseBenchArgs(['--scale=-1'])).toThrow(
+      '--scale must be a number more than 0 and at most 1, got -1; see --help',
+    );
+    expect(() => parseBenchArgs(['--scale', '-1'])).toThrow(/use '--scale=-XYZ'; see --help$/);
+    expect(() => parseBenchArgs(['--scale', 'abc'])).toThrow(/--scale must be a number/);
+    expect(() => parseBenchArgs(['--random-graphs', '2.5'])).toThrow(/--random-graphs must be a whole number/);
+    expect(() => parseBenchArgs(['--out'])).toThrow("Option '--out <value>' argument missing; see --help");
   });
 
   test('progress: a bar for terminals, a line per run for logs', () => {

@@ -1,6 +1,6 @@
 /** Flags of `npm run bench`, parsed without touching the process (the CLI entry passes argv). */
+import { choiceFlag, type FlagSpecs, flagsHelp, numberFlag, parseFlags, UsageError } from '@bgtasks/runtime/cli';
 import { BENCH_STRATEGIES, type BenchStrategy } from './bench-strategy.ts';
-
 /** What `npm run bench` was asked to do. */
 export interface BenchArgs {
   help: boolean;
@@ -17,118 +17,95 @@ export interface BenchArgs {
   concurrency: number;
 }
 
-/** A flag the CLI does not accept; the message is the one line to print. */
-export class BenchArgsError extends Error {
-  override readonly name = 'BenchArgsError';
-}
+/**
+ * A flag the CLI does not accept; the message is the one line to print (exit 2). The shared
+ * {@link UsageError} of every bgtasks bin, under the name this package exported first.
+ */
+export const BenchArgsError = UsageError;
+
+/** Every flag of `npm run bench`, in the order `--help` lists them. */
+export const BENCH_FLAGS = {
+  out: {
+    type: 'string',
+    value: 'DIR',
+    default: 'bench-results',
+    description: 'where to write results.json, report.md and the charts',
+  },
+  clock: {
+    type: 'string',
+    value: 'virtual|real',
+    default: 'virtual',
+    description:
+      'virtual: exact, instant. real: also runs real processes and timers\nat --scale and shows them beside the virtual results',
+  },
+  scale: {
+    type: 'string',
+    value: 'F',
+    default: '0.05',
+    description: 'real clock: job durations and model pacing times F, more than 0\nand at most 1 (as bgtasks-agent --scale)',
+  },
+  runtime: {
+    type: 'string',
+    value: 'node|bun|deno',
+    default: 'the one running it',
+    description: 're-run this benchmark under that runtime (installed packages)',
+  },
+  workloads: { type: 'string', value: 'W1,W4,W7', default: 'all', description: 'only these (W7 = every random graph, W7-N one)' },
+  strategies: {
+    type: 'string',
+    value: 'LIST',
+    default: 'all',
+    description: `only these, e.g. block,inject,poll:bg_wait; of\n${BENCH_STRATEGIES.join(', ')}`,
+  },
+  'random-graphs': { type: 'string', value: 'N', default: '5', description: 'how many W7 graphs (1 to 1000)' },
+  concurrency: { type: 'string', value: 'N', default: '5', description: 'real clock: runs at once (1 to 64)' },
+  help: { type: 'boolean', short: 'h', description: 'this text' },
+} as const satisfies FlagSpecs;
 
 /** The `--help` text. */
 export const BENCH_HELP = `npm run bench -- [flags]
 
 Runs every workload (W1-W6 scenario files, W7 random graphs) under block, poll (every_turn,
 backoff, bg_wait) and inject through the agent loop, the executor and the simulated model, and
-writes DIR/results.json, DIR/report.md and SVG charts.
+writes DIR/results.json, DIR/report.md and SVG charts. Exit codes: 0 done, 2 bad input.
 
-  --out DIR              where to write (default bench-results)
-  --clock virtual|real   virtual (default): exact, instant. real: also runs real processes and
-                         timers at --scale and shows them beside the virtual results
-  --scale N              real clock: factor on job durations and model pacing (default 0.05)
-  --runtime node|bun|deno  re-run this benchmark under that runtime (installed packages)
-  --workloads W1,W4,W7   only these (W7 = every random graph)
-  --strategies LIST      only these, e.g. block,inject,poll:bg_wait
-  --random-graphs N      how many W7 graphs (default 5)
-  --concurrency N        real clock: runs at once (default 5)
-  --help                 this text
+${flagsHelp(BENCH_FLAGS)}
 
 Examples:
   npm run bench -- --out bench-results
   npm run bench -- --out bench-results --clock real --scale 0.05
   npm run bench -- --runtime deno --workloads W1,W4 --strategies block,inject`;
 
-function value(argv: readonly string[], i: number, flag: string): string {
-  const v = argv[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new BenchArgsError(`${flag} needs a value; see --help`);
-  return v;
-}
-
-function positive(text: string, flag: string, whole: boolean): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || (whole && !Number.isInteger(n)))
-    throw new BenchArgsError(`${flag} must be a positive ${whole ? 'whole number' : 'number'}, got "${text}"`);
-  return n;
+function list(text: string): string[] {
+  return text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 /**
  * Parses the flags after `npm run bench --`.
- * @throws BenchArgsError with one line saying what was wrong and what is valid.
+ * @throws UsageError with one line saying what was wrong and what is valid.
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const { values } = parseFlags(argv, BENCH_FLAGS);
+  const str = (name: keyof typeof BENCH_FLAGS) => values[name] as string | undefined;
   const args: BenchArgs = {
-    help: false,
-    out: 'bench-results',
-    clock: 'virtual',
-    scale: 0.05,
-    workloads: [],
+    help: values.help === true,
+    out: str('out') ?? 'bench-results',
+    clock: choiceFlag('clock', str('clock') ?? 'virtual', ['virtual', 'real'] as const),
+    scale: numberFlag('scale', str('scale') ?? '0.05', { min: 0, exclusiveMin: true, max: 1 }),
+    workloads: list(str('workloads') ?? '').map((w) => w.toUpperCase()),
     strategies: [...BENCH_STRATEGIES],
-    randomGraphs: 5,
-    concurrency: 5,
+    randomGraphs: numberFlag('random-graphs', str('random-graphs') ?? '5', { min: 1, max: 1000, integer: true }),
+    concurrency: numberFlag('concurrency', str('concurrency') ?? '5', { min: 1, max: 64, integer: true }),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    switch (flag) {
-      case '--help':
-      case '-h':
-        args.help = true;
-        break;
-      case '--out':
-        args.out = value(argv, i++, flag);
-        break;
-      case '--clock': {
-        const v = value(argv, i++, flag);
-        if (v !== 'virtual' && v !== 'real') throw new BenchArgsError(`--clock must be virtual or real, got "${v}"`);
-        args.clock = v;
-        break;
-      }
-      case '--scale': {
-        args.scale = positive(value(argv, i++, flag), flag, false);
-        if (args.scale > 1) throw new BenchArgsError(`--scale must be at most 1, got "${argv[i]}"`);
-        break;
-      }
-      case '--runtime': {
-        const v = value(argv, i++, flag);
-        if (v !== 'node' && v !== 'bun' && v !== 'deno')
-          throw new BenchArgsError(`--runtime must be node, bun or deno, got "${v}"`);
-        args.runtime = v;
-        break;
-      }
-      case '--workloads':
-        args.workloads = value(argv, i++, flag)
-          .split(',')
-          .map((w) => w.trim().toUpperCase())
-          .filter(Boolean);
-        for (const w of args.workloads)
-          if (!/^W[1-6]$|^W7(-\d+)?$/.test(w)) throw new BenchArgsError(`--workloads takes W1 ... W7 (or W7-N), got "${w}"`);
-        break;
-      case '--strategies': {
-        const list = value(argv, i++, flag)
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean);
-        for (const x of list)
-          if (!(BENCH_STRATEGIES as readonly string[]).includes(x))
-            throw new BenchArgsError(`--strategies takes ${BENCH_STRATEGIES.join(', ')}; got "${x}"`);
-        args.strategies = list as BenchStrategy[];
-        break;
-      }
-      case '--random-graphs':
-        args.randomGraphs = positive(value(argv, i++, flag), flag, true);
-        break;
-      case '--concurrency':
-        args.concurrency = positive(value(argv, i++, flag), flag, true);
-        break;
-      default:
-        throw new BenchArgsError(`unknown flag "${flag}"; see --help`);
-    }
-  }
+  if (args.out.trim() === '') throw new UsageError('--out needs a directory; see --help');
+  const runtime = str('runtime');
+  if (runtime !== undefined) args.runtime = choiceFlag('runtime', runtime, ['node', 'bun', 'deno'] as const);
+  for (const w of args.workloads)
+    if (!/^W[1-6]$|^W7(-\d+)?$/.test(w)) throw new UsageError(`--workloads takes W1 ... W7 (or W7-N), got "${w}"; see --help`);
+  const strategies = str('strategies');
+  if (strategies !== undefined) args.strategies = list(strategies).map((x) => choiceFlag('strategies', x, BENCH_STRATEGIES));
   return args;
 }

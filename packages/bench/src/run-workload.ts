@@ -8,7 +8,7 @@ import { type AgentEvent, runAgent, strategyFor } from '@bgtasks/agent';
 import { BackgroundExecutor, type Runtime } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
 import { createVirtualRuntime, VirtualClock } from '@bgtasks/runtime/testing';
-import { createSimModel, DEFAULT_PACING, type Scenario, type SimClock, type TurnKind, taskGraph } from '@bgtasks/sim-model';
+import { createSimModel, type SimClock, scaledPacing, scaledPolicy, type TurnKind, taskGraph } from '@bgtasks/sim-model';
 import { type BenchStrategy, splitStrategy } from './bench-strategy.ts';
 import { lowerBound } from './lower-bound.ts';
 import type { ResultRow } from './result-row.ts';
@@ -42,19 +42,6 @@ export interface RunWorkloadOptions {
   signal?: AbortSignal;
 }
 
-/** The scenario with its poll timeouts (seconds the model asks `bg_wait` for) scaled down too. */
-function scaledPolicy(scenario: Scenario, scale: number): Scenario {
-  const { backoff, waitTimeoutS } = scenario.policy;
-  return {
-    ...scenario,
-    policy: {
-      ...scenario.policy,
-      backoff: { ...backoff, initialS: backoff.initialS * scale, maxS: backoff.maxS * scale },
-      waitTimeoutS: waitTimeoutS * scale,
-    },
-  };
-}
-
 /**
  * Runs `workload` under `strategy` and returns its {@link ResultRow}.
  * @example
@@ -68,17 +55,13 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<ResultRo
     clockKind === 'virtual' ? createVirtualRuntime({ clock: new VirtualClock() }) : (options.runtime ?? createRuntime());
   const clock: SimClock = runtime;
   const { strategy: agentStrategy, pollPolicy } = splitStrategy(strategy);
-  const scenario = scale === 1 ? workload.scenario : scaledPolicy(workload.scenario, scale);
+  const scenario = scaledPolicy(workload.scenario, scale);
   const kinds: TurnKind[] = [];
   const sim = createSimModel(scenario, {
     clock,
     seed: workload.seed,
     scale,
-    pacing: {
-      ttftMs: DEFAULT_PACING.ttftMs * scale,
-      outputTokensPerSecond: DEFAULT_PACING.outputTokensPerSecond / scale,
-      cacheTtlMs: DEFAULT_PACING.cacheTtlMs * scale,
-    },
+    pacing: scaledPacing(scale),
     ...(pollPolicy ? { pollPolicy } : {}),
     onExchange: (exchange) => kinds.push(exchange.kind),
   });

@@ -20,7 +20,7 @@ import { commandSlug } from './internal/job-id.ts';
 import { type FinalJobState, isFinalState, type Job, type JobSpec, JobSpecSchema, type JobState } from './job.ts';
 import { buildJobEnv } from './job-env.ts';
 import { NotificationBus } from './notification-bus.ts';
-import { OutputBuffer, type OutputLimits, type OutputSlice, type ReadOptions } from './output-buffer.ts';
+import { OutputBuffer, type OutputLimits, type OutputSlice, type OutputSnapshot, type ReadOptions } from './output-buffer.ts';
 import { quoteInput } from './quote-input.ts';
 import type { JobRegistry, ReapedJob } from './registry.ts';
 import type { Child, ExitStatus, Runtime } from './runtime.ts';
@@ -344,6 +344,11 @@ export class BackgroundExecutor implements Executor {
   /** Reads job output by absolute byte offset; see {@link OutputBuffer.read}. */
   output(id: string, options: ReadOptions = {}): OutputSlice {
     return this.#entry(id).buffer.read(options);
+  }
+
+  /** The kept output bytes of job `id` (head, tail, total), e.g. to stream them to another process. */
+  outputSnapshot(id: string): OutputSnapshot {
+    return this.#entry(id).buffer.snapshot();
   }
 
   /** The last lines of a job's output. */

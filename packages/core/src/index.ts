@@ -59,6 +59,7 @@ export {
   OutputBuffer,
   type OutputLimits,
   type OutputSlice,
+  type OutputSnapshot,
   type ReadOptions,
 } from './output-buffer.ts';
 export type { JobRecord, JobRegistry, ReapedJob } from './registry.ts';

@@ -107,6 +107,25 @@ describe('OutputBuffer', () => {
     expect(buf.read({ offset: all.length - 33, limit: 33 }).text).toBe(kept.read({ offset: 0 }).text);
     expect(buf.read({ offset: 0, limit: 7 }).byteLength).toBeLessThanOrEqual(7);
   });
+
+  test('a buffer rebuilt from a snapshot reads exactly like the original, gap and tail included', () => {
+    for (const total of [0, 7, 16, 25, 10_000]) {
+      const original = new OutputBuffer({ headBytes: 16, tailBytes: 9 });
+      const all = bytes(total);
+      for (let i = 0; i < all.length; i += 13) original.append(all.subarray(i, i + 13));
+      const copy = OutputBuffer.fromSnapshot(original.snapshot());
+      expect(copy.totalBytes).toBe(original.totalBytes);
+      expect(copy.omittedBytes).toBe(original.omittedBytes);
+      for (const offset of [0, 5, 16, 20, total - 9, total - 1]) {
+        expect(copy.read({ offset, limit: 50 })).toEqual(original.read({ offset, limit: 50 }));
+      }
+      expect(copy.tail(100, 5)).toBe(original.tail(100, 5));
+    }
+  });
+
+  test('a snapshot whose total is smaller than its kept bytes is refused', () => {
+    expect(() => OutputBuffer.fromSnapshot({ head: bytes(10), tail: bytes(5), totalBytes: 12 })).toThrow(RangeError);
+  });
 });
 
 describe('OutputBuffer memory grows with what the job wrote', () => {

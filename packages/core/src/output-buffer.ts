@@ -40,6 +40,19 @@ export interface OutputSlice {
   eof: boolean;
 }
 
+/**
+ * The kept bytes of an {@link OutputBuffer}: enough to rebuild an equal one in another process
+ * (a queue worker streams these to the agent host).
+ */
+export interface OutputSnapshot {
+  /** Bytes kept from the start of the output. */
+  head: Uint8Array;
+  /** Bytes kept from the end of the output (empty until the head is full). */
+  tail: Uint8Array;
+  /** Bytes written in all; `totalBytes - head.length - tail.length` were dropped between. */
+  totalBytes: number;
+}
+
 /** Options of {@link OutputBuffer.read}. */
 export interface ReadOptions {
   /** Absolute byte offset to read from; default 0. Negative counts from the end. */
@@ -218,5 +231,32 @@ export class OutputBuffer {
     const text = slice.text.endsWith('\n') ? slice.text.slice(0, -1) : slice.text;
     const lines = text.split('\n');
     return lines.slice(Math.max(0, lines.length - maxLines)).join('\n');
+  }
+
+  /** A copy of the kept bytes and the total, for {@link OutputBuffer.fromSnapshot} elsewhere. */
+  snapshot(): OutputSnapshot {
+    return {
+      head: this.#head.slice(0, this.#headLength),
+      tail: this.#ringLength > 0 ? this.#copy(this.#tailStart, this.#total) : new Uint8Array(0),
+      totalBytes: this.#total,
+    };
+  }
+
+  /**
+   * A buffer that reads exactly like the one `snapshot` was taken from (same kept bytes, same
+   * gap); its limits are the snapshot's sizes, so it is meant to be read, not appended to.
+   * Throws a RangeError when `totalBytes` is smaller than the kept bytes.
+   */
+  static fromSnapshot(snapshot: OutputSnapshot): OutputBuffer {
+    const { head, tail, totalBytes } = snapshot;
+    const omitted = totalBytes - head.length - tail.length;
+    if (!Number.isInteger(totalBytes) || omitted < 0) {
+      throw new RangeError(`output snapshot: totalBytes ${totalBytes} is less than the ${head.length + tail.length} bytes kept`);
+    }
+    const buffer = new OutputBuffer({ headBytes: head.length, tailBytes: tail.length });
+    buffer.append(head);
+    buffer.#total += omitted;
+    buffer.append(tail);
+    return buffer;
   }
 }

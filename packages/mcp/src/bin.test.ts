@@ -2,42 +2,29 @@
 // over --http), tasks, notices, SIGTERM and stdin close kill every job, flags and --help.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import process from 'node:process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRuntime, hostRuntimeName } from '@bgtasks/runtime';
+import { runtimeCommand } from '@bgtasks/runtime/cli';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, test } from 'vitest';
+import { MCP_FLAGS } from './args.ts';
 import { eventually, gate, marker, sleepers, streamTask, textOf } from './test-kit.ts';
 
 const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
 const runtime = hostRuntimeName() as 'node' | 'bun' | 'deno';
-const require = createRequire(import.meta.url);
 const env: Record<string, string> = {
   ...createRuntime().env(),
   XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'bgtasks-mcp-state-')),
 };
 
-/** Runs the workspace packages from their sources (see docs/architecture.md). */
-const SOURCE = '--conditions=@bgtasks/source';
-
-/** The command line that runs the bin on this runtime (from the packages installed at the root). */
+/** The command line that runs the bin's source on this runtime (with the source condition; tsx on Node). */
 function commandLine(args: readonly string[]): [string, string[]] {
-  switch (runtime) {
-    case 'bun':
-      return [join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe'), [SOURCE, bin, ...args]];
-    case 'deno': {
-      const deno = join(dirname(require.resolve('deno/package.json')), 'deno');
-      return [existsSync(deno) ? deno : 'deno', ['run', '-A', SOURCE, bin, ...args]];
-    }
-    default:
-      return [process.execPath, [SOURCE, '--import', import.meta.resolve('tsx'), bin, ...args]];
-  }
+  return runtimeCommand(runtime, bin, args);
 }
 
 function run(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -218,9 +205,15 @@ describe.concurrent(`bgtasks-mcp flags on ${runtime}`, () => {
   test.each([
     ['an unknown flag', ['--frobnicate'], /Unknown option '--frobnicate'; see --help/],
     ['a bad --max-concurrent', ['--max-concurrent', 'lots'], /--max-concurrent must be a whole number/],
-    ['a zero --max-concurrent', ['--max-concurrent', '0'], /--max-concurrent must be between 1 and 1000/],
-    ['a bad --timeout', ['--timeout', 'soon'], /--timeout must be a number of seconds/],
-    ['a bad --port', ['--http', '--port', '70000'], /--port must be between 0 and 65535/],
+    [
+      'a zero --max-concurrent',
+      ['--max-concurrent', '0'],
+      /--max-concurrent must be a whole number at least 1 and at most 1000, got 0/,
+    ],
+    ['a bad --timeout', ['--timeout', 'soon'], /--timeout must be a number more than 0 and at most 86400, got "soon"/],
+    ['a bad --port', ['--http', '--port', '70000'], /--port must be a whole number at least 0 and at most 65535, got 70000/],
+    ['a fractional --max-sessions', ['--http', '--max-sessions', '2.5'], /--max-sessions must be a whole number/],
+    ['a --timeout of Infinity', ['--timeout', 'Infinity'], /--timeout must be a number/],
     ['--port without --http', ['--port', '8000'], /--port needs --http/],
     ['a missing --cwd', ['--cwd', '/nonexistent/bgtasks'], /--cwd: "\/nonexistent\/bgtasks" does not exist/],
     ['a positional argument', ['serve'], /Unexpected argument 'serve'/],
@@ -245,5 +238,7 @@ describe.concurrent(`bgtasks-mcp flags on ${runtime}`, () => {
     ]) {
       expect(r.stdout).toMatch(new RegExp(`${flag} .*\\(${value}`));
     }
+    // Every declared flag is in the help, so a flag added to MCP_FLAGS cannot be left out.
+    for (const name of Object.keys(MCP_FLAGS)) expect(r.stdout).toContain(`--${name}`);
   });
 });

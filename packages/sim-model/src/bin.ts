@@ -1,68 +1,143 @@
 #!/usr/bin/env node
 /**
- * `npm run sim -- --port 0 [--scenario name|file.yaml] [--scale 1] [--poll-policy every_turn]
- * [--seed 0] [--api-key KEY] [--host 127.0.0.1]`: serves the simulated model over HTTP, prints
- * its URL, then one line per answered request; Ctrl-C stops it.
+ * `npm run sim -- [flags]` (bin `bgtasks-sim`): serves the simulated model over HTTP on
+ * loopback, prints its URL, then one line per answered request; Ctrl-C stops it. The flags
+ * share names and meanings with `bgtasks-agent` (`--scenario`, `--scale`, `--poll`).
  */
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { builtinScenario } from './builtin-scenarios.ts';
+import {
+  choiceFlag,
+  type FlagSpecs,
+  flagsHelp,
+  numberFlag,
+  parseFlags,
+  readTextFileBounded,
+  terminalSafe,
+  UsageError,
+} from '@bgtasks/runtime/cli';
+import { BUILTIN_SCENARIO_NAMES, builtinScenario } from './builtin-scenarios.ts';
 import { InvalidScenarioError, SimServeError } from './errors.ts';
-import { POLL_POLICIES, type PollPolicy, type Scenario } from './scenario.ts';
-import { parseScenarioText } from './scenario-file.ts';
+import { POLL_POLICIES, type Scenario } from './scenario.ts';
+import { MAX_SCENARIO_CHARS, parseScenarioText } from './scenario-file.ts';
 import { createSimModel } from './sim-model.ts';
+import { scaledPacing, scaledPolicy } from './time-scale.ts';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '0' },
-    host: { type: 'string', default: '127.0.0.1' },
-    scenario: { type: 'string', default: 'default' },
-    scale: { type: 'string', default: '1' },
-    'poll-policy': { type: 'string' },
-    seed: { type: 'string', default: '0' },
-    'api-key': { type: 'string' },
+const VERSION = '0.1.0';
+
+const FLAGS = {
+  port: { type: 'string', value: 'N', default: '0, a free port', description: 'TCP port to listen on (0 to 65535)' },
+  host: {
+    type: 'string',
+    value: 'HOST',
+    default: '127.0.0.1',
+    description: 'loopback address to bind: 127.0.0.1, ::1 or localhost',
   },
-});
+  scenario: {
+    type: 'string',
+    short: 's',
+    value: 'NAME|FILE',
+    default: 'default',
+    description: `a built-in scenario or a .json/.yaml file; built-in:\n${BUILTIN_SCENARIO_NAMES.join(', ')}`,
+  },
+  scale: {
+    type: 'string',
+    value: 'F',
+    default: '1, real-world pace',
+    description:
+      'job durations and model pacing times F, more than 0 and\nat most 10 (0.1 runs ten times faster), as bgtasks-agent --scale',
+  },
+  poll: {
+    type: 'string',
+    value: POLL_POLICIES.join('|'),
+    default: "the scenario's policy.poll",
+    description: 'how the model polls when the client offers check_bg',
+  },
+  seed: { type: 'string', value: 'N', default: '0', description: 'seed of ids and filler text (a whole number)' },
+  'api-key': { type: 'string', value: 'KEY', default: 'any key accepted', description: 'accept only this API key' },
+  help: { type: 'boolean', short: 'h', description: 'this help' },
+  version: { type: 'boolean', short: 'v', description: 'the version' },
+} as const satisfies FlagSpecs;
 
-async function loadScenario(spec: string): Promise<Scenario> {
-  if (/\.(ya?ml|json)$/i.test(spec)) return parseScenarioText(await readFile(spec, 'utf8'), { source: spec });
-  return builtinScenario(spec);
+const HELP = `bgtasks-sim: a simulated Claude (Messages API) on loopback HTTP, driven by a scenario
+
+Usage: npm run sim -- [options]      (or bgtasks-sim [options])
+
+Options:
+${flagsHelp(FLAGS)}
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM; 2 bad input (a flag, a scenario file, a host that
+is not loopback, a port in use).
+
+Examples:
+  npm run sim -- --port 8787 --scenario chain
+  npm run sim -- --scale 0.1 --poll backoff
+`;
+
+function loadScenario(spec: string): Scenario {
+  if ((BUILTIN_SCENARIO_NAMES as readonly string[]).includes(spec)) return builtinScenario(spec);
+  if (!/\.(ya?ml|json)$/i.test(spec) && !spec.includes('/')) {
+    throw new UsageError(
+      `--scenario: "${spec}" is neither a built-in scenario (${BUILTIN_SCENARIO_NAMES.join(', ')}) nor a .json/.yaml file; see --help`,
+    );
+  }
+  return parseScenarioText(readTextFileBounded('scenario', spec, MAX_SCENARIO_CHARS), { source: spec });
 }
 
-try {
-  const pollPolicy = values['poll-policy'];
-  if (pollPolicy !== undefined && !(POLL_POLICIES as readonly string[]).includes(pollPolicy)) {
-    throw new Error(`--poll-policy must be one of ${POLL_POLICIES.join(', ')}`);
+async function main(argv: readonly string[]): Promise<number> {
+  const { values } = parseFlags(argv, FLAGS);
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
   }
-  const scenario = await loadScenario(values.scenario);
+  if (values.version) {
+    process.stdout.write(`bgtasks-sim ${VERSION}\n`);
+    return 0;
+  }
+  const str = (name: keyof typeof FLAGS) => values[name] as string | undefined;
+  const port = numberFlag('port', str('port') ?? '0', { min: 0, max: 65_535, integer: true });
+  const scale = numberFlag('scale', str('scale') ?? '1', { min: 0, exclusiveMin: true, max: 10 });
+  const seed = numberFlag('seed', str('seed') ?? '0', { min: 0, max: 2 ** 32 - 1, integer: true });
+  const poll = str('poll');
+  const pollPolicy = poll === undefined ? undefined : choiceFlag('poll', poll, POLL_POLICIES);
+  const apiKey = str('api-key');
+  if (apiKey !== undefined && apiKey.trim() === '') throw new UsageError('--api-key needs a key; see --help');
+  const scenario = scaledPolicy(loadScenario(str('scenario') ?? 'default'), scale);
   const started = performance.now();
   const sim = createSimModel(scenario, {
-    scale: Number(values.scale),
-    seed: Number(values.seed),
-    ...(pollPolicy ? { pollPolicy: pollPolicy as PollPolicy } : {}),
-    ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
+    scale,
+    pacing: scaledPacing(scale),
+    seed,
+    ...(pollPolicy ? { pollPolicy } : {}),
+    ...(apiKey ? { apiKey } : {}),
     onExchange(e) {
       const u = e.message.usage;
       const calls = e.message.content.flatMap((b) => (b.type === 'tool_use' ? [`${b.name}(${JSON.stringify(b.input)})`] : []));
       const text = e.message.content.flatMap((b) => (b.type === 'text' ? [b.text.split('\n')[0]] : [])).join(' | ');
       const at = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
-      console.log(
+      const out = [
         `${at}s ${e.strategy}/${e.kind} ${e.message.stop_reason} in=${u.input_tokens} cache_write=${u.cache_creation_input_tokens} cache_read=${u.cache_read_input_tokens} out=${u.output_tokens}${e.streamed ? ' (stream)' : ''}`,
-      );
-      if (text) console.log(`         text: ${text.slice(0, 160)}`);
-      for (const c of calls) console.log(`         call: ${c.slice(0, 160)}`);
+        ...(text ? [`         text: ${terminalSafe(text.slice(0, 160))}`] : []),
+        ...calls.map((c) => `         call: ${terminalSafe(c.slice(0, 160))}`),
+      ];
+      process.stdout.write(`${out.join('\n')}\n`);
     },
   });
-  const server = await sim.serve({ port: Number(values.port), host: values.host });
-  console.log(`sim-model serving scenario "${scenario.name}" at ${server.url} (POST ${server.url}/v1/messages)`);
-  console.log(`prompt: ${scenario.prompt}`);
-  const stop = async (): Promise<void> => {
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  const server = await sim.serve({ port, ...(str('host') ? { host: str('host') } : {}) });
+  process.stdout.write(`sim-model serving scenario "${scenario.name}" at ${server.url} (POST ${server.url}/v1/messages)\n`);
+  process.stdout.write(`prompt: ${terminalSafe(scenario.prompt)}\n`);
+  return new Promise<number>((resolve) => {
+    const stop = () => void server.close().then(() => resolve(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  console.error(InvalidScenarioError.isInstance(error) || SimServeError.isInstance(error) ? error.message : error);
-  process.exit(1);
+  const bad = UsageError.isInstance(error) || InvalidScenarioError.isInstance(error) || SimServeError.isInstance(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const inUse = (error as { code?: string }).code === 'EADDRINUSE';
+  if (!bad && !inUse) throw error;
+  process.stderr.write(`bgtasks-sim: ${terminalSafe(inUse ? `--port: ${message}` : message)}\n`);
+  process.exitCode = 2;
 }

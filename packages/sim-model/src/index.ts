@@ -33,3 +33,4 @@ export {
   type SimServeOptions,
 } from './sim-model.ts';
 export { jobCommand, type TaskGraph, type TaskGraphJob, type TaskGraphThink, taskGraph } from './task-graph.ts';
+export { scaledPacing, scaledPolicy } from './time-scale.ts';

@@ -8,6 +8,7 @@ import type { AgentLoop } from './loop.ts';
 export const LOOPS = {
   own: async () => (await import('./own.ts')).runOwnLoop,
   'tool-runner': async () => (await import('./tool-runner.ts')).runToolRunnerLoop,
+  'ai-sdk': async () => (await import('./ai-sdk.ts')).runAiSdkLoop,
 } as const satisfies Record<string, () => Promise<AgentLoop>>;
 
 /** A value of `--loop`. */

@@ -5,8 +5,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRuntime } from '@bgtasks/runtime';
+import { runtimeCommand, UsageError, withoutFlag } from '@bgtasks/runtime/cli';
 import { makespanChart, tokensChart } from '../charts.ts';
-import { BENCH_HELP, type BenchArgs, BenchArgsError, parseBenchArgs } from '../cli-args.ts';
+import { BENCH_HELP, type BenchArgs, parseBenchArgs } from '../cli-args.ts';
 import { progressBar, progressLine } from '../progress.ts';
 import { randomWorkloads } from '../random-workload.ts';
 import { markdownReport } from '../report.ts';
@@ -22,8 +23,8 @@ let args: BenchArgs;
 try {
   args = parseBenchArgs(process.argv.slice(2));
 } catch (error) {
-  if (!(error instanceof BenchArgsError)) throw error;
-  console.error(`bench: ${error.message}`);
+  if (!UsageError.isInstance(error)) throw error;
+  process.stderr.write(`bench: ${error.message}\n`);
   process.exit(2);
 }
 if (args.help) {
@@ -34,21 +35,9 @@ if (args.help) {
 const runtime = createRuntime();
 if (args.runtime && args.runtime !== runtime.name) {
   // Re-run under the asked runtime from the installed packages, without --runtime.
-  const rest: string[] = [];
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--runtime') i++;
-    else rest.push(argv[i]!);
-  }
-  const how: Record<'node' | 'bun' | 'deno', [string, string[]]> = {
-    // --conditions=@bgtasks/source: the workspace packages resolve to their sources, no build needed.
-    node: ['node', ['--conditions=@bgtasks/source', '--import', 'tsx', entry, ...rest]],
-    bun: [join(root, 'node_modules/bun/bin/bun.exe'), ['--conditions=@bgtasks/source', entry, ...rest]],
-    deno: [join(root, 'node_modules/deno/deno'), ['run', '-A', '--conditions=@bgtasks/source', entry, ...rest]],
-  };
-  const [cmd, cmdArgs] = how[args.runtime];
+  const [cmd, cmdArgs] = runtimeCommand(args.runtime, entry, withoutFlag(process.argv.slice(2), 'runtime'));
   const child = spawnSync(cmd, cmdArgs, { cwd: process.cwd(), stdio: 'inherit' });
-  if (child.error) console.error(`bench: could not start ${args.runtime}: ${child.error.message}`);
+  if (child.error) process.stderr.write(`bench: could not start ${args.runtime}: ${child.error.message}\n`);
   process.exit(child.status ?? 1);
 }
 
@@ -70,7 +59,7 @@ const onRun = (clock: string) => (done: number, total: number, row: ResultRow) =
 
 const workloads = loadWorkloads(args);
 if (workloads.length === 0) {
-  console.error('bench: no workload matches --workloads');
+  process.stderr.write('bench: no workload matches --workloads\n');
   process.exit(2);
 }
 const common = { workloads, strategies: args.strategies, runtimeName: runtime.name };
