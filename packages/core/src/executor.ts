@@ -132,9 +132,20 @@ interface Entry {
   terminated?: Promise<void>;
   /** The main process has exited; only draining output remains. */
   exited?: boolean;
-  timers: AbortController;
+  /** Aborts the job's timeout and kill-grace timers; dropped once the job has ended. */
+  timers?: AbortController;
   buffer: OutputBuffer;
   done: Deferred<Job>;
+}
+
+/** True when two environments hold the same names with the same values. */
+function sameEnv(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  let n = 0;
+  for (const name in a) {
+    if (a[name] !== b[name]) return false;
+    n++;
+  }
+  return n === Object.keys(b).length;
 }
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
@@ -189,6 +200,8 @@ export class BackgroundExecutor implements Executor {
   #running = 0;
   #idCounter = 0;
   #closed = false;
+  #hostEnvSource: Readonly<Record<string, string>> | undefined;
+  #scrubbedEnv: Record<string, string> | undefined;
   readonly #offShutdown: (() => void) | undefined;
 
   constructor(runtime: Runtime, options: ExecutorOptions = {}) {
@@ -280,6 +293,21 @@ export class BackgroundExecutor implements Executor {
       ]);
     }
     return real;
+  }
+
+  /**
+   * The scrubbed host environment every job starts from. Scrubbing (names and value shapes) costs
+   * more than a spawn's share of the budget, so it is redone only when the host environment
+   * changed since the last job: one cheap comparison per job.
+   */
+  #hostEnv(): Record<string, string> {
+    const host = this.runtime.env();
+    const last = this.#hostEnvSource;
+    if (last === undefined || !sameEnv(host, last) || this.#scrubbedEnv === undefined) {
+      this.#hostEnvSource = host;
+      this.#scrubbedEnv = buildJobEnv(host, this.#options.allowEnv ? { allow: this.#options.allowEnv } : {});
+    }
+    return this.#scrubbedEnv;
   }
 
   #newId(command: string): string {
@@ -419,10 +447,7 @@ export class BackgroundExecutor implements Executor {
     try {
       // Checked again at start: the directory may have been swapped for a symlink while queued.
       if (this.#options.cwdRoot !== undefined) entry.spec.cwd = this.#confine(entry.spec.cwd);
-      const env = buildJobEnv(this.runtime.env(), {
-        ...(this.#options.allowEnv ? { allow: this.#options.allowEnv } : {}),
-        set: { ...this.#options.env, ...entry.spec.env },
-      });
+      const env = { ...this.#hostEnv(), ...this.#options.env, ...entry.spec.env };
       const child = this.runtime.spawn(this.#wrap(entry.spec.command), {
         ...(entry.spec.cwd !== undefined ? { cwd: entry.spec.cwd } : {}),
         env,
@@ -435,7 +460,7 @@ export class BackgroundExecutor implements Executor {
       }
       const timeoutMs = entry.spec.timeoutMs ?? this.defaultTimeoutMs;
       if (timeoutMs !== Number.POSITIVE_INFINITY) {
-        this.runtime.sleep(timeoutMs, entry.timers.signal).then(
+        this.runtime.sleep(timeoutMs, entry.timers?.signal).then(
           () => this.#terminate(entry, 'timed_out', this.killGraceMs),
           () => {},
         );
@@ -526,8 +551,9 @@ export class BackgroundExecutor implements Executor {
 
   #finish(entry: Entry, status: ExitStatus): void {
     if (isFinalState(entry.state)) return;
-    entry.timers.abort();
-    if (entry.child) this.#options.registry?.remove(entry.id);
+    entry.timers?.abort();
+    delete entry.timers;
+    if (entry.child && entry.child.pid > 0) this.#options.registry?.remove(entry.id);
     const state: FinalJobState = entry.ending ?? (status.error === undefined && status.code === 0 ? 'completed' : 'failed');
     entry.state = state;
     entry.endedAt = this.runtime.now();
@@ -552,6 +578,9 @@ export class BackgroundExecutor implements Executor {
       command: entry.spec.command,
       ...(entry.spec.label !== undefined ? { label: entry.spec.label } : {}),
     });
+    // The child (its streams, the runtime's process handle) is not needed once the job has
+    // ended; a long-lived host must not keep one per finished job.
+    delete entry.child;
     entry.done.resolve(snap);
     this.#prune();
   }

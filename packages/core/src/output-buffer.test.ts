@@ -127,3 +127,51 @@ describe('OutputBuffer', () => {
     expect(() => OutputBuffer.fromSnapshot({ head: bytes(10), tail: bytes(5), totalBytes: 12 })).toThrow(RangeError);
   });
 });
+
+describe('OutputBuffer memory grows with what the job wrote', () => {
+  test('a job that writes nothing holds no buffer; a short output holds a small one', () => {
+    const silent = new OutputBuffer();
+    expect(silent.allocatedBytes).toBe(0);
+    const short = new OutputBuffer();
+    short.append(enc.encode('ok\n'));
+    expect(short.allocatedBytes).toBeLessThanOrEqual(256);
+    expect(short.read().text).toBe('ok\n');
+  });
+
+  test('never allocates more than the head and tail limits, however much is written', () => {
+    const buf = new OutputBuffer({ headBytes: 1000, tailBytes: 3000 });
+    for (let i = 0; i < 500; i++) buf.append(bytes(97, i));
+    expect(buf.allocatedBytes).toBe(4000);
+  });
+
+  test('keeps exactly the first head bytes and the last tail bytes for any chunking (seeded)', () => {
+    let seed = 12345;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const letters = (n: number, start: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => 97 + ((start + i) % 26));
+    for (let round = 0; round < 300; round++) {
+      const headBytes = random(40);
+      const tailBytes = random(700);
+      const buf = new OutputBuffer({ headBytes, tailBytes });
+      let total = 0;
+      const chunks = random(30);
+      for (let c = 0; c < chunks; c++) {
+        const n = random(4) === 0 ? random(2000) : random(60);
+        buf.append(letters(n, total));
+        total += n;
+      }
+      const all = new TextDecoder().decode(letters(total, 0));
+      const head = all.slice(0, headBytes);
+      const keptTail = Math.min(tailBytes, total - head.length);
+      const tail = all.slice(total - keptTail);
+      expect(buf.totalBytes).toBe(total);
+      expect(buf.omittedBytes).toBe(total - head.length - keptTail);
+      expect(buf.read({ offset: 0, limit: headBytes }).text).toBe(head);
+      const tailRead = buf.read({ offset: total - keptTail, limit: tailBytes + 1 });
+      expect(tailRead.text).toBe(tail);
+      expect(buf.allocatedBytes).toBeLessThanOrEqual(headBytes + tailBytes);
+    }
+  });
+});

@@ -61,21 +61,34 @@ export interface ReadOptions {
   limit?: number;
 }
 
+/** Shared by every buffer that holds nothing yet (never written to: its length is 0). */
+const EMPTY = new Uint8Array(0);
+
+/** Smallest allocation when a buffer first grows: most jobs print little or nothing. */
+const MIN_CAPACITY = 256;
+
+/** The next capacity that holds `need` bytes: doubling, at most `limit`. */
+function grownCapacity(current: number, need: number, limit: number): number {
+  return Math.min(limit, Math.max(need, current * 2, MIN_CAPACITY));
+}
+
+/**
+ * Memory grows with what the job wrote, up to the limits: a job that prints nothing holds no
+ * buffer at all, and the head and the tail ring double on demand until they reach their limits.
+ */
 export class OutputBuffer {
   readonly headLimit: number;
   readonly tailLimit: number;
-  #head: Uint8Array;
+  #head: Uint8Array = EMPTY;
   #headLength = 0;
-  #ring: Uint8Array;
+  #ring: Uint8Array = EMPTY;
+  #ringStart = 0; // index of the oldest ring byte
   #ringLength = 0;
-  #ringEnd = 0; // index one past the newest ring byte
   #total = 0;
 
   constructor(limits: OutputLimits = {}) {
     this.headLimit = Math.max(0, Math.floor(limits.headBytes ?? DEFAULT_HEAD_BYTES));
     this.tailLimit = Math.max(0, Math.floor(limits.tailBytes ?? DEFAULT_TAIL_BYTES));
-    this.#head = new Uint8Array(this.headLimit);
-    this.#ring = new Uint8Array(this.tailLimit);
   }
 
   /** Bytes written so far. */
@@ -92,6 +105,11 @@ export class OutputBuffer {
     return this.omittedBytes > 0;
   }
 
+  /** Bytes of memory the buffers hold now (capacity, not content). */
+  get allocatedBytes(): number {
+    return this.#head.length + this.#ring.length;
+  }
+
   /** Offset of the first kept tail byte. */
   get #tailStart(): number {
     return this.#total - this.#ringLength;
@@ -101,6 +119,12 @@ export class OutputBuffer {
     let rest = chunk;
     if (this.#headLength < this.headLimit) {
       const n = Math.min(rest.length, this.headLimit - this.#headLength);
+      const need = this.#headLength + n;
+      if (need > this.#head.length) {
+        const grown = new Uint8Array(grownCapacity(this.#head.length, need, this.headLimit));
+        grown.set(this.#head.subarray(0, this.#headLength));
+        this.#head = grown;
+      }
       this.#head.set(rest.subarray(0, n), this.#headLength);
       this.#headLength += n;
       this.#total += n;
@@ -110,30 +134,49 @@ export class OutputBuffer {
     this.#total += rest.length;
     if (this.tailLimit === 0) return;
     if (rest.length >= this.tailLimit) {
+      if (this.#ring.length < this.tailLimit) this.#ring = new Uint8Array(this.tailLimit);
       this.#ring.set(rest.subarray(rest.length - this.tailLimit));
-      this.#ringEnd = 0;
+      this.#ringStart = 0;
       this.#ringLength = this.tailLimit;
       return;
     }
-    const first = Math.min(rest.length, this.tailLimit - this.#ringEnd);
-    this.#ring.set(rest.subarray(0, first), this.#ringEnd);
+    const need = Math.min(this.tailLimit, this.#ringLength + rest.length);
+    if (need > this.#ring.length) this.#growRing(need);
+    const capacity = this.#ring.length;
+    const end = (this.#ringStart + this.#ringLength) % capacity;
+    const first = Math.min(rest.length, capacity - end);
+    this.#ring.set(rest.subarray(0, first), end);
     this.#ring.set(rest.subarray(first), 0);
-    this.#ringEnd = (this.#ringEnd + rest.length) % this.tailLimit;
-    this.#ringLength = Math.min(this.tailLimit, this.#ringLength + rest.length);
+    const overflow = Math.max(0, this.#ringLength + rest.length - capacity);
+    this.#ringStart = (this.#ringStart + overflow) % capacity;
+    this.#ringLength = Math.min(capacity, this.#ringLength + rest.length);
+  }
+
+  /** Moves the ring into a larger array, oldest byte first. */
+  #growRing(need: number): void {
+    const grown = new Uint8Array(grownCapacity(this.#ring.length, need, this.tailLimit));
+    grown.set(this.#ringBytes(0, this.#ringLength));
+    this.#ring = grown;
+    this.#ringStart = 0;
+  }
+
+  /** Copies ring bytes [from, to) counted from the oldest kept tail byte. */
+  #ringBytes(from: number, to: number): Uint8Array {
+    const out = new Uint8Array(to - from);
+    const capacity = this.#ring.length;
+    for (let i = 0; i < out.length; ) {
+      const at = (this.#ringStart + from + i) % capacity;
+      const n = Math.min(out.length - i, capacity - at);
+      out.set(this.#ring.subarray(at, at + n), i);
+      i += n;
+    }
+    return out;
   }
 
   /** Copies kept bytes [start, end) (absolute offsets inside one kept region). */
   #copy(start: number, end: number): Uint8Array {
     if (end <= this.#headLength) return this.#head.slice(start, end);
-    const out = new Uint8Array(end - start);
-    const ringStart = (this.#ringEnd - this.#ringLength + this.tailLimit) % this.tailLimit;
-    for (let i = 0; i < out.length; ) {
-      const at = (ringStart + (start - this.#tailStart) + i) % this.tailLimit;
-      const n = Math.min(out.length - i, this.tailLimit - at);
-      out.set(this.#ring.subarray(at, at + n), i);
-      i += n;
-    }
-    return out;
+    return this.#ringBytes(start - this.#tailStart, end - this.#tailStart);
   }
 
   /**

@@ -5,7 +5,7 @@
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { jobEnv } from './internal/job-env.ts';
-import { jobAlive, signalJob, startTicks } from './internal/proc-tree.ts';
+import { jobAlive, pidOrigin, signalJob, startTicks, trackGroup } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
@@ -59,9 +59,11 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
     signal: proc.signalCode,
   }));
   const since = options.marker !== undefined ? startTicks(proc.pid) : undefined;
+  const origin = options.marker !== undefined ? pidOrigin(proc.pid) : undefined;
+  if (origin !== undefined) trackGroup(proc.pid);
   return childFromWebStreams(proc.pid, proc, exited, {
-    kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, since),
-    alive: () => jobAlive(proc.pid, options.marker, sendSignal, since),
+    kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, since, origin),
+    alive: () => jobAlive(proc.pid, options.marker, sendSignal, since, origin),
   });
 }
 

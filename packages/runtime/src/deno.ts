@@ -5,7 +5,7 @@
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { jobEnv } from './internal/job-env.ts';
-import { jobAlive, signalJob, startTicks } from './internal/proc-tree.ts';
+import { jobAlive, pidOrigin, signalJob, startTicks, trackGroup } from './internal/proc-tree.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
 import { ShutdownHooks, type ShutdownHost } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
@@ -71,9 +71,11 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
     signal: s.signal,
   }));
   const since = options.marker !== undefined ? startTicks(proc.pid) : undefined;
+  const origin = options.marker !== undefined ? pidOrigin(proc.pid) : undefined;
+  if (origin !== undefined) trackGroup(proc.pid);
   return childFromWebStreams(proc.pid, proc, exited, {
-    kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, since),
-    alive: () => jobAlive(proc.pid, options.marker, sendSignal, since),
+    kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, since, origin),
+    alive: () => jobAlive(proc.pid, options.marker, sendSignal, since, origin),
   });
 }
 

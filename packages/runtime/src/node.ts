@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
 import { jobEnv } from './internal/job-env.ts';
-import { jobAlive, signalJob, startTicks } from './internal/proc-tree.ts';
+import { jobAlive, pidOrigin, signalJob, startTicks, trackGroup } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
@@ -42,6 +42,8 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
   });
   const pid = proc.pid ?? -1;
   const since = pid > 0 && options.marker !== undefined ? startTicks(pid) : undefined;
+  const origin = options.marker !== undefined ? pidOrigin(pid) : undefined;
+  if (origin !== undefined) trackGroup(pid);
   let done = false;
   void exited.then(() => {
     done = true;
@@ -53,10 +55,10 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
     exited,
     kill(signal) {
       // After exit the leader is reaped, but leftovers may still hold the group id.
-      if (pid > 0) signalJob(pid, options.marker, signal, sendSignal, since);
+      if (pid > 0) signalJob(pid, options.marker, signal, sendSignal, since, origin);
       else if (!done) proc.kill(signal);
     },
-    alive: () => pid > 0 && jobAlive(pid, options.marker, sendSignal, since),
+    alive: () => pid > 0 && jobAlive(pid, options.marker, sendSignal, since, origin),
   };
 }
 

@@ -3,6 +3,7 @@ export class ChunkQueue implements AsyncIterable<Uint8Array> {
   #chunks: Uint8Array[] = [];
   #ended = false;
   #wake: (() => void) | undefined;
+  #onEnd: (() => void)[] = [];
   /** Runtime clock reading of the last push, for idle detection. */
   lastPushAt = 0;
 
@@ -14,8 +15,18 @@ export class ChunkQueue implements AsyncIterable<Uint8Array> {
   }
 
   end(): void {
+    if (this.#ended) return;
     this.#ended = true;
     this.#wake?.();
+    const listeners = this.#onEnd;
+    this.#onEnd = [];
+    for (const fn of listeners) fn();
+  }
+
+  /** Calls `fn` once when the queue ends (at once if it has). */
+  whenEnded(fn: () => void): void {
+    if (this.#ended) fn();
+    else this.#onEnd.push(fn);
   }
 
   get ended(): boolean {
@@ -69,7 +80,18 @@ export function closeAfterExit(
     let drainedMs = 0;
     let quietSince = Math.max(performance.now(), ...queues.map((q) => q.lastPushAt));
     let expectedAt = performance.now();
+    let closed = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finish = (): void => {
+      if (closed) return;
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      close();
+      for (const q of queues) q.end();
+    };
     const check = (): void => {
+      timer = undefined;
+      if (closed) return;
       const now = performance.now();
       const late = now - expectedAt > policy.idleMs;
       const lastPush = Math.max(...queues.map((q) => q.lastPushAt));
@@ -79,14 +101,19 @@ export function closeAfterExit(
       if (!late) drainedMs += policy.idleMs;
       // However slow the host, a leftover writing forever cannot hold the job open past 10 x maxMs.
       if (allEnded || idle || drainedMs >= policy.maxMs || now - exitAt >= 10 * policy.maxMs) {
-        close();
-        for (const q of queues) q.end();
+        finish();
         return;
       }
       if (late) quietSince = now;
       expectedAt = now + policy.idleMs;
-      setTimeout(check, policy.idleMs);
+      timer = setTimeout(check, policy.idleMs);
     };
+    // The usual case: the pipes close just after the exit. End then, not at the next idle check.
+    for (const q of queues) {
+      q.whenEnded(() => {
+        if (queues.every((x) => x.ended)) finish();
+      });
+    }
     check();
   });
 }

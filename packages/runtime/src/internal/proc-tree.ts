@@ -66,10 +66,65 @@ function carriesMarker(pid: string, entry: Uint8Array): boolean {
 }
 
 /**
+ * Where the pid allocator stood when a job's leader was spawned: the leader's pid and the count
+ * of forks since boot. Lets a scan skip every pid below the leader's (see {@link firstCandidatePid}).
+ */
+export interface PidOrigin {
+  leaderPid: number;
+  forks: number;
+}
+
+let pidMax: number | undefined;
+
+function readPidMax(): number {
+  if (pidMax === undefined) {
+    try {
+      pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim()) || 32_768;
+    } catch {
+      pidMax = 32_768;
+    }
+  }
+  return pidMax;
+}
+
+/** Forks (processes and threads) since boot, from `/proc/stat`, or undefined. */
+function forksSinceBoot(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/stat', 'latin1');
+    const at = stat.indexOf('\nprocesses ');
+    if (at < 0) return undefined;
+    return Number.parseInt(stat.slice(at + 11, stat.indexOf('\n', at + 11)), 10);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The {@link PidOrigin} of a leader just spawned, or undefined where `/proc` cannot tell. */
+export function pidOrigin(leaderPid: number): PidOrigin | undefined {
+  if (!hasProcFs() || leaderPid <= 0) return undefined;
+  const forks = forksSinceBoot();
+  return forks === undefined ? undefined : { leaderPid, forks };
+}
+
+/**
+ * The lowest pid a process of the job can have, so a scan reads no file of an older process.
+ * Linux hands out pids in increasing order and wraps at `pid_max`: every process forked after
+ * the leader has a larger pid unless the allocator wrapped since. It cannot have wrapped while
+ * fewer than `pid_max - 300` forks happened (it restarts at 300), so with that few forks since
+ * the leader's spawn, every descendant's pid is above the leader's; otherwise scan every pid.
+ */
+function firstCandidatePid(origin: PidOrigin | undefined): number {
+  if (origin === undefined) return 0;
+  const forks = forksSinceBoot();
+  if (forks === undefined || forks - origin.forks >= readPidMax() - 300) return 0;
+  return origin.leaderPid;
+}
+
+/**
  * Pids of the live (not zombie) processes of a job: the group `pgid` and, when `marker` is
  * given, every process carrying it. Empty where there is no `/proc`.
  */
-export function jobPids(pgid: number, marker: string | undefined, since?: number): number[] {
+export function jobPids(pgid: number, marker: string | undefined, since?: number, origin?: PidOrigin): number[] {
   if (!hasProcFs()) return [];
   const entry = marker === undefined ? undefined : new TextEncoder().encode(`${JOB_MARKER_VAR}=${marker}\0`);
   const pids: number[] = [];
@@ -83,13 +138,23 @@ export function jobPids(pgid: number, marker: string | undefined, since?: number
   } catch {
     return [];
   }
+  const first = firstCandidatePid(origin);
   for (const name of names) {
     const code = name.charCodeAt(0);
     if (code < 48 || code > 57) continue; // not a pid
+    if (first > 0 && Number(name) < first) continue; // older than the job (see firstCandidatePid)
     const stat = statOf(name);
     if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
     if (since !== undefined && stat.start < since) continue;
-    if ((groupOurs && stat.pgrp === pgid) || (entry !== undefined && carriesMarker(name, entry))) pids.push(Number(name));
+    if (groupOurs && stat.pgrp === pgid) {
+      pids.push(Number(name));
+      continue;
+    }
+    // A process in another live job's group is not ours: groups never span sessions, and every
+    // job is a session of its own. Skipping its environment is what keeps a scan cheap when many
+    // jobs run at once (only trusted while pids cannot have been reused, `first > 0`).
+    if (first > 0 && liveGroups.has(stat.pgrp)) continue;
+    if (entry !== undefined && carriesMarker(name, entry)) pids.push(Number(name));
   }
   return pids;
 }
@@ -101,9 +166,30 @@ function groupIsOurs(pgid: number, since: number | undefined): boolean {
   return leader === undefined || leader.start === since;
 }
 
+/**
+ * Process groups of this host's jobs that may still have processes (a leader spawned with a
+ * marker and not yet seen dead): a scan for one job skips the environments of the others.
+ */
+const liveGroups = new Set<number>();
+
+/** Notes a job's group as live, for {@link jobPids}' shortcut. */
+export function trackGroup(pgid: number): void {
+  if (pgid > 0) liveGroups.add(pgid);
+}
+
 /** True while any process of the job is alive; without `/proc`, while its group exists. */
-export function jobAlive(pgid: number, marker: string | undefined, send: SendSignal, since?: number): boolean {
-  if (hasProcFs()) return jobPids(pgid, marker, since).length > 0;
+export function jobAlive(
+  pgid: number,
+  marker: string | undefined,
+  send: SendSignal,
+  since?: number,
+  origin?: PidOrigin,
+): boolean {
+  if (hasProcFs()) {
+    const alive = jobPids(pgid, marker, since, origin).length > 0;
+    if (!alive) liveGroups.delete(pgid);
+    return alive;
+  }
   if (pgid <= 0) return false;
   try {
     send(-pgid, 0);
@@ -117,12 +203,19 @@ export function jobAlive(pgid: number, marker: string | undefined, send: SendSig
  * Signals the job's group and every process carrying its marker. SIGKILL is sent in a few
  * rounds so a process forked between one scan and its kill is caught by the next scan.
  */
-export function signalJob(pgid: number, marker: string | undefined, signal: KillSignal, send: SendSignal, since?: number): void {
+export function signalJob(
+  pgid: number,
+  marker: string | undefined,
+  signal: KillSignal,
+  send: SendSignal,
+  since?: number,
+  origin?: PidOrigin,
+): void {
   const rounds = signal === 'SIGKILL' ? KILL_ROUNDS : 1;
   for (let round = 0; round < rounds; round++) {
     if (pgid > 0 && groupIsOurs(pgid, since)) trySend(send, -pgid, signal);
     if (marker === undefined || !hasProcFs()) return;
-    const escaped = jobPids(-1, marker, since);
+    const escaped = jobPids(-1, marker, since, origin);
     for (const pid of escaped) trySend(send, pid, signal);
     if (escaped.length === 0) return;
   }

@@ -1,0 +1,40 @@
+import { createRuntime } from '@bgtasks/runtime';
+import { describe, expect, it } from 'vitest';
+import { rawSpawnForHost } from './bin/raw-spawn.ts';
+import { measureScale } from './scale.ts';
+
+describe('measureScale', () => {
+  it('measures raw and executor throughput per cap, latency under load and memory, and runs every job', async () => {
+    const runtime = createRuntime();
+    const rounds: string[] = [];
+    let rssReads = 0;
+    const result = await measureScale({
+      runtime,
+      rawSpawn: rawSpawnForHost(),
+      rss: () => ++rssReads * 1e6,
+      jobs: 12,
+      memoryJobs: 5,
+      caps: [1, 3],
+      rounds: 2,
+      onRound: (line) => rounds.push(line),
+    });
+    expect(result.rows.map((r) => r.cap)).toEqual([1, 3]);
+    for (const row of result.rows) {
+      expect(row.rawJobsPerS).toBeGreaterThan(0);
+      expect(row.executorJobsPerS).toBeGreaterThan(0);
+      expect(row.ratio).toBeCloseTo(row.executorJobsPerS / row.rawJobsPerS);
+      expect(row.noticeP99Ms).toBeGreaterThanOrEqual(row.noticeP50Ms);
+    }
+    // Four settled RSS readings, one MB apart in this fake: each growth is exactly 1 MB.
+    expect(rssReads).toBe(4);
+    expect(result.memory).toEqual({ jobs: 5, firstRawMb: 1, firstExecutorMb: 1, steadyExecutorMb: 1 });
+    expect(rounds.filter((l) => l.startsWith('cap '))).toHaveLength(4);
+  });
+
+  it('the raw spawn of this host runs a real command to its end', async () => {
+    const dir = await import('node:fs').then((fs) => fs.mkdtempSync('/tmp/bgtasks-raw-'));
+    await rawSpawnForHost()(`echo done > ${dir}/out`, createRuntime().env());
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(`${dir}/out`, 'utf8')).toBe('done\n');
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * The executor's cost as work grows, on this runtime: jobs per second at several concurrency
+ * caps against the runtime's own spawn API driven the same way in the same process (the raw
+ * ceiling), submit->notice latency under that load, and memory per 1000 finished jobs.
+ *
+ * Raw and executor rounds alternate (raw, executor, raw, executor, ...) and each figure is the
+ * median of its rounds, so a machine that slows down mid-run (another process, a growing heap)
+ * weighs on both sides alike.
+ */
+import { BackgroundExecutor, type Runtime } from '@bgtasks/core';
+import { percentile } from './stats.ts';
+
+/** Spawns `sh -c command` through the runtime's own API and resolves after exit and both pipes closed. */
+export type RawSpawn = (command: string, env: Record<string, string>) => Promise<void>;
+
+/** What {@link measureScale} needs from its host. */
+export interface ScaleOptions {
+  runtime: Runtime;
+  rawSpawn: RawSpawn;
+  /** Resident set size of this process, in bytes. */
+  rss: () => number;
+  /** A full garbage collection, where the runtime offers one. */
+  gc?: () => void;
+  /** Jobs per round. Default 1000. */
+  jobs?: number;
+  /** Concurrency caps to measure. Default [1, 4, 16]. */
+  caps?: readonly number[];
+  /** Rounds per cap and side; the median is reported. Default 3. */
+  rounds?: number;
+  /** Jobs per memory batch. Default 1000 (the figures are then "per 1000 finished jobs"). */
+  memoryJobs?: number;
+  /** The command every job runs. Default `true`. */
+  command?: string;
+  /** The runtime's version, copied into the result. */
+  version?: string;
+  /** Called after each round, for progress. */
+  onRound?: (line: string) => void;
+}
+
+/** Throughput at one cap. */
+export interface ScaleRow {
+  cap: number;
+  rawJobsPerS: number;
+  executorJobsPerS: number;
+  /** executor / raw. */
+  ratio: number;
+  /** Submit -> notice published, every job of the executor rounds together. */
+  noticeP50Ms: number;
+  noticeP99Ms: number;
+}
+
+/** Memory growth over `jobs` (1000 by default) finished jobs with no output. */
+export interface ScaleMemory {
+  jobs: number;
+  /** RSS growth of the executor's first 1000 jobs in this process (heap high-water included), MB. */
+  firstExecutorMb: number;
+  /** RSS growth of the next 1000 jobs (steady state), MB. */
+  steadyExecutorMb: number;
+  /** The same raw spawn loop's first 1000 spawns, for reference, MB. */
+  firstRawMb: number;
+}
+
+export interface ScaleResult {
+  runtime: string;
+  /** The runtime's version (e.g. `v20.20.2`, `1.4.5`), when the host says. */
+  version?: string;
+  jobs: number;
+  rounds: number;
+  rows: ScaleRow[];
+  memory: ScaleMemory;
+}
+
+function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+async function rawRound(
+  raw: RawSpawn,
+  command: string,
+  env: Record<string, string>,
+  jobs: number,
+  cap: number,
+  now: () => number,
+): Promise<number> {
+  const started = now();
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < jobs) {
+      next++;
+      await raw(command, env);
+    }
+  };
+  await Promise.all(Array.from({ length: cap }, lane));
+  return jobs / ((now() - started) / 1000);
+}
+
+async function executorRound(runtime: Runtime, command: string, jobs: number, cap: number, latencies: number[]): Promise<number> {
+  const executor = new BackgroundExecutor(runtime, { maxConcurrent: cap, killOnShutdown: false });
+  const consumer = executor.bus.consumer('scale');
+  const submittedAt = new Map<string, number>();
+  const started = runtime.now();
+  for (let i = 0; i < jobs; i++) submittedAt.set(executor.submit({ command }).id, runtime.now());
+  for (let i = 0; i < jobs; i++) {
+    const notice = await consumer.next();
+    latencies.push(runtime.now() - (submittedAt.get(notice.jobId) ?? started));
+  }
+  const perSecond = jobs / ((runtime.now() - started) / 1000);
+  await executor.close();
+  return perSecond;
+}
+
+async function settledRss(options: ScaleOptions): Promise<number> {
+  options.gc?.();
+  await options.runtime.sleep(50);
+  options.gc?.();
+  return options.rss();
+}
+
+/** Memory first (a fresh process), then throughput. */
+export async function measureScale(options: ScaleOptions): Promise<ScaleResult> {
+  const { runtime, rawSpawn } = options;
+  const jobs = options.jobs ?? 1000;
+  const caps = options.caps ?? [1, 4, 16];
+  const rounds = options.rounds ?? 3;
+  const command = options.command ?? 'true';
+  const env = runtime.env();
+  const now = (): number => runtime.now();
+  const log = options.onRound ?? (() => {});
+
+  // Memory: the raw loop's own growth, then the executor's first and next batch, all kept.
+  const memoryJobs = options.memoryJobs ?? 1000;
+  const r0 = await settledRss(options);
+  await rawRound(rawSpawn, command, env, memoryJobs, 4, now);
+  const r1 = await settledRss(options);
+  const executor = new BackgroundExecutor(runtime, { maxConcurrent: 4, killOnShutdown: false });
+  const consumer = executor.bus.consumer('memory');
+  const batch = async (): Promise<void> => {
+    for (let i = 0; i < memoryJobs; i++) executor.submit({ command });
+    for (let i = 0; i < memoryJobs; i++) await consumer.next();
+  };
+  await batch();
+  const r2 = await settledRss(options);
+  await batch();
+  const r3 = await settledRss(options);
+  await executor.close();
+  const mb = (bytes: number): number => bytes / 1e6;
+  const memory: ScaleMemory = {
+    jobs: memoryJobs,
+    firstRawMb: mb(r1 - r0),
+    firstExecutorMb: mb(r2 - r1),
+    steadyExecutorMb: mb(r3 - r2),
+  };
+  log(
+    `memory: raw +${memory.firstRawMb.toFixed(1)} MB, executor +${memory.firstExecutorMb.toFixed(1)} MB then +${memory.steadyExecutorMb.toFixed(1)} MB`,
+  );
+
+  const rows: ScaleRow[] = [];
+  for (const cap of caps) {
+    const raw: number[] = [];
+    const exec: number[] = [];
+    const latencies: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      raw.push(await rawRound(rawSpawn, command, env, jobs, cap, now));
+      exec.push(await executorRound(runtime, command, jobs, cap, latencies));
+      log(
+        `cap ${cap} round ${r + 1}/${rounds}: raw ${raw.at(-1)?.toFixed(0)} jobs/s, executor ${exec.at(-1)?.toFixed(0)} jobs/s`,
+      );
+    }
+    const rawJobsPerS = median(raw);
+    const executorJobsPerS = median(exec);
+    rows.push({
+      cap,
+      rawJobsPerS,
+      executorJobsPerS,
+      ratio: executorJobsPerS / rawJobsPerS,
+      noticeP50Ms: percentile(latencies, 50),
+      noticeP99Ms: percentile(latencies, 99),
+    });
+  }
+  return {
+    runtime: runtime.name,
+    ...(options.version !== undefined ? { version: options.version } : {}),
+    jobs,
+    rounds,
+    rows,
+    memory,
+  };
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// npm run bench:scale [-- --jobs N --rounds N]: the executor's throughput at caps 1, 4, 16 against
+// the runtime's own spawn API in the same process, notice latency under that load, and memory per
+// 1000 finished jobs, on Node, Bun and Deno in turn (each in its own process), then tabulated.
+// --json FILE also writes every runtime's result.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { node24, pathFor, systemNode } from './node-binaries.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const entry = join(root, 'packages/bench/src/bin/scale.ts');
+const bin = (name) => join(root, 'node_modules/.bin', name);
+const args = process.argv.slice(2);
+const jsonAt = args.indexOf('--json');
+const jsonFile = jsonAt >= 0 ? args.splice(jsonAt, 2)[1] : undefined;
+if (args.includes('--help')) {
+  console.log('usage: npm run bench:scale -- [--jobs N (1000)] [--rounds N (3)] [--json FILE]');
+  process.exit(0);
+}
+const source = '--conditions=@bgtasks/source';
+const runtimes = [
+  ['node', systemNode(), ['--expose-gc', source, '--import', 'tsx', entry, ...args]],
+  ['node24', node24, ['--expose-gc', source, '--import', 'tsx', entry, ...args]],
+  ['bun', bin('bun'), [source, entry, ...args]],
+  ['deno', bin('deno'), ['run', '-A', '--v8-flags=--expose-gc', source, entry, ...args]],
+];
+
+function run(name, cmd, argv) {
+  process.stderr.write(`measuring on ${name}...\n`);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, PATH: pathFor(cmd) },
+    });
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+    });
+    child.on('exit', () => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? ''));
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}
+
+const results = [];
+for (const [name, cmd, argv] of runtimes) {
+  const r = await run(name, cmd, argv);
+  if (r) results.push({ ...r, label: name === 'node' || name === 'node24' ? `${name} (${r.version})` : name });
+  else console.log(`${name}: failed (see above)`);
+}
+const f0 = (n) => n.toFixed(0);
+const f2 = (n) => n.toFixed(2);
+console.log(
+  '\n| runtime | cap 1 | cap 4 | cap 16 | notice p50 / p99 ms (cap 4) | RSS, first 1000 jobs | RSS, next 1000 | raw spawn loop, first 1000 |',
+);
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of results) {
+  r.runtime = r.label;
+  const cell = (cap) => {
+    const row = r.rows.find((x) => x.cap === cap);
+    return row ? `${f0(row.executorJobsPerS)} vs ${f0(row.rawJobsPerS)} (${f2(row.ratio)})` : 'n/a';
+  };
+  const c4 = r.rows.find((x) => x.cap === 4);
+  const m = r.memory;
+  console.log(
+    `| ${r.runtime} | ${cell(1)} | ${cell(4)} | ${cell(16)} | ${c4 ? `${f0(c4.noticeP50Ms)} / ${f0(c4.noticeP99Ms)}` : 'n/a'} | ${m.firstExecutorMb.toFixed(1)} MB | ${m.steadyExecutorMb.toFixed(1)} MB | ${m.firstRawMb.toFixed(1)} MB |`,
+  );
+}
+if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+process.exit(results.length === runtimes.length ? 0 : 1);
