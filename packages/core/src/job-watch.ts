@@ -11,8 +11,25 @@ import type { FileSink } from './runtime.ts';
  */
 export const MAX_MATCH_LINE_CHARS = 1_024;
 
-/** Compiles a readiness pattern; a bad one is an {@link InvalidJobSpecError} naming `field`. */
+/**
+ * A group that holds a quantifier or an alternation and is itself quantified (`(a+)+`, `(x*y)*`,
+ * `(a|aa){2,}`):
+ * the shape of patterns whose backtracking is exponential in the line length. JavaScript regexes
+ * cannot be interrupted, so such patterns from a model are refused up front.
+ */
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*(?:[+*|]|\{\d+,?\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,?\d*\})/;
+
+/**
+ * Compiles a readiness pattern from untrusted input; a bad one is an {@link InvalidJobSpecError}
+ * naming `field`. Its cost is bounded twice: nested quantifiers are refused, and lines are cut
+ * to {@link MAX_MATCH_LINE_CHARS} before matching.
+ */
 export function compilePattern(field: string, pattern: string): RegExp {
+  if (NESTED_QUANTIFIER.test(pattern)) {
+    throw new InvalidJobSpecError([
+      `${field}: a quantified group containing a quantifier or "|" (like "(a+)+") can take exponential time; use a simpler pattern, e.g. "listening on .*:\\d+"`,
+    ]);
+  }
   try {
     return new RegExp(pattern);
   } catch (error) {
@@ -29,14 +46,29 @@ export class LineSplitter {
   /** The complete lines in `chunk` (with the partial line left over from before). */
   push(chunk: Uint8Array): string[] {
     const text = this.#decoder.decode(chunk, { stream: true });
-    const parts = (this.#partial + text).split('\n');
-    this.#partial = (parts.pop() ?? '').slice(-MAX_MATCH_LINE_CHARS * 4);
-    return parts.map((l) => l.replace(/\r$/, '').slice(0, MAX_MATCH_LINE_CHARS));
+    const lines: string[] = [];
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) {
+        this.#add(text.slice(start));
+        return lines;
+      }
+      this.#add(text.slice(start, nl));
+      lines.push(this.#partial.replace(/\r$/, ''));
+      this.#partial = '';
+      start = nl + 1;
+    }
+  }
+
+  /** Keeps the start of a long line: a pattern anchored with `^` still matches it. */
+  #add(text: string): void {
+    if (this.#partial.length < MAX_MATCH_LINE_CHARS) this.#partial += text.slice(0, MAX_MATCH_LINE_CHARS - this.#partial.length);
   }
 
   /** The line written so far without its newline (a prompt usually is one), capped. */
   get partial(): string {
-    return this.#partial.slice(0, MAX_MATCH_LINE_CHARS);
+    return this.#partial;
   }
 }
 
