@@ -197,7 +197,10 @@ interface Entry {
   lineListeners: Set<(line: string) => void>;
   /** Clock time of the last output (or of the start). */
   lastOutputAt: number;
-  /** Output offset of the prompt last announced by `input_required`. */
+  /**
+   * Output offset at which `input_required` was last published: a prompt is announced once,
+   * and the next one (printed after the answer) sits at a later offset.
+   */
   promptAt?: number;
   log?: LogWriter;
 }
@@ -561,8 +564,6 @@ export class BackgroundExecutor implements Executor {
     } catch (error) {
       throw new JobInputError(id, 'its stdin is closed (the job closed it or ended)', { cause: error });
     }
-    // An answered prompt is not a prompt any more; the next one is announced again.
-    entry.promptAt = undefined;
   }
 
   /** Closes the stdin of job `id` (it reads end-of-file); closing twice is a no-op. */

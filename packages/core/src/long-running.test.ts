@@ -35,7 +35,7 @@ async function freePort(): Promise<number> {
  * `listening on 127.0.0.1:PORT at <ms>`; serves until killed.
  */
 function devServer(port: number, delayMs: number): string {
-  const js = `setTimeout(()=>{const t=Date.now();require('net').createServer(s=>s.end('ok')).listen(${port},'127.0.0.1',()=>console.log('listening on 127.0.0.1:${port} at '+t))},${delayMs})`;
+  const js = `setTimeout(()=>{const t=Date.now();require('net').createServer(s=>{s.on('error',()=>{});s.end('ok')}).listen(${port},'127.0.0.1',()=>console.log('listening on 127.0.0.1:${port} at '+t))},${delayMs})`;
   return `echo starting; exec node -e "${js}"`;
 }
 
