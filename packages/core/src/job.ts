@@ -151,8 +151,8 @@ export type NoticeKind = 'final' | 'ready' | 'progress' | 'input_required';
 export type ReadyMet = 'pattern' | 'port' | 'idle';
 
 /** True when `notice` reports a job's end (its kind is `final` or absent). */
-export function isFinalNotice(notice: Pick<Notice, 'kind'>): boolean {
-  return notice.kind === undefined || notice.kind === 'final';
+export function isFinalNotice<N extends Pick<Notice, 'kind' | 'state'>>(notice: N): notice is N & { state: FinalJobState } {
+  return (notice.kind === undefined || notice.kind === 'final') && notice.state !== 'running';
 }
 
 /**

@@ -115,7 +115,9 @@ describe('readiness', () => {
 
   test('a hostile pattern is refused with the field named; a catastrophic one is bounded by the line cap', async () => {
     const executor = make();
-    expect(() => executor.submit({ command: 'true', ready: { pattern: '(' } })).toThrow(/ready\.pattern: not a valid regular expression/);
+    expect(() => executor.submit({ command: 'true', ready: { pattern: '(' } })).toThrow(
+      /ready\.pattern: not a valid regular expression/,
+    );
     const job = executor.submit({ command: 'sleep 30' });
     await expect(executor.waitFor(job.id, { pattern: '[' })).rejects.toThrow(InvalidJobSpecError);
     await expect(executor.waitFor(job.id, { pattern: 'a', port: 1 })).rejects.toThrow(/exactly one of pattern, port, idleMs/);
