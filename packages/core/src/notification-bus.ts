@@ -85,7 +85,10 @@ export class Consumer implements NoticeConsumer {
   release(lease: Lease): void {
     const notices = this.#settle(lease);
     if (notices.length === 0 || this.#closed) return;
-    this.#queue = [...notices, ...this.#queue].sort((a, b) => a.seq - b.seq);
+    // A released progress notice stays superseded by a newer one of its job that came meanwhile.
+    const newer = new Set(this.#queue.filter((n) => n.kind === 'progress').map((n) => n.jobId));
+    const back = notices.filter((n) => !(n.kind === 'progress' && newer.has(n.jobId)));
+    this.#queue = [...back, ...this.#queue].sort((a, b) => a.seq - b.seq);
     this.#wake();
   }
 
