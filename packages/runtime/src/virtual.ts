@@ -214,12 +214,14 @@ function runSimple(cmd: string): ScriptedProcess | undefined {
 
 /**
  * The default script: understands `sleep N`, `echo ...`, `true`, `false`, `exit N`, joined by
- * `&&` or `;`. Anything else exits 127 like a missing command.
+ * `&&` or `;`. Anything else exits 127 like a missing command. Output appears at the time of the
+ * last `echo` (so `echo up && sleep 600` prints at once and runs on).
  */
 export const defaultScript: ProcessScript = (command) => {
   let durationMs = 0;
   let stdout = '';
   let exitCode = 0;
+  let echoedAtMs: number | undefined;
   for (const part of command.split(/(&&|;)/)) {
     const p = part.trim();
     if (p === '' || p === ';') continue;
@@ -237,10 +239,19 @@ export const defaultScript: ProcessScript = (command) => {
       };
     }
     durationMs += step.durationMs;
-    if (typeof step.stdout === 'string') stdout += step.stdout;
+    if (typeof step.stdout === 'string') {
+      stdout += step.stdout;
+      echoedAtMs = durationMs;
+    }
     exitCode = step.exitCode ?? 0;
   }
-  return { durationMs, exitCode, stdout };
+  // `echo ready && sleep 600` (a server): the output appears when echoed, not at exit.
+  return {
+    durationMs,
+    exitCode,
+    stdout,
+    ...(echoedAtMs !== undefined && echoedAtMs < durationMs ? { outputAtMs: echoedAtMs } : {}),
+  };
 };
 
 /** Options of {@link createVirtualRuntime}. */
