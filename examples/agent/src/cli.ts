@@ -127,6 +127,8 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   const executor = new BackgroundExecutor(runtime, {
     cwdRoot: realCwd,
     registry: createJobRegistry({ dir: stateDir(host.env) }),
+    // Full logs (bg_bash log: true) next to the registry, capped and removed after a day.
+    logs: { dir: join(stateDir(host.env), '..', 'logs') },
   });
   const model = options.model ?? DEFAULT_MODEL;
   let endpoint: ModelEndpoint;
