@@ -98,6 +98,8 @@ export interface ExecutorOptions {
   progressMs?: number;
   /** How long a piped job's output must be idle before a prompt-like last line counts. Default 500 ms. */
   promptIdleMs?: number;
+  /** How long `write()` waits for a job to take its input before it reports a full pipe. Default 5000 ms. */
+  writeTimeoutMs?: number;
   /** Full logs (see {@link JobSpec.log}); needs a runtime with `files`. */
   logs?: LogOptions;
 }
@@ -122,6 +124,8 @@ export const DEFAULT_LOG_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_LOG_TOTAL_BYTES = 1024 * 1024 * 1024;
 /** Default of {@link LogOptions.ttlMs}: 24 hours. */
 export const DEFAULT_LOG_TTL_MS = 24 * 60 * 60_000;
+/** Default of {@link ExecutorOptions.writeTimeoutMs}. */
+export const DEFAULT_WRITE_TIMEOUT_MS = 5_000;
 /** Default of {@link ExecutorOptions.promptIdleMs}. */
 export const DEFAULT_PROMPT_IDLE_MS = 500;
 /** Most bytes of new output a progress notice shows (the newest lines when there is more). */
@@ -241,6 +245,7 @@ export class BackgroundExecutor implements Executor {
   readonly killGraceMs: number;
   readonly retainJobs: number;
   readonly retainMs: number;
+  readonly writeTimeoutMs: number;
   /**
    * What the registry found at start: jobs of hosts that died without cleaning up, now `lost`
    * (their groups killed where still alive). They are not this executor's jobs: they are not
@@ -272,6 +277,7 @@ export class BackgroundExecutor implements Executor {
     });
     this.killGraceMs = checkDuration('killGraceMs', options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     this.retainJobs = count('retainJobs', options.retainJobs, DEFAULT_RETAIN_JOBS);
+    this.writeTimeoutMs = checkDuration('writeTimeoutMs', options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS);
     this.retainMs = checkDuration('retainMs', options.retainMs ?? DEFAULT_RETAIN_MS, { zero: true, infinite: true });
     if (options.isolation !== undefined) {
       const { uid, gid = uid } = options.isolation;
@@ -519,8 +525,12 @@ export class BackgroundExecutor implements Executor {
         const listener = (line: string): void => {
           test(line);
         };
+        const fed = entry.spec.ready !== undefined || entry.spec.stdin === 'pipe' || entry.lineListeners.size > 0;
         if (past && entry.buffer.totalBytes > 0) {
-          for (const line of entry.buffer.tail(64 * 1024, 1_000).split('\n')) if (test(line.slice(0, 1_024))) return;
+          const lines = entry.buffer.tail(64 * 1024, 1_000).split('\n');
+          // Lines were not split while nobody listened: start from the line being written now.
+          if (!fed) entry.lines.seed(lines.at(-1) ?? '');
+          for (const line of lines) if (test(line.slice(0, 1_024))) return;
         }
         entry.lineListeners.add(listener);
         signal.addEventListener('abort', () => entry.lineListeners.delete(listener), { once: true });
@@ -546,7 +556,8 @@ export class BackgroundExecutor implements Executor {
             resolve({ met: 'idle' });
             return;
           }
-          await this.runtime.sleep(Math.max(1, left), signal).catch(() => {});
+          // A queued job has no output clock yet: look again later rather than spin.
+          await this.runtime.sleep(entry.state === 'running' ? Math.max(1, left) : Math.max(50, left), signal).catch(() => {});
         }
       })();
     });
@@ -559,10 +570,25 @@ export class BackgroundExecutor implements Executor {
   async write(id: string, text: string): Promise<void> {
     const entry = this.#entry(id);
     const stdin = this.#stdin(entry);
+    const bytes = new TextEncoder().encode(text);
+    const stop = new AbortController();
     try {
-      await stdin.write(new TextEncoder().encode(text));
+      // A job that never reads would hold the caller (a tool call) forever once the pipe is full.
+      const outcome = await Promise.race([
+        stdin.write(bytes).then(() => 'written' as const),
+        this.runtime.sleep(this.writeTimeoutMs, stop.signal).then(() => 'stuck' as const),
+      ]);
+      if (outcome === 'stuck') {
+        throw new JobInputError(
+          id,
+          `it has not read its input within ${this.writeTimeoutMs} ms (the pipe is full); the ${bytes.length} bytes stay queued for it`,
+        );
+      }
     } catch (error) {
+      if (JobInputError.isInstance(error)) throw error;
       throw new JobInputError(id, 'its stdin is closed (the job closed it or ended)', { cause: error });
+    } finally {
+      stop.abort();
     }
   }
 

@@ -26,6 +26,7 @@ export {
   DEFAULT_RETAIN_JOBS,
   DEFAULT_RETAIN_MS,
   DEFAULT_TIMEOUT_MS,
+  DEFAULT_WRITE_TIMEOUT_MS,
   type ExecutorOptions,
   type JobIsolation,
   type LogOptions,

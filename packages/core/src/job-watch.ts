@@ -61,6 +61,12 @@ export class LineSplitter {
     }
   }
 
+  /** Starts over with `partial` as the line being written (after chunks went unsplit). */
+  seed(partial: string): void {
+    this.#partial = '';
+    this.#add(partial);
+  }
+
   /** Keeps the start of a long line: a pattern anchored with `^` still matches it. */
   #add(text: string): void {
     if (this.#partial.length < MAX_MATCH_LINE_CHARS) this.#partial += text.slice(0, MAX_MATCH_LINE_CHARS - this.#partial.length);

@@ -216,6 +216,21 @@ describe('piped stdin', () => {
     await expect(executor.write(closed.id, 'x')).rejects.toThrow(JobInputError);
   });
 
+  test('a write a job never reads fails after writeTimeoutMs instead of hanging the caller', async () => {
+    const executor = make({ writeTimeoutMs: 300 });
+    const job = executor.submit({ command: 'sleep 30', stdin: 'pipe' });
+    await expect(executor.write(job.id, 'x'.repeat(4 << 20))).rejects.toThrow(/has not read its input within 300 ms/);
+    expect(executor.get(job.id).state).toBe('running');
+  });
+
+  test('waitFor a pattern on a job without ready or pipe: a line split across the moment it starts listening is whole', async () => {
+    const executor = make();
+    const job = executor.submit({ command: `printf 'listen'; sleep 0.4; echo 'ing on 127.0.0.1:1'; sleep 30` });
+    await executor.waitFor(job.id, { idleMs: 200 });
+    const result = await executor.waitFor(job.id, { pattern: '^listening on', timeoutMs: 10_000 });
+    expect(result).toMatchObject({ met: 'pattern', match: 'listening on 127.0.0.1:1' });
+  });
+
   test('a job that exits without reading its stdin does not break a later write', async () => {
     const executor = make();
     const job = executor.submit({ command: 'exec 0<&-; sleep 0.3', stdin: 'pipe' });

@@ -11,7 +11,10 @@ describe('virtual runtime capabilities', () => {
     expect(defaultScript('sleep 2 && echo done', {})).not.toHaveProperty('outputAtMs');
     const runtime = createVirtualRuntime();
     const executor = new BackgroundExecutor(runtime);
-    const job = executor.submit({ command: 'sleep 2 && echo "listening on :3000" && sleep 600', ready: { pattern: 'listening' } });
+    const job = executor.submit({
+      command: 'sleep 2 && echo "listening on :3000" && sleep 600',
+      ready: { pattern: 'listening' },
+    });
     const ready = await executor.bus.consumer('c').next();
     expect(ready).toMatchObject({ kind: 'ready', endedAt: 2_000, match: 'listening on :3000' });
     const byPort = executor.waitFor(job.id, { port: 3000, timeoutMs: 60_000 });
