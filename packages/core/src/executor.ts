@@ -114,7 +114,7 @@ export interface LogOptions {
   maxBytesPerJob?: number;
   /** Most bytes across every job's log file this executor keeps. Default 1 GiB. */
   maxTotalBytes?: number;
-  /** How long a log file is kept after its job ended. Default 24 hours. */
+  /** How long a log file is kept after its job ended (and at most until `close()`). Default 24 hours. */
   ttlMs?: number;
 }
 
@@ -676,6 +676,10 @@ export class BackgroundExecutor implements Executor {
     for (const e of live) this.#terminate(e, 'killed', grace);
     await Promise.all(live.map((e) => e.done.promise));
     this.#logTimers.abort();
+    // Nothing can read a closed executor's logs: they go now, not at a TTL no timer will see.
+    const logged = [...this.#jobs.values()].filter((e) => e.log);
+    await Promise.all(logged.map((e) => e.log?.close()));
+    await Promise.all(logged.map((e) => this.#removeLog(e)));
     if ([...this.#jobs.values()].every((e) => isFinalState(e.state))) this.#offShutdown?.();
   }
 
@@ -807,12 +811,13 @@ export class BackgroundExecutor implements Executor {
     );
   }
 
-  #removeLog(entry: Entry): void {
+  /** Forgets the job's log file and removes it; resolves once it is gone (never rejects). */
+  async #removeLog(entry: Entry): Promise<void> {
     const log = entry.log;
     if (!log) return;
     entry.log = undefined;
     this.#logTotal -= log.accepted;
-    void this.runtime.files?.remove(log.path).catch(() => {});
+    await this.runtime.files?.remove(log.path).catch(() => {});
   }
 
   /** Starts the watchers a running job's spec asks for: readiness, progress, prompts. */
@@ -1011,7 +1016,7 @@ export class BackgroundExecutor implements Executor {
   }
 
   #drop(entry: Entry): void {
-    this.#removeLog(entry);
+    void this.#removeLog(entry);
     this.#jobs.delete(entry.id);
     this.bus.forget(entry.id);
     this.#dropped.add(entry.id);

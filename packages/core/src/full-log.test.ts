@@ -103,6 +103,12 @@ describe('full logs', () => {
     await executor.wait([b.id]);
     expect(executor.get(a.id).log).toMatchObject({ bytes: 1_000_000, capped: false });
     expect(executor.get(b.id).log).toMatchObject({ bytes: 500_000, capped: true });
+    // close() removes the files it still keeps.
+    const paths = [a.id, b.id].map((id) => executor.get(id).log?.path ?? '');
+    for (const path of paths) await waitForFile(path, false);
+    expect(paths.every((p) => existsSync(p))).toBe(true);
+    await executor.close();
+    expect(paths.some((p) => existsSync(p))).toBe(false);
     expect(() => make().submit({ command: 'true', log: true })).toThrow(InvalidJobSpecError);
     expect(() => make().submit({ command: 'true', log: true })).toThrow(/pass logs: \{ dir \}/);
   });
