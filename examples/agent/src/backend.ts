@@ -4,6 +4,7 @@
  * processes (started here with `--workers N`, or running elsewhere).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BackgroundExecutor, type Executor, type ReapedJob, type Runtime } from '@bgtasks/core';
 import { createJobRegistry, hostRuntimeName } from '@bgtasks/runtime';
@@ -75,7 +76,12 @@ async function stopProcesses(children: readonly ChildProcess[]): Promise<void> {
 export async function openBackend(options: CliOptions, runtime: Runtime, cwdRoot: string, stateDir: string): Promise<Backend> {
   if (options.backend === 'local') {
     if (options.workers > 0) throw new UsageError('--workers starts queue workers: it needs --backend bullmq');
-    const executor = new BackgroundExecutor(runtime, { cwdRoot, registry: createJobRegistry({ dir: stateDir }) });
+    const executor = new BackgroundExecutor(runtime, {
+      cwdRoot,
+      registry: createJobRegistry({ dir: stateDir }),
+      // Full logs (bg_bash log: true) next to the registry, capped and removed after a day.
+      logs: { dir: join(stateDir, '..', 'logs') },
+    });
     return {
       executor,
       reaped: executor.reaped,

@@ -3,7 +3,7 @@
  * for each job that ends, `job_started` for each job that appears. `runAgent` uses them; a loop of
  * your own (the SDK's tool runner, the AI SDK) can report the same events with them.
  */
-import type { Executor, Job } from '@bgtasks/core';
+import { type Executor, isFinalNotice, type Job } from '@bgtasks/core';
 import type { AgentEvent } from './events.ts';
 
 /**
@@ -20,6 +20,7 @@ export function watchJobs(executor: Executor, emit: (event: AgentEvent) => void,
   void (async () => {
     for (;;) {
       const n = await consumer.next(signal);
+      if (!isFinalNotice(n)) continue;
       emit({
         type: 'job_ended',
         at: executor.runtime.now(),

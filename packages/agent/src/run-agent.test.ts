@@ -76,6 +76,7 @@ describe('inject on the virtual runtime', () => {
     expect(last.tools?.map((t) => ('cache_control' in t ? t.cache_control : undefined))).toEqual([
       undefined,
       undefined,
+      undefined,
       { type: 'ephemeral' },
     ]);
     const notice = (id: string) =>
@@ -221,7 +222,7 @@ describe('poll and the loop limits', () => {
     expect(results[1]!.content).toContain('unknown job id "nope"; there are no jobs');
     expect(results[2]!.content).toContain('timeout_s: Too small');
     expect(results[3]!.content).toBe(
-      'unknown tool "bash"; the tools available here are: bg_bash, check_bg, bg_wait, bg_output, bg_kill',
+      'unknown tool "bash"; the tools available here are: bg_bash, check_bg, bg_wait, bg_output, bg_kill, bg_write',
     );
     expect(events.filter((e) => e.type === 'tool_call').every((e) => e.isError)).toBe(true);
   });
@@ -312,7 +313,7 @@ describe('a strategy object of your own', () => {
       thinkMs: 10_000,
       maxRetries: 1,
     });
-    expect(requests.map((r) => (r.body.tools ?? []).length)).toEqual([5, 5, 5, 5, 5]);
+    expect(requests.map((r) => (r.body.tools ?? []).length)).toEqual([6, 6, 6, 6, 6]);
     // The 500 is retried by the SDK with the same body: the notice rode both, and was settled once.
     expect(noticeIdsIn(requests[2]!.body.messages.at(-1))).toEqual(['a']);
     expect(requests[3]!.body).toEqual(requests[2]!.body);

@@ -6,7 +6,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming, MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import { AbortedError, type Executor } from '@bgtasks/core';
+import { AbortedError, type Executor, isFinalNotice } from '@bgtasks/core';
 import { injectNotices } from '@bgtasks/inject';
 import type { ToolSet } from '@bgtasks/polling';
 import {
@@ -124,7 +124,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       await strategy.afterSuccess(batch, context);
       history = placed.messages;
       const via: NoticeVia = placed.placement === 'wake' ? 'wake' : 'injected';
-      for (const n of batch.notices) record.deliver(n.jobId, n.endedAt, sentAt, via);
+      // Only a job's end counts as its delivery; ready, progress and input notices ride along.
+      for (const n of batch.notices) if (isFinalNotice(n)) record.deliver(n.jobId, n.endedAt, sentAt, via);
       for (const jobId of shownInToolResults) record.deliver(jobId, executor.get(jobId).endedAt, sentAt, 'tool_result');
       shownInToolResults = [];
       record.answered(response);

@@ -58,6 +58,7 @@ describe('the two-job scenario under every strategy, on real processes', () => {
       'bg_wait',
       'bg_output',
       'bg_kill',
+      'bg_write',
     ]);
     expect(result.turns).toBe(4);
     expect(noticeIdsIn(requests[3]!.body.messages.at(-1))).toEqual(['build', 'test']);
@@ -71,7 +72,12 @@ describe('the two-job scenario under every strategy, on real processes', () => {
 
   it('inject: end_turn while jobs run wakes the model with the notices, each sent exactly once', async () => {
     const { result, requests, events } = await play('inject');
-    expect((requests[0]!.body.tools ?? []).map((t) => ('name' in t ? t.name : ''))).toEqual(['bg_bash', 'bg_output', 'bg_kill']);
+    expect((requests[0]!.body.tools ?? []).map((t) => ('name' in t ? t.name : ''))).toEqual([
+      'bg_bash',
+      'bg_output',
+      'bg_kill',
+      'bg_write',
+    ]);
     // Real processes: both jobs usually end within the 20 ms coalescing window and arrive in one
     // wake-up (3 turns); under load they may arrive in two. Never lost, never twice.
     expect([3, 4]).toContain(result.turns);

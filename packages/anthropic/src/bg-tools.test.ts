@@ -26,7 +26,7 @@ const resultsOf = (m: MessageParam | undefined): ToolResult[] =>
 describe('bgTools', () => {
   it('gives each strategy its tools as runnable tools, with the descriptors’ schemas', () => {
     const e = executor();
-    expect(bgTools(e).map((t) => t.name)).toEqual(['bg_bash', 'bg_output', 'bg_kill']);
+    expect(bgTools(e).map((t) => t.name)).toEqual(['bg_bash', 'bg_output', 'bg_kill', 'bg_write']);
     expect(bgTools(e, { strategy: 'block' }).map((t) => t.name)).toEqual(['bash']);
     const poll = bgTools(e, { strategy: 'poll' });
     const descriptors = toolsFor('poll', e).tools;

@@ -134,7 +134,7 @@ describe.each([false, true])('the tool runner with withNotices over HTTP (stream
     const final = await wrapped.runUntilDone();
     expect(final.stop_reason).toBe('end_turn');
     expect(seen.every((s) => (s.body.stream ?? false) === stream)).toBe(true);
-    expect(seen[0]!.body.tools?.map((t) => t.name)).toEqual(['bg_bash', 'bg_output', 'bg_kill']);
+    expect(seen[0]!.body.tools?.map((t) => t.name)).toEqual(['bg_bash', 'bg_output', 'bg_kill', 'bg_write']);
     expectExactlyOnce(seen, executor, delivered);
     expect(new Set(delivered.map((d) => d.via))).toEqual(new Set(['injected', 'wake']));
     expect(executor.list().every((j) => j.state === 'completed')).toBe(true);

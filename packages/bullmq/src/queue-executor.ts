@@ -23,6 +23,9 @@ import {
   type ReadOptions,
   type Runtime,
   UnknownJobError,
+  UnsupportedError,
+  type WaitForOptions,
+  type WaitForResult,
   type WaitOptions,
   type WaitResult,
 } from '@bgtasks/core';
@@ -271,6 +274,14 @@ export class QueueExecutor implements Executor {
       ]);
     }
     const clean = parsed.data;
+    // What the worker's executor would do with these is not relayed through Redis yet: refuse
+    // them rather than start a job nobody can answer or wait on.
+    const unsupported = (['stdin', 'ready', 'progressMs', 'log'] as const).filter(
+      (k) => clean[k] !== undefined && clean[k] !== 'null',
+    );
+    if (unsupported.length > 0) {
+      throw new UnsupportedError(`${unsupported.join(', ')}: not supported by the bullmq backend yet; use the local executor`);
+    }
     if (this.#redis.status !== 'ready') {
       throw new RedisUnavailableError(this.url, `the connection is ${this.#redis.status}`);
     }
@@ -501,6 +512,29 @@ export class QueueExecutor implements Executor {
 
   tail(id: string, maxBytes = NOTICE_TAIL_BYTES, maxLines = NOTICE_TAIL_LINES): string {
     return this.#entry(id).output.tail(maxBytes, maxLines);
+  }
+
+  /**
+   * Not supported by the queue backend yet: readiness is watched by the worker's local executor,
+   * and its result is not relayed through Redis. Throws {@link UnsupportedError}.
+   */
+  async waitFor(id: string, _options: WaitForOptions): Promise<WaitForResult> {
+    this.#entry(id);
+    throw new UnsupportedError(
+      'waitFor (readiness) is not supported by the bullmq backend; poll check_bg or use the local executor',
+    );
+  }
+
+  /** Not supported by the queue backend: a job's stdin lives on the worker. Throws {@link UnsupportedError}. */
+  async write(id: string, _text: string): Promise<void> {
+    this.#entry(id);
+    throw new UnsupportedError('writing to a job is not supported by the bullmq backend (stdin stays /dev/null there)');
+  }
+
+  /** Not supported by the queue backend. Throws {@link UnsupportedError}. */
+  async closeStdin(id: string): Promise<void> {
+    this.#entry(id);
+    throw new UnsupportedError("closing a job's stdin is not supported by the bullmq backend");
   }
 
   /**

@@ -184,3 +184,37 @@ export class AbortedError extends BgTasksError {
     return hasMarker(value, ABORTED);
   }
 }
+
+const JOB_INPUT = marker('JobInputError');
+
+/** Input could not be written to a job: its stdin is not a pipe, is closed, or the job is not running. */
+export class JobInputError extends BgTasksError {
+  readonly [JOB_INPUT] = true;
+  readonly jobId: string;
+
+  constructor(jobId: string, reason: string, options: BgTasksErrorOptions = {}) {
+    super(`cannot write to job ${quoteInput(jobId)}: ${reason}`, options);
+    this.name = 'JobInputError';
+    this.jobId = jobId;
+  }
+
+  static override isInstance(value: unknown): value is JobInputError {
+    return hasMarker(value, JOB_INPUT);
+  }
+}
+
+const UNSUPPORTED = marker('UnsupportedError');
+
+/** The executor or its runtime lacks a capability a call needs (e.g. a queue backend and `waitFor`). */
+export class UnsupportedError extends BgTasksError {
+  readonly [UNSUPPORTED] = true;
+
+  constructor(message: string, options: BgTasksErrorOptions = {}) {
+    super(message, options);
+    this.name = 'UnsupportedError';
+  }
+
+  static override isInstance(value: unknown): value is UnsupportedError {
+    return hasMarker(value, UNSUPPORTED);
+  }
+}

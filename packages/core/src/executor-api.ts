@@ -8,7 +8,7 @@
  * or a promise of one, and a durable bus may need to persist `ack`/`release` before they
  * count; callers `await` both.
  */
-import type { Job, JobSpec, Notice } from './job.ts';
+import type { Job, JobSpec, Notice, ReadyMet } from './job.ts';
 import type { ConsumerOptions, Lease } from './notification-bus.ts';
 import type { OutputSlice, ReadOptions } from './output-buffer.ts';
 import type { Runtime } from './runtime.ts';
@@ -67,6 +67,29 @@ export interface WaitResult {
   timedOut: boolean;
 }
 
+/** Options of {@link Executor.waitFor}: exactly one of `pattern`, `port`, `idleMs`. */
+export interface WaitForOptions {
+  /** A regex matched against each output line (earlier lines still in memory count too). */
+  pattern?: string;
+  /** A TCP port on 127.0.0.1 that accepts a connection. */
+  port?: number;
+  /** No output for this long (ms). */
+  idleMs?: number;
+  /** Give up after this long; `met: 'timeout'`. Default: no limit. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The result of {@link Executor.waitFor}. */
+export interface WaitForResult {
+  /** The condition that held, `exit` when the job ended first, `timeout` when time ran out. */
+  met: ReadyMet | 'exit' | 'timeout';
+  /** A snapshot of the job at that moment (final when `met` is `exit`). */
+  job: Job;
+  /** With `pattern`: the matched line. */
+  match?: string;
+}
+
 /** Options of {@link Executor.close}. */
 export interface CloseOptions {
   /** Grace between SIGTERM and SIGKILL for the jobs still alive. */
@@ -94,6 +117,15 @@ export interface Executor {
   kill(id: string): Promise<Job>;
   /** Waits until the first (`any`) or every (`all`) job of `ids` has ended, or `timeoutMs`. */
   wait(ids: readonly string[], options?: WaitOptions): Promise<WaitResult>;
+  /**
+   * Resolves when job `id` is ready by `pattern`, `port` or `idleMs`, has ended (`exit`), or
+   * `timeoutMs` passed; never hangs on a job that exits first.
+   */
+  waitFor(id: string, options: WaitForOptions): Promise<WaitForResult>;
+  /** Writes `text` to the stdin of job `id` (spawned with `stdin: 'pipe'`). */
+  write(id: string, text: string): Promise<void>;
+  /** Closes the stdin of job `id`: it reads end-of-file. */
+  closeStdin(id: string): Promise<void>;
   /** Stops accepting jobs, kills every live job and resolves when all have ended. */
   close(options?: CloseOptions): Promise<void>;
 }

@@ -12,15 +12,35 @@ import {
   ExecutorClosedError,
   InvalidJobSpecError,
   JobDroppedError,
+  JobInputError,
   UnknownJobError,
+  UnsupportedError,
 } from './errors.ts';
-import type { CloseOptions, Executor, WaitOptions, WaitResult } from './executor-api.ts';
+import type { CloseOptions, Executor, WaitForOptions, WaitForResult, WaitOptions, WaitResult } from './executor-api.ts';
 import { type Deferred, deferred } from './internal/deferred.ts';
 import { commandSlug } from './internal/job-id.ts';
-import { type FinalJobState, isFinalState, type Job, type JobSpec, JobSpecSchema, type JobState } from './job.ts';
+import { alignEnd, decodeUtf8 } from './internal/utf8.ts';
+import {
+  type FinalJobState,
+  isFinalState,
+  type Job,
+  type JobSpec,
+  JobSpecSchema,
+  type JobState,
+  type Notice,
+  type ReadyMet,
+} from './job.ts';
 import { buildJobEnv } from './job-env.ts';
+import { compilePattern, LineSplitter, LogWriter, looksLikePrompt } from './job-watch.ts';
 import { NotificationBus } from './notification-bus.ts';
-import { OutputBuffer, type OutputLimits, type OutputSlice, type OutputSnapshot, type ReadOptions } from './output-buffer.ts';
+import {
+  DEFAULT_READ_LIMIT_BYTES,
+  OutputBuffer,
+  type OutputLimits,
+  type OutputSlice,
+  type OutputSnapshot,
+  type ReadOptions,
+} from './output-buffer.ts';
 import { quoteInput } from './quote-input.ts';
 import type { JobRegistry, ReapedJob } from './registry.ts';
 import type { Child, ExitStatus, Runtime } from './runtime.ts';
@@ -75,7 +95,46 @@ export interface ExecutorOptions {
    * that user may enter. Environment scrubbing alone is hygiene; this is a boundary.
    */
   isolation?: JobIsolation;
+  /** `progressMs` of jobs whose spec names none; off (undefined) by default. */
+  progressMs?: number;
+  /** How long a piped job's output must be idle before a prompt-like last line counts. Default 500 ms. */
+  promptIdleMs?: number;
+  /** How long `write()` waits for a job to take its input before it reports a full pipe. Default 5000 ms. */
+  writeTimeoutMs?: number;
+  /** Full logs (see {@link JobSpec.log}); needs a runtime with `files`. */
+  logs?: LogOptions;
 }
+
+/** Where and how much full output is kept on disk (see {@link ExecutorOptions.logs}). */
+export interface LogOptions {
+  /** The state directory log files go in (created owner-only). */
+  dir: string;
+  /** Log every job, not only those whose spec says `log: true`. Default false. */
+  all?: boolean;
+  /** Most bytes written per job; output past it is only in memory (head and tail). Default 256 MiB. */
+  maxBytesPerJob?: number;
+  /** Most bytes across every job's log file this executor keeps. Default 1 GiB. */
+  maxTotalBytes?: number;
+  /** How long a log file is kept after its job ended (and at most until `close()`). Default 24 hours. */
+  ttlMs?: number;
+}
+
+/** Default of {@link LogOptions.maxBytesPerJob}: 256 MiB. */
+export const DEFAULT_LOG_MAX_BYTES = 256 * 1024 * 1024;
+/** Default of {@link LogOptions.maxTotalBytes}: 1 GiB. */
+export const DEFAULT_LOG_TOTAL_BYTES = 1024 * 1024 * 1024;
+/** Default of {@link LogOptions.ttlMs}: 24 hours. */
+export const DEFAULT_LOG_TTL_MS = 24 * 60 * 60_000;
+/** Default of {@link ExecutorOptions.writeTimeoutMs}. */
+export const DEFAULT_WRITE_TIMEOUT_MS = 5_000;
+/** Default of {@link ExecutorOptions.promptIdleMs}. */
+export const DEFAULT_PROMPT_IDLE_MS = 500;
+/** Most bytes of new output a progress notice shows (the newest lines when there is more). */
+export const PROGRESS_BYTES = 2_000;
+/** How often a port is probed while waiting for it. */
+const PORT_POLL_MS = 100;
+/** How long one probe waits for a connection. */
+const PORT_PROBE_TIMEOUT_MS = 1_000;
 
 /** The user a job runs as (see {@link ExecutorOptions.isolation}). */
 export interface JobIsolation {
@@ -84,6 +143,9 @@ export interface JobIsolation {
   /** Numeric group id; the same number as `uid` by default. */
   gid?: number;
 }
+
+/** A readiness condition, validated. */
+type Condition = { pattern: RegExp } | { port: number } | { idleMs: number };
 
 /** Quotes `text` as one word for `sh`. */
 function shellWord(text: string): string {
@@ -136,6 +198,17 @@ interface Entry {
   timers?: AbortController;
   buffer: OutputBuffer;
   done: Deferred<Job>;
+  lines: LineSplitter;
+  /** Called with each complete output line (waiters on a pattern). */
+  lineListeners: Set<(line: string) => void>;
+  /** Clock time of the last output (or of the start). */
+  lastOutputAt: number;
+  /**
+   * Output offset at which `input_required` was last published: a prompt is announced once,
+   * and the next one (printed after the answer) sits at a later offset.
+   */
+  promptAt?: number;
+  log?: LogWriter;
 }
 
 /** True when two environments hold the same names with the same values. */
@@ -184,6 +257,7 @@ export class BackgroundExecutor implements Executor {
   readonly killGraceMs: number;
   readonly retainJobs: number;
   readonly retainMs: number;
+  readonly writeTimeoutMs: number;
   /**
    * What the registry found at start: jobs of hosts that died without cleaning up, now `lost`
    * (their groups killed where still alive). They are not this executor's jobs: they are not
@@ -198,6 +272,10 @@ export class BackgroundExecutor implements Executor {
   /** Ids of dropped jobs, oldest first, at most {@link DROPPED_IDS_KEPT}. */
   readonly #dropped = new Set<string>();
   #running = 0;
+  /** Bytes in (or queued for) every log file still kept. */
+  #logTotal = 0;
+  /** Aborts log-TTL timers on close. */
+  readonly #logTimers = new AbortController();
   #idCounter = 0;
   #closed = false;
   #hostEnvSource: Readonly<Record<string, string>> | undefined;
@@ -213,6 +291,7 @@ export class BackgroundExecutor implements Executor {
     });
     this.killGraceMs = checkDuration('killGraceMs', options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
     this.retainJobs = count('retainJobs', options.retainJobs, DEFAULT_RETAIN_JOBS);
+    this.writeTimeoutMs = checkDuration('writeTimeoutMs', options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS);
     this.retainMs = checkDuration('retainMs', options.retainMs ?? DEFAULT_RETAIN_MS, { zero: true, infinite: true });
     if (options.isolation !== undefined) {
       const { uid, gid = uid } = options.isolation;
@@ -240,10 +319,21 @@ export class BackgroundExecutor implements Executor {
     if (!parsed.success) {
       throw new InvalidJobSpecError([
         ...describeIssues(parsed.error),
-        'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?',
+        'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean)',
       ]);
     }
     const clean = parsed.data;
+    if (clean.ready && 'pattern' in clean.ready) compilePattern('ready.pattern', clean.ready.pattern);
+    if (clean.ready && 'port' in clean.ready && !this.runtime.probePort) {
+      throw new InvalidJobSpecError([`ready.port needs a runtime with probePort(); the ${this.runtime.name} runtime has none`]);
+    }
+    if ((clean.log || this.#options.logs?.all) && (!this.#options.logs || !this.runtime.files)) {
+      throw new InvalidJobSpecError([
+        !this.#options.logs
+          ? 'log: true needs a log directory: pass logs: { dir } to the executor'
+          : `log: true needs a runtime with files; the ${this.runtime.name} runtime has none`,
+      ]);
+    }
     if (this.#options.cwdRoot !== undefined) clean.cwd = this.#confine(clean.cwd);
     if (clean.id !== undefined && this.#jobs.has(clean.id)) {
       throw new DuplicateJobIdError(clean.id, [...this.#jobs.keys()]);
@@ -259,6 +349,9 @@ export class BackgroundExecutor implements Executor {
       timers: new AbortController(),
       buffer: new OutputBuffer(this.#options.outputLimit),
       done: deferred<Job>(),
+      lines: new LineSplitter(),
+      lineListeners: new Set(),
+      lastOutputAt: this.runtime.now(),
     };
     this.#jobs.set(id, entry);
     this.#queue.push(entry);
@@ -341,9 +434,207 @@ export class BackgroundExecutor implements Executor {
     return [...this.#jobs.values()].map((e) => this.#snapshot(e));
   }
 
-  /** Reads job output by absolute byte offset; see {@link OutputBuffer.read}. */
+  /**
+   * Reads job output by absolute byte offset; see {@link OutputBuffer.read}. A job with a full
+   * log answers any offset the log holds from the file; past the log's cap, the in-memory head
+   * and tail answer and the bytes between them are a `gap`.
+   */
   output(id: string, options: ReadOptions = {}): OutputSlice {
-    return this.#entry(id).buffer.read(options);
+    const entry = this.#entry(id);
+    const log = entry.log;
+    const files = this.runtime.files;
+    if (!log || !files || log.failed !== undefined) return entry.buffer.read(options);
+    const total = entry.buffer.totalBytes;
+    const requested = options.offset ?? 0;
+    const offset = requested < 0 ? Math.max(0, total + requested) : requested;
+    const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_READ_LIMIT_BYTES));
+    if (offset >= log.flushed) return entry.buffer.read({ offset, limit });
+    let bytes: Uint8Array;
+    try {
+      bytes = files.read(log.path, offset, Math.min(limit, log.flushed - offset));
+    } catch {
+      return entry.buffer.read({ offset, limit });
+    }
+    // Never end mid-character, unless one character is all there is.
+    const end = alignEnd(bytes, 0, bytes.length) || bytes.length;
+    const byteLength = end;
+    return {
+      offset,
+      nextOffset: offset + byteLength,
+      totalBytes: total,
+      text: decodeUtf8(bytes.subarray(0, end)),
+      byteLength,
+      gap: null,
+      eof: offset + byteLength >= total,
+    };
+  }
+
+  /**
+   * Resolves when job `id` is ready: an output line matches `pattern` (lines still in memory
+   * count), 127.0.0.1:`port` accepts a connection, or it wrote nothing for `idleMs`; with
+   * `exit` when it ends first, `timeout` after `timeoutMs`. A bad pattern throws
+   * {@link InvalidJobSpecError} naming `pattern`.
+   */
+  async waitFor(id: string, options: WaitForOptions): Promise<WaitForResult> {
+    const entry = this.#entry(id);
+    const given = (['pattern', 'port', 'idleMs'] as const).filter((k) => options[k] !== undefined);
+    if (given.length !== 1) {
+      throw new InvalidJobSpecError([
+        `waitFor: give exactly one of pattern, port, idleMs (got ${given.length === 0 ? 'none' : given.join(', ')})`,
+      ]);
+    }
+    const condition = this.#condition(options);
+    const timeoutMs =
+      options.timeoutMs === undefined
+        ? Number.POSITIVE_INFINITY
+        : checkDuration('timeoutMs', options.timeoutMs, { zero: true, infinite: true });
+    if (options.signal?.aborted) throw new AbortedError();
+    if (isFinalState(entry.state)) return { met: 'exit', job: this.#snapshot(entry) };
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const racers: Promise<WaitForResult>[] = [
+        this.#until(entry, condition, stop.signal, true).then((hit) => ({ ...hit, job: this.#snapshot(entry) })),
+        entry.done.promise.then((job) => ({ met: 'exit' as const, job })),
+      ];
+      if (timeoutMs !== Number.POSITIVE_INFINITY) {
+        racers.push(
+          this.runtime.sleep(timeoutMs, stop.signal).then(() => ({ met: 'timeout' as const, job: this.#snapshot(entry) })),
+        );
+      }
+      if (options.signal) {
+        racers.push(
+          new Promise((_, reject) => stop.signal.addEventListener('abort', () => reject(new AbortedError()), { once: true })),
+        );
+      }
+      return await Promise.race(racers);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      stop.abort();
+    }
+  }
+
+  /** Validates a readiness condition. */
+  #condition(options: { pattern?: string; port?: number; idleMs?: number }): Condition {
+    if (options.pattern !== undefined) {
+      if (typeof options.pattern !== 'string' || options.pattern.length === 0 || options.pattern.length > 1_000) {
+        throw new InvalidJobSpecError(['pattern: must be a regex source of 1-1000 characters']);
+      }
+      return { pattern: compilePattern('pattern', options.pattern) };
+    }
+    if (options.port !== undefined) {
+      if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65_535) {
+        throw new InvalidJobSpecError([`port: must be a whole number from 1 to 65535, got ${String(options.port)}`]);
+      }
+      if (!this.runtime.probePort) {
+        throw new UnsupportedError(
+          `waiting for a port needs a runtime with probePort(); the ${this.runtime.name} runtime has none`,
+        );
+      }
+      return { port: options.port };
+    }
+    return { idleMs: checkDuration('idleMs', options.idleMs ?? 0) };
+  }
+
+  /**
+   * Resolves when `condition` holds for a running `entry`; never settles once `signal` aborts
+   * (the caller races it with the job's end). With `past`, lines still in memory count.
+   */
+  #until(entry: Entry, condition: Condition, signal: AbortSignal, past: boolean): Promise<{ met: ReadyMet; match?: string }> {
+    return new Promise((resolve) => {
+      if ('pattern' in condition) {
+        const test = (line: string): boolean => {
+          const m = condition.pattern.exec(line);
+          if (!m) return false;
+          entry.lineListeners.delete(listener);
+          resolve({ met: 'pattern', match: line });
+          return true;
+        };
+        const listener = (line: string): void => {
+          test(line);
+        };
+        const fed = entry.spec.ready !== undefined || entry.spec.stdin === 'pipe' || entry.lineListeners.size > 0;
+        if (past && entry.buffer.totalBytes > 0) {
+          const lines = entry.buffer.tail(64 * 1024, 1_000).split('\n');
+          // Lines were not split while nobody listened: start from the line being written now.
+          if (!fed) entry.lines.seed(lines.at(-1) ?? '');
+          for (const line of lines) if (test(line.slice(0, 1_024))) return;
+        }
+        entry.lineListeners.add(listener);
+        signal.addEventListener('abort', () => entry.lineListeners.delete(listener), { once: true });
+        return;
+      }
+      if ('port' in condition) {
+        const probe = this.runtime.probePort?.bind(this.runtime);
+        void (async () => {
+          while (!signal.aborted && probe) {
+            if (entry.state === 'running' && (await probe(condition.port, PORT_PROBE_TIMEOUT_MS))) {
+              if (!signal.aborted) resolve({ met: 'port' });
+              return;
+            }
+            await this.runtime.sleep(PORT_POLL_MS, signal).catch(() => {});
+          }
+        })();
+        return;
+      }
+      void (async () => {
+        while (!signal.aborted) {
+          const left = entry.lastOutputAt + condition.idleMs - this.runtime.now();
+          if (entry.state === 'running' && left <= 0) {
+            resolve({ met: 'idle' });
+            return;
+          }
+          // A queued job has no output clock yet: look again later rather than spin.
+          await this.runtime.sleep(entry.state === 'running' ? Math.max(1, left) : Math.max(50, left), signal).catch(() => {});
+        }
+      })();
+    });
+  }
+
+  /**
+   * Writes `text` to the stdin of job `id`; throws {@link JobInputError} when the job was not
+   * started with `stdin: 'pipe'`, is not running, or its stdin is closed.
+   */
+  async write(id: string, text: string): Promise<void> {
+    const entry = this.#entry(id);
+    const stdin = this.#stdin(entry);
+    const bytes = new TextEncoder().encode(text);
+    const stop = new AbortController();
+    try {
+      // A job that never reads would hold the caller (a tool call) forever once the pipe is full.
+      const outcome = await Promise.race([
+        stdin.write(bytes).then(() => 'written' as const),
+        this.runtime.sleep(this.writeTimeoutMs, stop.signal).then(() => 'stuck' as const),
+      ]);
+      if (outcome === 'stuck') {
+        throw new JobInputError(
+          id,
+          `it has not read its input within ${this.writeTimeoutMs} ms (the pipe is full); the ${bytes.length} bytes stay queued for it`,
+        );
+      }
+    } catch (error) {
+      if (JobInputError.isInstance(error)) throw error;
+      throw new JobInputError(id, 'its stdin is closed (the job closed it or ended)', { cause: error });
+    } finally {
+      stop.abort();
+    }
+  }
+
+  /** Closes the stdin of job `id` (it reads end-of-file); closing twice is a no-op. */
+  async closeStdin(id: string): Promise<void> {
+    await this.#stdin(this.#entry(id)).close();
+  }
+
+  #stdin(entry: Entry): NonNullable<NonNullable<Entry['child']>['stdin']> {
+    if (entry.spec.stdin !== 'pipe') {
+      throw new JobInputError(entry.id, `its stdin is /dev/null; submit it with stdin: "pipe" to write to it`);
+    }
+    if (entry.state === 'queued') throw new JobInputError(entry.id, 'it is still queued; wait until it runs');
+    if (isFinalState(entry.state) || !entry.child?.stdin) {
+      throw new JobInputError(entry.id, `it has ended (${entry.state})`);
+    }
+    return entry.child.stdin;
   }
 
   /** The kept output bytes of job `id` (head, tail, total), e.g. to stream them to another process. */
@@ -418,6 +709,11 @@ export class BackgroundExecutor implements Executor {
     const live = [...this.#jobs.values()].filter((e) => !isFinalState(e.state));
     for (const e of live) this.#terminate(e, 'killed', grace);
     await Promise.all(live.map((e) => e.done.promise));
+    this.#logTimers.abort();
+    // Nothing can read a closed executor's logs: they go now, not at a TTL no timer will see.
+    const logged = [...this.#jobs.values()].filter((e) => e.log);
+    await Promise.all(logged.map((e) => e.log?.close()));
+    await Promise.all(logged.map((e) => this.#removeLog(e)));
     if ([...this.#jobs.values()].every((e) => isFinalState(e.state))) this.#offShutdown?.();
   }
 
@@ -452,6 +748,7 @@ export class BackgroundExecutor implements Executor {
         ...(entry.spec.cwd !== undefined ? { cwd: entry.spec.cwd } : {}),
         env,
         marker: entry.marker,
+        ...(entry.spec.stdin === 'pipe' ? { stdin: 'pipe' as const } : {}),
       });
       entry.child = child;
       entry.pid = child.pid;
@@ -465,6 +762,9 @@ export class BackgroundExecutor implements Executor {
           () => {},
         );
       }
+      entry.lastOutputAt = this.runtime.now();
+      this.#openLog(entry);
+      this.#watch(entry);
       const reading = Promise.all([this.#collect(entry, child.stdout), this.#collect(entry, child.stderr)]);
       status = await child.exited;
       // Ended by itself: a kill() from now on finds nothing to kill.
@@ -497,10 +797,150 @@ export class BackgroundExecutor implements Executor {
 
   async #collect(entry: Entry, stream: AsyncIterable<Uint8Array>): Promise<void> {
     try {
-      for await (const chunk of stream) entry.buffer.append(chunk);
+      for await (const chunk of stream) {
+        entry.buffer.append(chunk);
+        entry.lastOutputAt = this.runtime.now();
+        if (entry.lineListeners.size > 0) {
+          for (const line of entry.lines.push(chunk)) for (const l of [...entry.lineListeners]) l(line);
+        } else if (entry.spec.ready || entry.spec.stdin === 'pipe') {
+          entry.lines.push(chunk);
+        }
+        // Past the log's high-water mark the reader waits for the disk: memory stays bounded.
+        if (entry.log?.append(chunk)) await entry.log.drained();
+      }
     } catch {
       // A stream torn down at exit is not an error of the job.
     }
+  }
+
+  /** Opens the job's log file when its spec (or the executor) asks for one. */
+  #openLog(entry: Entry): void {
+    const logs = this.#options.logs;
+    const files = this.runtime.files;
+    if (!logs || !files || !(entry.spec.log ?? logs.all)) return;
+    const perJob = logs.maxBytesPerJob ?? DEFAULT_LOG_MAX_BYTES;
+    const total = logs.maxTotalBytes ?? DEFAULT_LOG_TOTAL_BYTES;
+    const path = `${logs.dir.replace(/\/+$/, '')}/${entry.id}.${entry.marker}.log`;
+    const sink = files.mkdir(logs.dir).then(() => files.append(path));
+    entry.log = new LogWriter(path, sink, (n) => {
+      const allowed = Math.max(0, Math.min(n, perJob - (entry.log?.accepted ?? 0), total - this.#logTotal));
+      this.#logTotal += allowed;
+      return allowed;
+    });
+  }
+
+  /** Closes the log of an ended job and removes the file after the TTL. */
+  #endLog(entry: Entry): void {
+    const log = entry.log;
+    const logs = this.#options.logs;
+    if (!log || !logs) return;
+    void log.close().then(() =>
+      this.runtime.sleep(logs.ttlMs ?? DEFAULT_LOG_TTL_MS, this.#logTimers.signal).then(
+        () => this.#removeLog(entry),
+        () => {},
+      ),
+    );
+  }
+
+  /** Forgets the job's log file and removes it; resolves once it is gone (never rejects). */
+  async #removeLog(entry: Entry): Promise<void> {
+    const log = entry.log;
+    if (!log) return;
+    entry.log = undefined;
+    this.#logTotal -= log.accepted;
+    await this.runtime.files?.remove(log.path).catch(() => {});
+  }
+
+  /** Starts the watchers a running job's spec asks for: readiness, progress, prompts. */
+  #watch(entry: Entry): void {
+    // Only a running job has timers; an ended one (no timers) starts no watcher.
+    const signal = entry.timers?.signal ?? AbortSignal.abort();
+    const ready = entry.spec.ready;
+    if (ready) {
+      const condition =
+        'pattern' in ready
+          ? { pattern: compilePattern('ready.pattern', ready.pattern) }
+          : 'port' in ready
+            ? { port: ready.port }
+            : { idleMs: ready.idleMs };
+      void this.#until(entry, condition, signal, false).then((hit) => {
+        if (entry.state !== 'running') return;
+        this.#publishRunning(entry, 'ready', {
+          ready: hit.met,
+          ...(hit.match !== undefined ? { match: hit.match, tail: hit.match } : {}),
+        });
+      });
+    }
+    const progressMs = entry.spec.progressMs ?? this.#options.progressMs;
+    if (progressMs !== undefined) void this.#progress(entry, checkDuration('progressMs', progressMs), signal);
+    if (entry.spec.stdin === 'pipe') void this.#prompts(entry, signal);
+  }
+
+  async #progress(entry: Entry, everyMs: number, signal: AbortSignal): Promise<void> {
+    let from = 0;
+    while (!signal.aborted) {
+      try {
+        await this.runtime.sleep(everyMs, signal);
+      } catch {
+        return;
+      }
+      const total = entry.buffer.totalBytes;
+      if (total <= from || entry.state !== 'running') continue;
+      const slice = entry.buffer.read({ offset: Math.max(from, total - PROGRESS_BYTES), limit: PROGRESS_BYTES });
+      this.#publishRunning(entry, 'progress', {
+        tail: slice.text.replace(/\n$/, ''),
+        fromByte: slice.offset,
+        toByte: slice.nextOffset,
+      });
+      from = slice.nextOffset;
+    }
+  }
+
+  async #prompts(entry: Entry, signal: AbortSignal): Promise<void> {
+    const idleMs = checkDuration('promptIdleMs', this.#options.promptIdleMs ?? DEFAULT_PROMPT_IDLE_MS);
+    while (!signal.aborted) {
+      const left = entry.lastOutputAt + idleMs - this.runtime.now();
+      if (left > 0) {
+        try {
+          await this.runtime.sleep(left, signal);
+        } catch {
+          return;
+        }
+        continue;
+      }
+      const at = entry.buffer.totalBytes;
+      const line = entry.lines.partial || entry.buffer.tail(512, 1).replace(/\n$/, '');
+      if (entry.state === 'running' && at > 0 && entry.promptAt !== at && looksLikePrompt(line)) {
+        entry.promptAt = at;
+        this.#publishRunning(entry, 'input_required', { tail: line });
+      }
+      try {
+        await this.runtime.sleep(idleMs, signal);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Publishes a notice about a job that still runs (never after its final notice). */
+  #publishRunning(entry: Entry, kind: 'ready' | 'progress' | 'input_required', extra: Partial<Notice>): void {
+    if (entry.state !== 'running') return;
+    const now = this.runtime.now();
+    this.bus.publish({
+      jobId: entry.id,
+      kind,
+      state: 'running',
+      exitCode: null,
+      signal: null,
+      durationMs: entry.startedAt === undefined ? 0 : now - entry.startedAt,
+      outputBytes: entry.buffer.totalBytes,
+      tail: entry.buffer.tail(NOTICE_TAIL_BYTES, 5),
+      truncated: entry.buffer.truncated,
+      endedAt: now,
+      command: entry.spec.command,
+      ...(entry.spec.label !== undefined ? { label: entry.spec.label } : {}),
+      ...extra,
+    });
   }
 
   #terminate(entry: Entry, reason: 'killed' | 'timed_out', graceMs: number): void {
@@ -564,6 +1004,8 @@ export class BackgroundExecutor implements Executor {
       entry.buffer.append(new TextEncoder().encode(`bgtasks: could not start the job: ${status.error}\n`));
     }
     this.#ended.push(entry);
+    entry.lineListeners.clear();
+    this.#endLog(entry);
     const snap = this.#snapshot(entry);
     this.bus.publish({
       jobId: entry.id,
@@ -610,6 +1052,7 @@ export class BackgroundExecutor implements Executor {
   }
 
   #drop(entry: Entry): void {
+    void this.#removeLog(entry);
     this.#jobs.delete(entry.id);
     this.bus.forget(entry.id);
     this.#dropped.add(entry.id);
@@ -627,6 +1070,7 @@ export class BackgroundExecutor implements Executor {
       queuedAt: e.queuedAt,
       output: { bytes: e.buffer.totalBytes, omittedBytes: e.buffer.omittedBytes, truncated: e.buffer.truncated },
     };
+    if (e.log) job.log = { path: e.log.path, bytes: e.log.accepted, capped: e.log.capped };
     if (e.pid !== undefined) job.pid = e.pid;
     if (e.exitCode !== undefined) job.exitCode = e.exitCode;
     if (e.signal !== undefined) job.signal = e.signal;

@@ -10,25 +10,44 @@ export {
   InvalidDurationError,
   InvalidJobSpecError,
   JobDroppedError,
+  JobInputError,
   LeaseError,
   UnknownJobError,
+  UnsupportedError,
 } from './errors.ts';
 export {
   BackgroundExecutor,
   DEFAULT_KILL_GRACE_MS,
+  DEFAULT_LOG_MAX_BYTES,
+  DEFAULT_LOG_TOTAL_BYTES,
+  DEFAULT_LOG_TTL_MS,
   DEFAULT_MAX_CONCURRENT,
+  DEFAULT_PROMPT_IDLE_MS,
   DEFAULT_RETAIN_JOBS,
   DEFAULT_RETAIN_MS,
   DEFAULT_TIMEOUT_MS,
+  DEFAULT_WRITE_TIMEOUT_MS,
   type ExecutorOptions,
   type JobIsolation,
+  type LogOptions,
   NOTICE_TAIL_BYTES,
   NOTICE_TAIL_LINES,
+  PROGRESS_BYTES,
 } from './executor.ts';
-export type { CloseOptions, Executor, NoticeBus, NoticeConsumer, WaitOptions, WaitResult } from './executor-api.ts';
+export type {
+  CloseOptions,
+  Executor,
+  NoticeBus,
+  NoticeConsumer,
+  WaitForOptions,
+  WaitForResult,
+  WaitOptions,
+  WaitResult,
+} from './executor-api.ts';
 export {
   ENV_NAME_PATTERN,
   type FinalJobState,
+  isFinalNotice,
   isFinalState,
   JOB_ID_PATTERN,
   JOB_STATES,
@@ -41,9 +60,23 @@ export {
   type JobState,
   JobStateSchema,
   MAX_COMMAND_LENGTH,
+  MAX_READY_PATTERN_LENGTH,
   type Notice,
+  type NoticeKind,
+  type ReadyMet,
+  type ReadySpec,
+  ReadySpecSchema,
 } from './job.ts';
-export { fenceOutput, formatNotice, formatNotices, NOTICE_HEADER, type ParsedNotice, parseNotices } from './notice.ts';
+export { LOG_HIGH_WATER_BYTES, looksLikePrompt, MAX_MATCH_LINE_CHARS } from './job-watch.ts';
+export {
+  fenceOutput,
+  formatNotice,
+  formatNotices,
+  MIXED_NOTICE_HEADER,
+  NOTICE_HEADER,
+  type ParsedNotice,
+  parseNotices,
+} from './notice.ts';
 export {
   type ConsumerOptions,
   DEFAULT_MAX_HISTORY,
@@ -65,10 +98,13 @@ export {
 export type { JobRecord, JobRegistry, ReapedJob } from './registry.ts';
 export {
   type Child,
+  type ChildStdin,
   type ExitStatus,
+  type FileSink,
   JOB_MARKER_VAR,
   type KillSignal,
   type Runtime,
+  type RuntimeFiles,
   type RuntimeName,
   type ShutdownHook,
   type SpawnOptions,

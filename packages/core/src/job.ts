@@ -34,6 +34,31 @@ export const JobEnvSchema = z.record(z.string(), z.string()).superRefine((env, c
   }
 });
 
+/** Longest readiness pattern, in characters: a regex from a model is untrusted input. */
+export const MAX_READY_PATTERN_LENGTH = 1_000;
+
+/** Schema of {@link JobSpec.ready}: when a job that keeps running counts as ready. */
+export const ReadySpecSchema = z.union(
+  [
+    z
+      .object({
+        pattern: z
+          .string()
+          .min(1, 'must not be empty')
+          .max(MAX_READY_PATTERN_LENGTH, `must be at most ${MAX_READY_PATTERN_LENGTH} characters`),
+      })
+      .strict(),
+    z.object({ port: z.number().int().min(1).max(65_535) }).strict(),
+    z.object({ idleMs: z.number().int().positive() }).strict(),
+  ],
+  {
+    error: 'must be one of { pattern: "<regex>" }, { port: <1-65535> }, { idleMs: <positive whole number of ms> }',
+  },
+);
+
+/** When a job counts as ready (see {@link JobSpec.ready}). */
+export type ReadySpec = z.infer<typeof ReadySpecSchema>;
+
 /** Schema of a {@link JobSpec}. */
 export const JobSpecSchema = z
   .object({
@@ -55,6 +80,17 @@ export const JobSpecSchema = z
       )
       .optional(),
     label: z.string().max(200).optional(),
+    /**
+     * Publish one `ready` notice when an output line matches `pattern`, 127.0.0.1:`port`
+     * accepts a connection, or the job wrote nothing for `idleMs`; the job keeps running.
+     */
+    ready: ReadySpecSchema.optional(),
+    /** Publish a `progress` notice with the new output at most this often (ms); off by default. */
+    progressMs: z.number().int().min(100, 'must be at least 100 ms').optional(),
+    /** `pipe`: the job's stdin is a pipe fed by `executor.write`; `null` (default): /dev/null. */
+    stdin: z.enum(['null', 'pipe']).optional(),
+    /** Also write the whole output to a capped log file, readable at any offset. */
+    log: z.boolean().optional(),
   })
   .strict();
 
@@ -100,12 +136,35 @@ export interface Job {
   startedAt?: number;
   endedAt?: number;
   output: JobOutputInfo;
+  /** The job's full log on disk, while kept (see `JobSpec.log`). */
+  log?: { path: string; bytes: number; capped: boolean };
 }
 
-/** The one message published when a job reaches its final state. */
+/**
+ * What a notice reports: `final` (the job ended; exactly once per job), `ready` (its readiness
+ * condition held; once), `progress` (new output of a running job), `input_required` (a piped
+ * job seems to wait at a prompt; once per prompt).
+ */
+export type NoticeKind = 'final' | 'ready' | 'progress' | 'input_required';
+
+/** Which readiness condition held (or why a wait stopped). */
+export type ReadyMet = 'pattern' | 'port' | 'idle';
+
+/** True when `notice` reports a job's end (its kind is `final` or absent). */
+export function isFinalNotice<N extends Pick<Notice, 'kind' | 'state'>>(notice: N): notice is N & { state: FinalJobState } {
+  return (notice.kind === undefined || notice.kind === 'final') && notice.state !== 'running';
+}
+
+/**
+ * A message about a job: the one published when it reaches its final state (`kind` absent or
+ * `final`), or one published while it runs (`ready`, `progress`, `input_required`; `state` is
+ * then `running`).
+ */
 export interface Notice {
   jobId: string;
-  state: FinalJobState;
+  /** Absent means `final`. */
+  kind?: NoticeKind;
+  state: FinalJobState | 'running';
   exitCode: number | null;
   signal: string | null;
   /** Run time (start to end); 0 for a job killed before it started. */
@@ -120,4 +179,11 @@ export interface Notice {
   endedAt: number;
   command: string;
   label?: string;
+  /** `ready` notices: the condition that held. */
+  ready?: ReadyMet;
+  /** `ready` by pattern: the matched text. */
+  match?: string;
+  /** `progress` notices: byte offsets of `tail` in the output, `[fromByte, toByte)`. */
+  fromByte?: number;
+  toByte?: number;
 }

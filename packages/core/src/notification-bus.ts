@@ -85,7 +85,10 @@ export class Consumer implements NoticeConsumer {
   release(lease: Lease): void {
     const notices = this.#settle(lease);
     if (notices.length === 0 || this.#closed) return;
-    this.#queue = [...notices, ...this.#queue].sort((a, b) => a.seq - b.seq);
+    // A released progress notice stays superseded by a newer one of its job that came meanwhile.
+    const newer = new Set(this.#queue.filter((n) => n.kind === 'progress').map((n) => n.jobId));
+    const back = notices.filter((n) => !(n.kind === 'progress' && newer.has(n.jobId)));
+    this.#queue = [...back, ...this.#queue].sort((a, b) => a.seq - b.seq);
     this.#wake();
   }
 
@@ -131,6 +134,10 @@ export class Consumer implements NoticeConsumer {
   /** @internal */
   push(notice: Notice): void {
     if (this.#closed) return;
+    // A newer progress notice of a job supersedes one not yet handed out (never a final one).
+    if (notice.kind === 'progress') {
+      this.#queue = this.#queue.filter((n) => !(n.kind === 'progress' && n.jobId === notice.jobId));
+    }
     this.#queue.push(notice);
     this.#wake();
   }
@@ -185,6 +192,9 @@ export class NotificationBus implements NoticeBus {
   publish(notice: Omit<Notice, 'seq'>): Notice {
     const full: Notice = { ...notice, seq: ++this.#seq };
     if (this.#closed) return full;
+    if (full.kind === 'progress') {
+      this.#log = this.#log.filter((n) => !(n.kind === 'progress' && n.jobId === full.jobId));
+    }
     this.#log.push(full);
     if (this.#log.length > this.maxHistory) this.#log.splice(0, this.#log.length - this.maxHistory);
     for (const c of this.#consumers.values()) c.push(full);
@@ -202,10 +212,9 @@ export class NotificationBus implements NoticeBus {
     return false;
   }
 
-  /** Drops the notice of job `jobId` from the history (the executor does when it drops the job). */
+  /** Drops the notices of job `jobId` from the history (the executor does when it drops the job). */
   forget(jobId: string): void {
-    const at = this.#log.findIndex((n) => n.jobId === jobId);
-    if (at >= 0) this.#log.splice(at, 1);
+    this.#log = this.#log.filter((n) => n.jobId !== jobId);
   }
 
   /** The consumer called `name`, created on first use. */

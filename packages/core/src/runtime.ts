@@ -18,6 +18,38 @@ export interface SpawnOptions {
    * {@link Child.alive} find processes that left the group (`setsid`, double fork, `nohup`).
    */
   marker?: string;
+  /**
+   * `null` (default): stdin is `/dev/null`. `pipe`: {@link Child.stdin} writes to the job's
+   * standard input.
+   */
+  stdin?: 'null' | 'pipe';
+}
+
+/** The write end of a job's stdin pipe (see {@link SpawnOptions.stdin}). */
+export interface ChildStdin {
+  /** Writes `bytes`; resolves once the runtime has taken them. Rejects when the pipe is closed. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Closes the pipe: the job reads end-of-file. Closing twice is a no-op. */
+  close(): Promise<void>;
+}
+
+/** An append-only file (see {@link RuntimeFiles.append}). */
+export interface FileSink {
+  /** Appends `bytes`; resolves once written. */
+  write(bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** File access for full job logs: a state directory, append-only files, ranged reads. */
+export interface RuntimeFiles {
+  /** Creates directory `path` (and its parents) with owner-only permissions. */
+  mkdir(path: string): Promise<void>;
+  /** Opens `path` for appending, creating it (owner-only) or truncating it. */
+  append(path: string): Promise<FileSink>;
+  /** Up to `length` bytes of `path` from byte `offset` (fewer at its end); synchronous. */
+  read(path: string, offset: number, length: number): Uint8Array;
+  /** Removes `path`; missing is not an error. */
+  remove(path: string): Promise<void>;
 }
 
 /**
@@ -47,6 +79,8 @@ export interface Child {
   readonly stderr: AsyncIterable<Uint8Array>;
   /** Resolves when the process itself exits (not when its pipes close). */
   readonly exited: Promise<ExitStatus>;
+  /** The job's stdin, when spawned with `stdin: 'pipe'`. */
+  readonly stdin?: ChildStdin;
   /**
    * Sends `signal` to the whole process group and to every process carrying the job's marker
    * (descendants that escaped the group, where the platform lets them be found: `/proc` on
@@ -71,7 +105,7 @@ export type ShutdownHook = (reason: string) => void | Promise<void>;
 /** What a runtime gives bgtasks: processes, a monotonic clock, timers, env and exit hooks. */
 export interface Runtime {
   readonly name: RuntimeName;
-  /** Runs `sh -c command` in its own process group with stdin from /dev/null. */
+  /** Runs `sh -c command` in its own process group with stdin from /dev/null (or a pipe). */
   spawn(command: string, options?: SpawnOptions): Child;
   /** Monotonic milliseconds. */
   now(): number;
@@ -89,4 +123,11 @@ export interface Runtime {
    * for {@link ExecutorOptions.cwdRoot}.
    */
   realPath?(path: string): string;
+  /**
+   * True when a TCP connection to `127.0.0.1:port` is accepted (then closed at once); false when
+   * refused or not accepted within `timeoutMs`. Needed for readiness by port.
+   */
+  probePort?(port: number, timeoutMs: number): Promise<boolean>;
+  /** File access; needed for full job logs (`JobSpec.log`). */
+  files?: RuntimeFiles;
 }

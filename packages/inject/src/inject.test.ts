@@ -142,8 +142,8 @@ describe('NoticeInjector', () => {
 });
 
 describe('injectTools', () => {
-  it('offers bg_bash, bg_output and bg_kill only', () => {
+  it('offers bg_bash, bg_output, bg_kill and bg_write only', () => {
     const executor = new BackgroundExecutor(createVirtualRuntime());
-    expect(injectTools(executor).names).toEqual(['bg_bash', 'bg_output', 'bg_kill']);
+    expect(injectTools(executor).names).toEqual(['bg_bash', 'bg_output', 'bg_kill', 'bg_write']);
   });
 });

@@ -59,6 +59,8 @@ const session = () =>
       ...(registry ? { registry } : {}),
       maxConcurrent: options.maxConcurrent,
       defaultTimeoutMs: Math.round(options.timeoutS * 1000),
+      // Full logs (bg_bash log: true) next to the registry, capped and removed after a day.
+      logs: { dir: join(registryDir, '..', 'logs') },
     }),
     notices: options.notices,
   });

@@ -197,7 +197,7 @@ describe('bgtasks-mcp over Streamable HTTP', () => {
     expect(unknownSession.status).toBe(404);
     expect(http.handler.sessions).toBe(before);
     const { client, transport } = await connect();
-    expect((await client.listTools()).tools).toHaveLength(5);
+    expect((await client.listTools()).tools).toHaveLength(6);
     await transport.terminateSession();
     await client.close();
   });

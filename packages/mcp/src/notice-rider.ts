@@ -5,7 +5,7 @@
  * result is handed to the SDK to send; when the request was cancelled meanwhile (the SDK sends
  * nothing then) it is released and rides the next result instead.
  */
-import { formatNotices, type Lease, type NoticeConsumer } from '@bgtasks/core';
+import { formatNotices, isFinalNotice, type Lease, type NoticeConsumer } from '@bgtasks/core';
 
 /** The extra text a result carries, and how to settle it once the result is sent (or not). */
 export interface Ride {
@@ -42,7 +42,8 @@ export class NoticeRider {
     if (this.#consumer.pending().length === 0) return NOTHING;
     const lease: Lease = this.#consumer.lease();
     const skip = new Set([...shown, ...this.#silenced]);
-    const riding = lease.notices.filter((n) => !skip.has(n.jobId));
+    // A job whose end the result shows still gets its earlier ready/progress/input notices.
+    const riding = lease.notices.filter((n) => !(skip.has(n.jobId) && (isFinalNotice(n) || this.#silenced.has(n.jobId))));
     return {
       text: riding.length > 0 ? formatNotices(riding) : undefined,
       ack: async () => {

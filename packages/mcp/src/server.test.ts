@@ -44,7 +44,7 @@ async function call(client: Client, name: string, args: Record<string, unknown>)
 }
 
 describe('tools', () => {
-  test('lists the five polling tools, bg_bash task-capable (optional), the others forbidden', async () => {
+  test('lists the six polling tools, bg_bash task-capable (optional), the others forbidden', async () => {
     const { client } = await connect();
     const { tools } = await client.listTools();
     expect(tools.map((t) => [t.name, t.execution?.taskSupport])).toEqual([
@@ -53,6 +53,7 @@ describe('tools', () => {
       ['bg_wait', 'forbidden'],
       ['bg_output', 'forbidden'],
       ['bg_kill', 'forbidden'],
+      ['bg_write', 'forbidden'],
     ]);
     const bgBash = tools[0];
     expect(bgBash?.inputSchema).toMatchObject({ type: 'object', required: ['command'] });
@@ -248,7 +249,7 @@ describe('hostile input', () => {
     )) as CallToolResult;
     expect(badResult.isError).toBe(true);
     expect(textOf(badResult)).toMatch(/command: must not be empty/);
-    expect((await client.listTools()).tools).toHaveLength(5);
+    expect((await client.listTools()).tools).toHaveLength(6);
   });
 });
 

@@ -2,7 +2,7 @@
 import { DuplicateJobIdError, type Executor, fenceOutput, JOB_ID_PATTERN, type Job } from '@bgtasks/core';
 import { quoteInput } from '@bgtasks/core/internal';
 import * as z from 'zod';
-import { commandField, cwdField } from './shell-input.ts';
+import { commandField, cwdField, readyField, readyOf } from './shell-input.ts';
 import { type BgTool, defineTool } from './tool.ts';
 
 /** Characters of the command `bg_bash` echoes back; a longer one is shown by its start and length. */
@@ -20,6 +20,30 @@ const BgBashInput = z
       .describe('A short id of your choice (letters, digits, ".", "_", "-"); a new one is generated if omitted or taken.'),
     cwd: cwdField,
     timeout_s: z.number().gt(0).max(MAX_JOB_TIMEOUT_S).optional().describe('Kill the job after this many seconds.'),
+    ready: readyField
+      .optional()
+      .describe(
+        'For a job that keeps running (a dev server, a watcher): when it counts as ready. You get one ' +
+          '<bg_notice kind="ready"> then; the job keeps running. Exactly one of pattern, port, idle_ms.',
+      ),
+    progress_s: z
+      .number()
+      .min(0.1)
+      .max(MAX_JOB_TIMEOUT_S)
+      .optional()
+      .describe(
+        'Send a <bg_notice kind="progress"> with the new output at most this often (seconds), only when there is new output.',
+      ),
+    stdin: z
+      .enum(['null', 'pipe'])
+      .optional()
+      .describe(
+        '"pipe" to answer prompts with bg_write (you get <bg_notice kind="input_required">); default "null" (/dev/null).',
+      ),
+    log: z
+      .boolean()
+      .optional()
+      .describe('Keep the whole output on disk so bg_output can read any offset (default: head and tail only).'),
   })
   .strict();
 
@@ -46,6 +70,10 @@ export function bgBashTool(executor: Executor): BgTool {
         ...(id !== undefined ? { id } : {}),
         ...(input.cwd !== undefined ? { cwd: input.cwd } : {}),
         ...(input.timeout_s !== undefined ? { timeoutMs: Math.max(1, Math.round(input.timeout_s * 1000)) } : {}),
+        ...(input.ready !== undefined ? { ready: readyOf(input.ready) } : {}),
+        ...(input.progress_s !== undefined ? { progressMs: Math.round(input.progress_s * 1000) } : {}),
+        ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
+        ...(input.log !== undefined ? { log: input.log } : {}),
       };
       let job: Job;
       try {

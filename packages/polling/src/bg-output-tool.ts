@@ -20,7 +20,7 @@ export function bgOutputTool(executor: Executor): BgTool {
     name: 'bg_output',
     description:
       "Read a background job's output (stdout and stderr interleaved) from a byte offset. The first line says " +
-      'which bytes you got, whether some were dropped (only the head and tail of long output are kept) and the offset to read next.',
+      'which bytes you got, whether some were dropped (only the head and tail of long output are kept, unless the job was started with log: true) and the offset to read next.',
     schema: BgOutputInput,
     run(input) {
       const job = executor.get(input.id);

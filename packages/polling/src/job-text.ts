@@ -1,5 +1,5 @@
 /** Plain-text renderings of jobs for tool results: one line per job, and a job's notice. */
-import { type Executor, fenceOutput, isFinalState, type Job, type Notice } from '@bgtasks/core';
+import { type Executor, fenceOutput, isFinalNotice, isFinalState, type Job, type Notice } from '@bgtasks/core';
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -31,7 +31,7 @@ export function jobLine(job: Job, now: number): string {
 export function noticeOf(executor: Executor, id: string): Notice | undefined {
   const job = executor.get(id);
   if (!isFinalState(job.state)) return undefined;
-  return executor.bus.history().find((n) => n.jobId === id);
+  return executor.bus.history().find((n) => n.jobId === id && isFinalNotice(n));
 }
 
 /** Ids of jobs queued or running, in submission order. */

@@ -8,7 +8,32 @@ export const commandField = z
   .string()
   .max(MAX_COMMAND_LENGTH)
   .refine((s) => s.trim().length > 0, 'must not be empty')
-  .describe('Shell command, run as `sh -c command` with stdin from /dev/null.');
+  .describe('Shell command, run as `sh -c command` with stdin from /dev/null (unless stdin is "pipe").');
 
 /** `cwd`: the working directory (confined by the executor's `cwdRoot` when it has one). */
 export const cwdField = z.string().min(1).max(MAX_CWD_LENGTH).optional().describe('Working directory.');
+
+/**
+ * `ready` / `until`: one readiness condition, as the model writes it (`idle_ms` in snake case like
+ * every tool field).
+ */
+export const readyField = z
+  .object({
+    pattern: z.string().min(1).max(1_000).optional().describe('A JavaScript regex matched against each output line.'),
+    port: z.number().int().min(1).max(65_535).optional().describe('A TCP port on 127.0.0.1 that accepts a connection.'),
+    idle_ms: z.number().int().positive().max(3_600_000).optional().describe('No output for this many milliseconds.'),
+  })
+  .strict()
+  .refine((r) => [r.pattern, r.port, r.idle_ms].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of pattern, port, idle_ms',
+  });
+
+/** A readiness condition as the model wrote it. */
+export type ReadyInput = z.output<typeof readyField>;
+
+/** The executor's form of a readiness condition. */
+export function readyOf(input: ReadyInput): { pattern: string } | { port: number } | { idleMs: number } {
+  if (input.pattern !== undefined) return { pattern: input.pattern };
+  if (input.port !== undefined) return { port: input.port };
+  return { idleMs: input.idle_ms ?? 0 };
+}

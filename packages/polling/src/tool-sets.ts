@@ -5,11 +5,12 @@ import { bgBashTool } from './bg-bash-tool.ts';
 import { bgKillTool } from './bg-kill-tool.ts';
 import { bgOutputTool } from './bg-output-tool.ts';
 import { bgWaitTool } from './bg-wait-tool.ts';
+import { bgWriteTool } from './bg-write-tool.ts';
 import { checkBgTool } from './check-bg-tool.ts';
 import { createToolSet, type ToolSet } from './tool-set.ts';
 
 /**
- * The `poll` strategy: `bg_bash`, `check_bg`, `bg_wait`, `bg_output`, `bg_kill` (no `bash`).
+ * The `poll` strategy: `bg_bash`, `check_bg`, `bg_wait`, `bg_output`, `bg_kill`, `bg_write` (no `bash`).
  * @example
  * const tools = pollingTools(executor);
  * const outcome = await tools.handle('bg_bash', { command: 'npm test' }, signal);
@@ -21,6 +22,7 @@ export function pollingTools(executor: Executor): ToolSet {
     bgWaitTool(executor),
     bgOutputTool(executor),
     bgKillTool(executor),
+    bgWriteTool(executor),
   ]);
 }
 

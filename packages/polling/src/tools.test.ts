@@ -16,7 +16,7 @@ afterEach(async () => {
 describe('tool definitions', () => {
   it('offers exactly the poll set and the block set, with input schemas generated from zod', () => {
     const { executor, tools } = setup();
-    expect(tools.names).toEqual(['bg_bash', 'check_bg', 'bg_wait', 'bg_output', 'bg_kill']);
+    expect(tools.names).toEqual(['bg_bash', 'check_bg', 'bg_wait', 'bg_output', 'bg_kill', 'bg_write']);
     expect(blockTools(executor).names).toEqual(['bash']);
     const bgBash = tools.definitions[0]!;
     expect(bgBash.input_schema).toMatchObject({
@@ -98,7 +98,7 @@ describe('bad input becomes is_error with how to call the tool right', () => {
     expect(wait.text).toContain('known jobs: greet');
     const unknownTool = await tools.handle('bash', { command: 'ls' }, signal);
     expect(unknownTool).toEqual({
-      text: 'unknown tool "bash"; the tools available here are: bg_bash, check_bg, bg_wait, bg_output, bg_kill',
+      text: 'unknown tool "bash"; the tools available here are: bg_bash, check_bg, bg_wait, bg_output, bg_kill, bg_write',
       isError: true,
     });
   });

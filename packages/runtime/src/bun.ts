@@ -4,6 +4,7 @@
  */
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
+import { hostFiles, probePort } from './internal/host-io.ts';
 import { jobEnv } from './internal/job-env.ts';
 import { jobAlive, pidOrigin, signalJob, startTicks, trackGroup } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
@@ -19,6 +20,8 @@ interface BunSubprocess {
   exited: Promise<number>;
   exitCode: number | null;
   signalCode: string | null;
+  /** Bun's FileSink, when spawned with `stdin: 'pipe'`. */
+  stdin?: { write(bytes: Uint8Array): number | Promise<number>; flush(): unknown; end(): unknown } | null;
 }
 interface BunApi {
   spawn(
@@ -26,7 +29,7 @@ interface BunApi {
     options: {
       cwd?: string;
       env?: Record<string, string>;
-      stdin: 'ignore';
+      stdin: 'ignore' | 'pipe';
       stdout: 'pipe';
       stderr: 'pipe';
       detached: boolean;
@@ -46,7 +49,7 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
     proc = bun().spawn(['/bin/sh', '-c', command], {
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       env: jobEnv(options, processEnv),
-      stdin: 'ignore',
+      stdin: options.stdin === 'pipe' ? 'pipe' : 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',
       detached: true,
@@ -61,7 +64,28 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
   const since = options.marker !== undefined ? startTicks(proc.pid) : undefined;
   const origin = options.marker !== undefined ? pidOrigin(proc.pid) : undefined;
   if (origin !== undefined) trackGroup(proc.pid);
+  const sink = proc.stdin ?? undefined;
+  let stdinClosed = false;
+  const stdin = sink
+    ? {
+        async write(bytes: Uint8Array) {
+          if (stdinClosed) throw new Error('stdin is closed');
+          await sink.write(bytes);
+          await sink.flush();
+        },
+        async close() {
+          if (stdinClosed) return;
+          stdinClosed = true;
+          try {
+            await sink.end();
+          } catch {
+            // already gone with the job
+          }
+        },
+      }
+    : undefined;
   return childFromWebStreams(proc.pid, proc, exited, {
+    ...(stdin ? { stdin } : {}),
     kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, since, origin),
     alive: () => jobAlive(proc.pid, options.marker, sendSignal, since, origin),
   });
@@ -78,5 +102,7 @@ export function createBunRuntime(): Runtime {
     env: processEnv,
     onShutdown: (fn) => hooks.add(fn),
     realPath: (path) => realpathSync(path),
+    probePort,
+    files: hostFiles,
   };
 }

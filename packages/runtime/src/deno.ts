@@ -4,6 +4,7 @@
  */
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
+import { hostFiles, probePort, stdinFromWritable } from './internal/host-io.ts';
 import { jobEnv } from './internal/job-env.ts';
 import { jobAlive, pidOrigin, signalJob, startTicks, trackGroup } from './internal/proc-tree.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
@@ -16,6 +17,7 @@ interface DenoChildProcess {
   stdout: ReadableStream<Uint8Array>;
   stderr: ReadableStream<Uint8Array>;
   status: Promise<{ code: number; signal: string | null }>;
+  stdin: WritableStream<Uint8Array>;
 }
 interface DenoApi {
   Command: new (
@@ -25,7 +27,7 @@ interface DenoApi {
       cwd?: string;
       env?: Record<string, string>;
       clearEnv?: boolean;
-      stdin: 'null';
+      stdin: 'null' | 'piped';
       stdout: 'piped';
       stderr: 'piped';
       detached: boolean;
@@ -58,7 +60,7 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       env: jobEnv(options, () => deno().env.toObject()),
       clearEnv: true,
-      stdin: 'null',
+      stdin: options.stdin === 'pipe' ? 'piped' : 'null',
       stdout: 'piped',
       stderr: 'piped',
       detached: true,
@@ -74,6 +76,7 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
   const origin = options.marker !== undefined ? pidOrigin(proc.pid) : undefined;
   if (origin !== undefined) trackGroup(proc.pid);
   return childFromWebStreams(proc.pid, proc, exited, {
+    ...(options.stdin === 'pipe' ? { stdin: stdinFromWritable(proc.stdin) } : {}),
     kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, since, origin),
     alive: () => jobAlive(proc.pid, options.marker, sendSignal, since, origin),
   });
@@ -126,5 +129,7 @@ export function createDenoRuntime(): Runtime {
     env: () => deno().env.toObject(),
     onShutdown: (fn) => hooks.add(fn),
     realPath: (path) => realpathSync(path),
+    probePort,
+    files: hostFiles,
   };
 }

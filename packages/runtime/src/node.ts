@@ -4,8 +4,9 @@
  */
 import { spawn as spawnChild } from 'node:child_process';
 import { realpathSync } from 'node:fs';
-import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
+import type { Child, ChildStdin, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
+import { hostFiles, probePort } from './internal/host-io.ts';
 import { jobEnv } from './internal/job-env.ts';
 import { jobAlive, pidOrigin, signalJob, startTicks, trackGroup } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
@@ -18,7 +19,7 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
     cwd: options.cwd,
     env: jobEnv(options, processEnv),
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin === 'pipe' ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   const stdout = new ChunkQueue();
   const stderr = new ChunkQueue();
@@ -40,6 +41,27 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
     proc.stdout?.destroy();
     proc.stderr?.destroy();
   });
+  const pipe = proc.stdin;
+  // A job that exits or closes its stdin makes writes fail with EPIPE: an error to the writer,
+  // never an unhandled one.
+  pipe?.on('error', () => {});
+  const stdin: ChildStdin | undefined = pipe
+    ? {
+        write: (bytes) =>
+          new Promise<void>((resolve, reject) => {
+            if (pipe.destroyed || pipe.writableEnded) {
+              reject(new Error('stdin is closed'));
+              return;
+            }
+            pipe.write(bytes, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: () =>
+          new Promise<void>((resolve) => {
+            if (pipe.destroyed || pipe.writableEnded) resolve();
+            else pipe.end(() => resolve());
+          }),
+      }
+    : undefined;
   const pid = proc.pid ?? -1;
   const since = pid > 0 && options.marker !== undefined ? startTicks(pid) : undefined;
   const origin = options.marker !== undefined ? pidOrigin(pid) : undefined;
@@ -53,6 +75,7 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
     stdout,
     stderr,
     exited,
+    ...(stdin ? { stdin } : {}),
     kill(signal) {
       // After exit the leader is reaped, but leftovers may still hold the group id.
       if (pid > 0) signalJob(pid, options.marker, signal, sendSignal, since, origin);
@@ -73,5 +96,7 @@ export function createNodeRuntime(): Runtime {
     env: processEnv,
     onShutdown: (fn) => hooks.add(fn),
     realPath: (path) => realpathSync(path),
+    probePort,
+    files: hostFiles,
   };
 }

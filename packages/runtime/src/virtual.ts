@@ -6,10 +6,12 @@
 import {
   AbortedError,
   type Child,
+  type ChildStdin,
   checkDuration,
   type ExitStatus,
   type KillSignal,
   type Runtime,
+  type RuntimeFiles,
   type ShutdownHook,
   type SpawnOptions,
 } from '@bgtasks/core';
@@ -212,12 +214,14 @@ function runSimple(cmd: string): ScriptedProcess | undefined {
 
 /**
  * The default script: understands `sleep N`, `echo ...`, `true`, `false`, `exit N`, joined by
- * `&&` or `;`. Anything else exits 127 like a missing command.
+ * `&&` or `;`. Anything else exits 127 like a missing command. Output appears at the time of the
+ * last `echo` (so `echo up && sleep 600` prints at once and runs on).
  */
 export const defaultScript: ProcessScript = (command) => {
   let durationMs = 0;
   let stdout = '';
   let exitCode = 0;
+  let echoedAtMs: number | undefined;
   for (const part of command.split(/(&&|;)/)) {
     const p = part.trim();
     if (p === '' || p === ';') continue;
@@ -235,10 +239,19 @@ export const defaultScript: ProcessScript = (command) => {
       };
     }
     durationMs += step.durationMs;
-    if (typeof step.stdout === 'string') stdout += step.stdout;
+    if (typeof step.stdout === 'string') {
+      stdout += step.stdout;
+      echoedAtMs = durationMs;
+    }
     exitCode = step.exitCode ?? 0;
   }
-  return { durationMs, exitCode, stdout };
+  // `echo ready && sleep 600` (a server): the output appears when echoed, not at exit.
+  return {
+    durationMs,
+    exitCode,
+    stdout,
+    ...(echoedAtMs !== undefined && echoedAtMs < durationMs ? { outputAtMs: echoedAtMs } : {}),
+  };
 };
 
 /** Options of {@link createVirtualRuntime}. */
@@ -257,6 +270,12 @@ export interface VirtualRuntime extends Runtime {
   readonly clock: VirtualClock;
   /** Every command spawned so far, in order. */
   readonly spawned: readonly string[];
+  /** Ports on 127.0.0.1 that {@link Runtime.probePort} finds listening; add and delete freely. */
+  readonly openPorts: Set<number>;
+  /** Text written to the stdin of each piped child, by pid. */
+  readonly stdinWritten: ReadonlyMap<number, string>;
+  /** Files written through {@link Runtime.files}, in memory, by path. */
+  readonly fileContents: ReadonlyMap<string, Uint8Array>;
   /** Runs the shutdown hooks as if the host got `signal`. */
   shutdown(signal?: string): Promise<void>;
 }
@@ -268,6 +287,33 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions = {}): Virtu
   const hooks = new Set<ShutdownHook>();
   const spawned: string[] = [];
   let nextPid = 10_000;
+  const openPorts = new Set<number>();
+  const stdinWritten = new Map<number, string>();
+  const fileContents = new Map<string, Uint8Array>();
+  const files: RuntimeFiles = {
+    async mkdir() {},
+    async append(path) {
+      fileContents.set(path, new Uint8Array(0));
+      return {
+        async write(bytes) {
+          const old = fileContents.get(path) ?? new Uint8Array(0);
+          const next = new Uint8Array(old.length + bytes.length);
+          next.set(old);
+          next.set(bytes, old.length);
+          fileContents.set(path, next);
+        },
+        async close() {},
+      };
+    },
+    read(path, offset, length) {
+      const data = fileContents.get(path);
+      if (!data) throw new Error(`ENOENT: no such file ${path}`);
+      return data.slice(offset, offset + length);
+    },
+    async remove(path) {
+      fileContents.delete(path);
+    },
+  };
 
   function spawn(command: string, spawnOptions: SpawnOptions = {}): Child {
     spawned.push(command);
@@ -299,11 +345,25 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions = {}): Virtu
     const outputAt = Math.min(plan.outputAtMs ?? plan.durationMs, plan.durationMs);
     cancels.push(clock.setTimer(outputAt, write));
     cancels.push(clock.setTimer(plan.durationMs, () => end({ code: plan.exitCode ?? 0, signal: null })));
+    let stdinOpen = spawnOptions.stdin === 'pipe';
+    const decoder = new TextDecoder();
+    const stdin: ChildStdin | undefined = stdinOpen
+      ? {
+          async write(bytes) {
+            if (!stdinOpen || !alive) throw new Error('stdin is closed');
+            stdinWritten.set(pid, (stdinWritten.get(pid) ?? '') + decoder.decode(bytes));
+          },
+          async close() {
+            stdinOpen = false;
+          },
+        }
+      : undefined;
     return {
       pid,
       stdout,
       stderr,
       exited,
+      ...(stdin ? { stdin } : {}),
       kill(signal: KillSignal) {
         if (!alive) return;
         if (signal === 'SIGKILL' || !plan.ignoreTerm) end({ code: null, signal });
@@ -316,7 +376,12 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions = {}): Virtu
     name: 'virtual',
     clock,
     spawned,
+    openPorts,
+    stdinWritten,
+    fileContents,
+    files,
     spawn,
+    probePort: async (port) => openPorts.has(port),
     now: () => clock.now(),
     sleep: (ms, signal) => clock.sleep(ms, signal),
     env: () => ({ ...(options.env ?? {}) }),

@@ -136,6 +136,26 @@ const SCENARIOS = {
         'Lint failed ({failed}); I stopped the tests and the build, fixed the unused variable and lint passes now. Rerun the tests next.',
     },
   },
+  'dev-server': {
+    name: 'dev-server',
+    description:
+      'Start a dev server, wait until it is ready (ready pattern, bg_wait until), run the end-to-end tests against it, stop it.',
+    prompt: 'Start the dev server, run the end-to-end tests against it once it is up, then stop it.',
+    jobs: [
+      {
+        id: 'server',
+        durationS: 600,
+        output: 'listening on 127.0.0.1:5173',
+        ready: { pattern: 'listening on \\S+:\\d+', afterS: 1.5 },
+      },
+      { id: 'e2e', durationS: 2, after: ['server'], output: 'e2e: 12 passed' },
+    ],
+    think: [{ id: 'plan', text: 'The tests need the server up: I start it and wait until it listens.', outputTokens: 40 }],
+    final: {
+      text: 'The end-to-end tests passed against the dev server ({completed}); the server is stopped.',
+      failureText: 'The end-to-end run did not pass: {failed} failed; the server is stopped.',
+    },
+  },
 } satisfies Record<string, ScenarioInput>;
 
 /** Names of the built-in scenarios. */

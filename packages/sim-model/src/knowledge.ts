@@ -3,6 +3,7 @@
  * the think steps it wrote (its own text), and every job state the conversation shows it (tool
  * results and `<bg_notice>` blocks). It never asks the executor: that is the point.
  */
+import { parseNotices } from '@bgtasks/core';
 import { blocksOf, type MessagesRequest, type RequestBlock } from './request.ts';
 import type { Scenario } from './scenario.ts';
 import { jobCommand } from './task-graph.ts';
@@ -29,6 +30,8 @@ export interface Knowledge {
   states: Map<string, KnownJob>;
   /** Think step ids already written. */
   thoughts: Set<string>;
+  /** Scenario job ids the model has seen ready (a `ready` notice or a `bg_wait` until answer). */
+  readySeen: Set<string>;
   /** Trailing assistant turns that only waited (bg_wait / check_bg) and learned nothing new. */
   idleStreak: number;
 }
@@ -61,6 +64,7 @@ export function readKnowledge(request: MessagesRequest, scenario: Scenario, scal
     killRequested: new Set(),
     states: new Map(),
     thoughts: new Set(),
+    readySeen: new Set(),
     idleStreak: 0,
   };
   const byCommand = new Map(scenario.jobs.map((j) => [jobCommand(j, scale), j.id]));
@@ -84,6 +88,22 @@ export function readKnowledge(request: MessagesRequest, scenario: Scenario, scal
     if (isFinalSeen(seen.state)) news = true;
   };
   let waitOnly = false;
+  const learnReady = (text: string): void => {
+    for (const n of parseNotices(text)) {
+      const job = n.kind === 'ready' ? scenarioId(n.jobId) : undefined;
+      if (job && !k.readySeen.has(job)) {
+        k.readySeen.add(job);
+        news = true;
+      }
+    }
+    for (const m of text.matchAll(/job "([A-Za-z0-9._-]+)" is ready \(/g)) {
+      const job = scenarioId(m[1] ?? '');
+      if (job && !k.readySeen.has(job)) {
+        k.readySeen.add(job);
+        news = true;
+      }
+    }
+  };
 
   for (const message of request.messages) {
     const blocks = blocksOf(message);
@@ -122,6 +142,7 @@ export function readKnowledge(request: MessagesRequest, scenario: Scenario, scal
     news = false;
     for (const block of blocks) {
       const text = block.type === 'text' ? block.text : block.type === 'tool_result' ? resultText(block) : '';
+      learnReady(text);
       if (block.type !== 'tool_result') {
         for (const seen of statesIn(text, [])) learn(seen);
         continue;

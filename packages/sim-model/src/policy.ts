@@ -61,7 +61,13 @@ export function planTurn(ctx: PlanContext): PlannedTurn {
     const s = stateOf(id);
     return s === 'failed' || s === 'timed_out' || s === 'lost' || s === 'killed';
   };
-  const succeeded = (id: string) => (nodes.get(id)?.kind === 'think' ? thoughts.has(id) : stateOf(id) === 'completed');
+  const node = (id: string) => nodes.get(id);
+  // A server is "done" for the jobs after it once the model has seen it ready: it keeps running.
+  const succeeded = (id: string) => {
+    const n = node(id);
+    if (n?.kind === 'think') return thoughts.has(id);
+    return stateOf(id) === 'completed' || (n?.kind === 'job' && n.job.ready !== undefined && k.readySeen.has(id) && !failed(id));
+  };
   const cancelled = new Set(
     scenario.jobs.filter((j) => failed(j.id) && stateOf(j.id) !== 'killed').flatMap((j) => j.onFailure.kill),
   );
@@ -93,7 +99,15 @@ export function planTurn(ctx: PlanContext): PlannedTurn {
   const startCall = (job: ScenarioJob): PlannedCall =>
     strategy === 'block'
       ? { name: 'bash', input: { command: jobCommand(job, scale), timeout_s: timeoutS(job) } }
-      : { name: 'bg_bash', input: { command: jobCommand(job, scale), id: job.id, timeout_s: timeoutS(job) } };
+      : {
+          name: 'bg_bash',
+          input: {
+            command: jobCommand(job, scale),
+            id: job.id,
+            timeout_s: timeoutS(job),
+            ...(job.ready ? { ready: { pattern: job.ready.pattern } } : {}),
+          },
+        };
   const readyJobs = () => scenario.jobs.filter((j) => !k.started.has(j.id) && ready(j.id));
   const running = () => scenario.jobs.filter((j) => k.started.has(j.id) && !isFinalSeen(stateOf(j.id))).map((j) => j.id);
   const resolved = () =>
@@ -115,6 +129,14 @@ export function planTurn(ctx: PlanContext): PlannedTurn {
   if (k.turns >= scenario.maxTurns) return finalTurn([], `I stopped after ${k.turns} turns without seeing every job end.`);
   if (strategy === 'none')
     return finalTurn([], 'I have no tool to run shell commands in this conversation, so I cannot run the jobs.');
+  const servers = scenario.jobs.filter((j) => j.ready !== undefined);
+  if (strategy === 'block' && servers.length > 0) {
+    const text = `${list(servers.map((j) => j.id))} must keep running while other jobs use it, and I only have a foreground shell here, so I cannot run this plan. Use a strategy with background jobs.`;
+    return { texts: [text], calls: [], stopReason: 'end_turn', kind: 'final' };
+  }
+  const dependents = (id: string) => scenario.jobs.filter((j) => j.after.includes(id));
+  // Servers started, not yet seen ready: waited for with bg_wait until, or by their ready notice.
+  const notReady = () => servers.filter((j) => k.started.has(j.id) && !isFinalSeen(stateOf(j.id)) && !k.readySeen.has(j.id));
 
   const texts: string[] = [];
   const calls: PlannedCall[] = [];
@@ -141,6 +163,20 @@ export function planTurn(ctx: PlanContext): PlannedTurn {
       const causes = scenario.jobs.filter((j) => failed(j.id) && j.onFailure.kill.some((t) => kills.some((x) => x.id === t)));
       texts.push(`${list(causes.map((j) => j.id))} failed, so ${list(kills.map((j) => j.id))} no longer matter; stopping them.`);
       for (const job of kills) calls.push({ name: 'bg_kill', input: { id: toolId(job.id) } });
+    }
+    // A server whose users have all ended is stopped.
+    const idle = servers.filter(
+      (j) =>
+        ctx.tools.has('bg_kill') &&
+        k.started.has(j.id) &&
+        !isFinalSeen(stateOf(j.id)) &&
+        !k.killRequested.has(j.id) &&
+        !kills.includes(j) &&
+        dependents(j.id).every((d) => isFinalSeen(stateOf(d.id)) || unreachable(d.id)),
+    );
+    if (idle.length > 0) {
+      texts.push(`Nothing needs ${list(idle.map((j) => j.id))} any more; stopping it.`);
+      for (const job of idle) calls.push({ name: 'bg_kill', input: { id: toolId(job.id) } });
     }
     const starts = readyJobs();
     if (starts.length > 0) {
@@ -174,14 +210,25 @@ export function planTurn(ctx: PlanContext): PlannedTurn {
   // 5. Everything needed is seen: answer.
   if (resolved()) return finalTurn(texts);
 
-  // 6. Wait, the way the strategy says.
-  const waiting = running();
+  // 6. Wait, the way the strategy says; a server seen ready is not waited for (it never ends).
+  const waiting = running().filter((id) => !(node(id)?.kind === 'job' && k.readySeen.has(id)));
+  const unready = notReady();
   const kind: TurnKind = thought ? 'productive' : 'poll';
   if (strategy === 'inject') {
-    if (!thought) texts.push(`Waiting for ${list(waiting) || 'the background jobs'} to finish.`);
+    if (!thought && unready.length > 0) texts.push(`Waiting for ${list(unready.map((j) => j.id))} to be ready.`);
+    else if (!thought) texts.push(`Waiting for ${list(waiting) || 'the background jobs'} to finish.`);
     return { texts, calls, stopReason: 'end_turn', kind: thought ? 'productive' : 'idle' };
   }
   if (strategy === 'block') return finalTurn(texts, 'Nothing is left that I can run.');
+  const server = unready[0];
+  if (server?.ready && ctx.tools.has('bg_wait')) {
+    texts.push(`Waiting until ${server.id} is ready.`);
+    calls.push({
+      name: 'bg_wait',
+      input: { ids: [toolId(server.id)], until: { pattern: server.ready.pattern }, timeout_s: scenario.policy.waitTimeoutS },
+    });
+    return { texts, calls, stopReason: 'tool_use', kind };
+  }
   const canWait = ctx.tools.has('bg_wait') && waiting.length > 0;
   if (pollPolicy === 'bg_wait' && canWait) {
     calls.push({ name: 'bg_wait', input: { ids: waiting.map(toolId), mode: 'any', timeout_s: scenario.policy.waitTimeoutS } });

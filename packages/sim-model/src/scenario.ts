@@ -35,6 +35,18 @@ const JobSchema = z
     onFailure: z.object({ kill: Ids }).strict().default({ kill: [] }),
     timeoutS: z.number().positive().optional(),
     label: z.string().max(200).optional(),
+    /**
+     * A job that keeps running (a dev server): it prints `output` after `afterS` seconds and then
+     * runs for `durationS`; jobs `after` it may start once the model has seen it ready (a `ready`
+     * notice, or `bg_wait` with `until`), and the model kills it once they have all ended.
+     */
+    ready: z
+      .object({
+        pattern: z.string().min(1).max(1_000),
+        afterS: z.number().min(0).max(86_400).default(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -47,6 +47,12 @@ function seconds(s: number): string {
 export function jobCommand(job: ScenarioJob, scale = 1): string {
   if (job.command !== undefined) return job.command;
   const output = job.output ?? (job.exitCode === 0 ? `${job.id} ok` : `${job.id} failed with exit code ${job.exitCode}`);
+  if (job.ready) {
+    // A server: ready after afterS, then serves until killed (or durationS passes).
+    return [`sleep ${seconds(job.ready.afterS * scale)}`, `echo "${output}"`, `sleep ${seconds(job.durationS * scale)}`].join(
+      ' && ',
+    );
+  }
   const parts = [`sleep ${seconds(job.durationS * scale)}`, `echo "${output}"`];
   if (job.exitCode !== 0) parts.push(`exit ${job.exitCode}`);
   return parts.join(' && ');

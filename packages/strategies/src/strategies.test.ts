@@ -34,8 +34,8 @@ describe('strategyFor and toolsFor', () => {
     expect(STRATEGIES.map((name) => strategyFor(name).name)).toEqual(['block', 'poll', 'inject']);
     expect(STRATEGIES.map((name) => toolsFor(name, executor).names)).toEqual([
       ['bash'],
-      ['bg_bash', 'check_bg', 'bg_wait', 'bg_output', 'bg_kill'],
-      ['bg_bash', 'bg_output', 'bg_kill'],
+      ['bg_bash', 'check_bg', 'bg_wait', 'bg_output', 'bg_kill', 'bg_write'],
+      ['bg_bash', 'bg_output', 'bg_kill', 'bg_write'],
     ]);
   });
 

@@ -17,6 +17,7 @@ import {
   watchJobs,
 } from '@bgtasks/agent';
 import { bgTools, withNotices } from '@bgtasks/anthropic';
+import { isFinalNotice } from '@bgtasks/core';
 import { strategyFor } from '@bgtasks/strategies';
 import type { AgentLoop } from './loop.ts';
 
@@ -89,7 +90,7 @@ export const runToolRunnerLoop: AgentLoop = async (input) => {
     strategy,
     signal,
     onDelivered: (notices, d) => {
-      for (const n of notices) record.deliver(n.jobId, n.endedAt, d.sentAt, d.via);
+      for (const n of notices) if (isFinalNotice(n)) record.deliver(n.jobId, n.endedAt, d.sentAt, d.via);
     },
     onWake: (wake) => emit({ type: 'wake', at: runtime.now(), turn: record.turn, ...wake }),
   });

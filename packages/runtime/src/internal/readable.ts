@@ -1,4 +1,4 @@
-import type { Child, ExitStatus, KillSignal } from '@bgtasks/core';
+import type { Child, ChildStdin, ExitStatus, KillSignal } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './chunk-queue.ts';
 
 /** Reads `stream` into `queue` until it ends; returns a function that stops reading now. */
@@ -30,7 +30,7 @@ export function childFromWebStreams(
   pid: number,
   streams: { stdout: ReadableStream<Uint8Array>; stderr: ReadableStream<Uint8Array> },
   exited: Promise<ExitStatus>,
-  control: { kill: (signal: KillSignal) => void; alive: () => boolean },
+  control: { kill: (signal: KillSignal) => void; alive: () => boolean; stdin?: ChildStdin },
 ): Child {
   const stdout = new ChunkQueue();
   const stderr = new ChunkQueue();
@@ -38,7 +38,8 @@ export function childFromWebStreams(
   closeAfterExit(exited, [stdout, stderr], () => {
     for (const cancel of readers) cancel();
   });
-  return { pid, stdout, stderr, exited, kill: control.kill, alive: control.alive };
+  const child: Child = { pid, stdout, stderr, exited, kill: control.kill, alive: control.alive };
+  return control.stdin ? { ...child, stdin: control.stdin } : child;
 }
 
 /** The {@link Child} of a process that could not be started: no output, exited with `error`. */
