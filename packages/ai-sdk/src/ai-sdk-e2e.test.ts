@@ -82,7 +82,7 @@ describe.each(['generate', 'stream'] as const)('%sText with withNotices and runU
     expect(JSON.stringify(last)).toContain('Done; b3 failed.');
     // What the SDK sent: the system prompt, the tool definitions, tool_result blocks.
     const first = s.requests[0]?.body;
-    expect(first?.tools?.map((t) => t.name)).toEqual(['bg_bash', 'bg_output', 'bg_kill']);
+    expect(first?.tools?.map((t) => t.name)).toEqual(['bg_bash', 'bg_output', 'bg_kill', 'bg_write']);
     expect(JSON.stringify(first?.system)).toContain('You run slow commands in the background.');
     expect(first?.stream ?? false).toBe(mode === 'stream');
     expect(JSON.stringify(s.requests.at(-1)?.body.messages)).toContain('"type":"tool_result"');

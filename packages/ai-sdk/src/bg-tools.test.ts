@@ -57,8 +57,8 @@ async function callTools(executor: BackgroundExecutor, strategy: StrategyName, c
 describe('bgTools', () => {
   it.each([
     ['block', ['bash']],
-    ['poll', ['bg_bash', 'check_bg', 'bg_wait', 'bg_output', 'bg_kill']],
-    ['inject', ['bg_bash', 'bg_output', 'bg_kill']],
+    ['poll', ['bg_bash', 'check_bg', 'bg_wait', 'bg_output', 'bg_kill', 'bg_write']],
+    ['inject', ['bg_bash', 'bg_output', 'bg_kill', 'bg_write']],
   ] as const)('%s offers %j with the descriptors’ JSON Schemas', async (strategy, names) => {
     const executor = executorOn();
     const [first] = await callTools(executor, strategy, []);
@@ -98,6 +98,7 @@ describe('bgTools', () => {
       'bg_wait',
       'bg_output',
       'bg_kill',
+      'bg_write',
       'bash',
     ]);
   });
