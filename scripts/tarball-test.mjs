@@ -101,7 +101,10 @@ for (const p of packages) {
 console.log('\n=== install into a fresh project');
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'bgtasks-consumer', private: true, type: 'module' }, null, 2));
 // npm installs the peer dependencies (@anthropic-ai/sdk, ...) itself, from the registry.
-const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...packages.map((p) => p.file)], {
+// @types/node and @types/json-schema: what a TypeScript project using the AI SDK has anyway (its
+// declarations reference undici's Node types and JSON Schema's); the consumer check has skipLibCheck off.
+const typePackages = ['@types/node@20', '@types/json-schema@7'];
+const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...typePackages, ...packages.map((p) => p.file)], {
   cwd: app,
   env,
   encoding: 'utf8',
@@ -229,8 +232,13 @@ check('tsc --strict --module nodenext consumer.ts (skipLibCheck off)', tsc.statu
 console.log('\n=== deno publish --dry-run (JSR) for each public package');
 // --allow-slow-types: core and sim-model export zod schemas whose types are what z.object()
 // infers; writing them out by hand would be a second copy of each schema (see docs/install.md).
+// --no-check for @bgtasks/mcp: Deno's type checker cannot resolve the MCP SDK's wildcard subpath
+// exports (`@modelcontextprotocol/sdk/*` -> `./dist/esm/*`: TS2307 on `.../types.js`); the package
+// itself typechecks with tsc and runs on Deno (its tests). See docs/install.md.
+const JSR_EXTRA_FLAGS = { '@bgtasks/mcp': ['--no-check'] };
 for (const p of packages) {
-  const jsr = spawnSync(join(root, 'node_modules/deno/deno'), ['publish', '--dry-run', '--allow-slow-types', '--allow-dirty'], {
+  const extra = JSR_EXTRA_FLAGS[p.name] ?? [];
+  const jsr = spawnSync(join(root, 'node_modules/deno/deno'), ['publish', '--dry-run', '--allow-slow-types', '--allow-dirty', ...extra], {
     cwd: p.dir,
     env: { ...env, NO_COLOR: '1' },
     encoding: 'utf8',

@@ -29,13 +29,12 @@ import {
   type WaitOptions,
   type WaitResult,
 } from '@bgtasks/core';
-import { describeIssues } from '@bgtasks/core/internal';
+import { commandSlug, describeIssues } from '@bgtasks/core/internal';
 import { createRuntime } from '@bgtasks/runtime';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { NoWorkerError, RedisUnavailableError } from './errors.ts';
 import { blockingConnection, commandConnection, DEFAULT_REDIS_URL, redactUrl } from './internal/connection.ts';
-import { commandSlug } from './internal/job-id.ts';
 import { type QueueKeys, queueKeys } from './internal/keys.ts';
 import { defineScripts, type Scripts } from './internal/scripts.ts';
 import { JobHashSchema } from './internal/wire.ts';

@@ -6,3 +6,4 @@ export { describeIssues } from '../describe-issues.ts';
 export { buildJobEnv, isSecretName, isSecretValue, type JobEnvOptions, NON_INTERACTIVE_ENV } from '../job-env.ts';
 export { Consumer, type JobSource } from '../notification-bus.ts';
 export { QUOTE_MAX_CHARS, quoteInput } from '../quote-input.ts';
+export { commandSlug } from './job-id.ts';
