@@ -104,11 +104,15 @@ writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'bgtasks-consume
 // @types/node and @types/json-schema: what a TypeScript project using the AI SDK has anyway (its
 // declarations reference undici's Node types and JSON Schema's); the consumer check has skipLibCheck off.
 const typePackages = ['@types/node@20', '@types/json-schema@7'];
-const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...typePackages, ...packages.map((p) => p.file)], {
-  cwd: app,
-  env,
-  encoding: 'utf8',
-});
+const install = spawnSync(
+  'npm',
+  ['install', '--no-audit', '--no-fund', '--prefer-offline', ...typePackages, ...packages.map((p) => p.file)],
+  {
+    cwd: app,
+    env,
+    encoding: 'utf8',
+  },
+);
 check('npm install of every tarball', install.status === 0, install.stderr);
 if (install.status !== 0) finish();
 
@@ -238,12 +242,16 @@ console.log('\n=== deno publish --dry-run (JSR) for each public package');
 const JSR_EXTRA_FLAGS = { '@bgtasks/mcp': ['--no-check'] };
 for (const p of packages) {
   const extra = JSR_EXTRA_FLAGS[p.name] ?? [];
-  const jsr = spawnSync(join(root, 'node_modules/deno/deno'), ['publish', '--dry-run', '--allow-slow-types', '--allow-dirty', ...extra], {
-    cwd: p.dir,
-    env: { ...env, NO_COLOR: '1' },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const jsr = spawnSync(
+    join(root, 'node_modules/deno/deno'),
+    ['publish', '--dry-run', '--allow-slow-types', '--allow-dirty', ...extra],
+    {
+      cwd: p.dir,
+      env: { ...env, NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   check(
     `${p.name}: deno publish --dry-run`,
     jsr.status === 0 && /Dry run complete/.test(jsr.stdout + jsr.stderr),
