@@ -23,8 +23,19 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
   });
   const stdout = new ChunkQueue();
   const stderr = new ChunkQueue();
-  proc.stdout?.on('data', (c: Uint8Array) => stdout.push(c, performance.now()));
-  proc.stderr?.on('data', (c: Uint8Array) => stderr.push(c, performance.now()));
+  // Backpressure: a full queue pauses its pipe until the consumer has read it down.
+  proc.stdout?.on('data', (c: Uint8Array) => {
+    if (!stdout.push(c, performance.now())) {
+      proc.stdout?.pause();
+      void stdout.whenDrained().then(() => proc.stdout?.resume());
+    }
+  });
+  proc.stderr?.on('data', (c: Uint8Array) => {
+    if (!stderr.push(c, performance.now())) {
+      proc.stderr?.pause();
+      void stderr.whenDrained().then(() => proc.stderr?.resume());
+    }
+  });
   proc.stdout?.on('end', () => stdout.end());
   proc.stderr?.on('end', () => stderr.end());
   proc.stdout?.on('error', () => stdout.end());

@@ -1,22 +1,54 @@
-/** A push-to-pull adapter: producers push chunks, one consumer iterates them. */
+/**
+ * Bytes a queue holds before its producer should stop reading the pipe: a consumer slower than the
+ * job (full logs written to a slow disk) must not make the host buffer the job's output in memory.
+ */
+export const QUEUE_HIGH_WATER_BYTES = 1 << 20;
+
+/**
+ * A push-to-pull adapter: producers push chunks, one consumer iterates them. `push` says when the
+ * queue is full; the producer then waits for {@link whenDrained} before reading more (backpressure).
+ */
 export class ChunkQueue implements AsyncIterable<Uint8Array> {
   #chunks: Uint8Array[] = [];
+  #bytes = 0;
   #ended = false;
   #wake: (() => void) | undefined;
   #onEnd: (() => void)[] = [];
+  #onDrain: (() => void)[] = [];
   /** Runtime clock reading of the last push, for idle detection. */
   lastPushAt = 0;
 
-  push(chunk: Uint8Array, at: number): void {
-    if (this.#ended || chunk.length === 0) return;
+  /** Queues `chunk`; false when the queue is full and the producer should pause. */
+  push(chunk: Uint8Array, at: number): boolean {
+    if (this.#ended || chunk.length === 0) return true;
     this.#chunks.push(chunk);
+    this.#bytes += chunk.length;
     this.lastPushAt = at;
     this.#wake?.();
+    return this.#bytes < QUEUE_HIGH_WATER_BYTES;
+  }
+
+  /** True while the queue is full: its producer is paused, so a quiet pipe is not an idle job. */
+  get full(): boolean {
+    return !this.#ended && this.#bytes >= QUEUE_HIGH_WATER_BYTES;
+  }
+
+  /** Resolves once the queue has room again (or has ended). */
+  whenDrained(): Promise<void> {
+    if (!this.full) return Promise.resolve();
+    return new Promise((resolve) => this.#onDrain.push(resolve));
+  }
+
+  #drained(): void {
+    const waiters = this.#onDrain;
+    this.#onDrain = [];
+    for (const fn of waiters) fn();
   }
 
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#drained();
     this.#wake?.();
     const listeners = this.#onEnd;
     this.#onEnd = [];
@@ -37,6 +69,8 @@ export class ChunkQueue implements AsyncIterable<Uint8Array> {
     for (;;) {
       const chunk = this.#chunks.shift();
       if (chunk) {
+        this.#bytes -= chunk.length;
+        if (this.#onDrain.length > 0 && this.#bytes < QUEUE_HIGH_WATER_BYTES / 2) this.#drained();
         yield chunk;
         continue;
       }
@@ -96,9 +130,13 @@ export function closeAfterExit(
       const late = now - expectedAt > policy.idleMs;
       const lastPush = Math.max(...queues.map((q) => q.lastPushAt));
       if (lastPush > quietSince) quietSince = lastPush;
+      // A paused producer (its queue full) is not a quiet job: wait for the consumer to catch up
+      // (within the hard cap below).
+      const paused = queues.some((q) => q.full);
+      if (paused) quietSince = now;
       const allEnded = queues.every((q) => q.ended);
       const idle = !late && now - quietSince >= policy.idleMs;
-      if (!late) drainedMs += policy.idleMs;
+      if (!late && !paused) drainedMs += policy.idleMs;
       // However slow the host, a leftover writing forever cannot hold the job open past 10 x maxMs.
       if (allEnded || idle || drainedMs >= policy.maxMs || now - exitAt >= 10 * policy.maxMs) {
         finish();
