@@ -1,5 +1,5 @@
 // Memory of an executor over many ended jobs, with and without retention (real processes).
-//   node --expose-gc --import tsx scripts/retention-rss.ts [jobs] [bytes per job] [retainJobs]
+//   node --expose-gc --conditions=@bgtasks/source --import tsx scripts/retention-rss.ts [jobs] [bytes per job] [retainJobs]
 // Prints RSS and heap (after a GC when --expose-gc is given) before and after.
 import process from 'node:process';
 import { BackgroundExecutor } from '@bgtasks/core';
