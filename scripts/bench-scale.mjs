@@ -57,9 +57,9 @@ for (const [name, cmd, argv] of runtimes) {
 const f0 = (n) => n.toFixed(0);
 const f2 = (n) => n.toFixed(2);
 console.log(
-  '\n| runtime | cap 1 | cap 4 | cap 16 | notice p50 / p99 ms (cap 4) | RSS, first 1000 jobs | RSS, next 1000 | raw spawn loop, first 1000 |',
+  '\n| runtime | cap 1 | cap 4 | cap 16 | notice p50 / p99 ms (cap 4) | RSS, first 1000 jobs | RSS, next 1000 | heap kept per job | raw spawn loop, first 1000 |',
 );
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   r.runtime = r.label;
   const cell = (cap) => {
@@ -69,7 +69,7 @@ for (const r of results) {
   const c4 = r.rows.find((x) => x.cap === 4);
   const m = r.memory;
   console.log(
-    `| ${r.runtime} | ${cell(1)} | ${cell(4)} | ${cell(16)} | ${c4 ? `${f0(c4.noticeP50Ms)} / ${f0(c4.noticeP99Ms)}` : 'n/a'} | ${m.firstExecutorMb.toFixed(1)} MB | ${m.steadyExecutorMb.toFixed(1)} MB | ${m.firstRawMb.toFixed(1)} MB |`,
+    `| ${r.runtime} | ${cell(1)} | ${cell(4)} | ${cell(16)} | ${c4 ? `${f0(c4.noticeP50Ms)} / ${f0(c4.noticeP99Ms)}` : 'n/a'} | ${m.firstExecutorMb.toFixed(1)} MB | ${m.steadyExecutorMb.toFixed(1)} MB | ${m.heapPerJobBytes === undefined ? 'n/a' : `${m.heapPerJobBytes} B`} | ${m.firstRawMb.toFixed(1)} MB |`,
   );
 }
 if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);

@@ -8,12 +8,15 @@ describe('measureScale', () => {
     const runtime = createRuntime();
     const rounds: string[] = [];
     let rssReads = 0;
+    let heapReads = 0;
     const result = await measureScale({
       runtime,
       rawSpawn: rawSpawnForHost(),
       rss: () => ++rssReads * 1e6,
+      heapUsed: () => ++heapReads * 5000,
       jobs: 12,
       memoryJobs: 5,
+      warmupJobs: 2,
       caps: [1, 3],
       rounds: 2,
       onRound: (line) => rounds.push(line),
@@ -25,9 +28,11 @@ describe('measureScale', () => {
       expect(row.ratio).toBeCloseTo(row.executorJobsPerS / row.rawJobsPerS);
       expect(row.noticeP99Ms).toBeGreaterThanOrEqual(row.noticeP50Ms);
     }
-    // Four settled RSS readings, one MB apart in this fake: each growth is exactly 1 MB.
-    expect(rssReads).toBe(4);
-    expect(result.memory).toEqual({ jobs: 5, firstRawMb: 1, firstExecutorMb: 1, steadyExecutorMb: 1 });
+    // Five settled RSS readings (one after the warm-up), one MB apart in this fake; the warm-up's
+    // growth is left out of the first executor batch. Two heap readings 5000 B apart over 5 jobs.
+    expect(rssReads).toBe(5);
+    expect(heapReads).toBe(2);
+    expect(result.memory).toEqual({ jobs: 5, firstRawMb: 1, firstExecutorMb: 1, steadyExecutorMb: 1, heapPerJobBytes: 1000 });
     expect(rounds.filter((l) => l.startsWith('cap '))).toHaveLength(4);
   });
 

@@ -19,6 +19,10 @@ export interface ScaleOptions {
   rawSpawn: RawSpawn;
   /** Resident set size of this process, in bytes. */
   rss: () => number;
+  /** Bytes of live JS heap (after a GC), where the runtime says: what finished jobs really keep. */
+  heapUsed?: () => number;
+  /** Executor jobs run before the memory baseline, so code loading and JIT are not counted. Default 100. */
+  warmupJobs?: number;
   /** A full garbage collection, where the runtime offers one. */
   gc?: () => void;
   /** Jobs per round. Default 1000. */
@@ -58,6 +62,12 @@ export interface ScaleMemory {
   steadyExecutorMb: number;
   /** The same raw spawn loop's first 1000 spawns, for reference, MB. */
   firstRawMb: number;
+  /**
+   * Live heap kept per finished job (bytes, after a GC) over the first batch: the job records the
+   * retention policy keeps (`retainJobs`, 1000 by default). RSS moves with the heap's own sizing
+   * (V8 grows its young generation under load), this does not. Absent where the host has no heap figure.
+   */
+  heapPerJobBytes?: number;
 }
 
 export interface ScaleResult {
@@ -127,31 +137,38 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleResult> 
   const now = (): number => runtime.now();
   const log = options.onRound ?? (() => {});
 
-  // Memory: the raw loop's own growth, then the executor's first and next batch, all kept.
+  // Memory: the raw loop's own growth, then (after a short warm-up of the executor's code) the
+  // executor's first and next batch, all kept.
   const memoryJobs = options.memoryJobs ?? 1000;
   const r0 = await settledRss(options);
   await rawRound(rawSpawn, command, env, memoryJobs, 4, now);
-  const r1 = await settledRss(options);
   const executor = new BackgroundExecutor(runtime, { maxConcurrent: 4, killOnShutdown: false });
   const consumer = executor.bus.consumer('memory');
-  const batch = async (): Promise<void> => {
-    for (let i = 0; i < memoryJobs; i++) executor.submit({ command });
-    for (let i = 0; i < memoryJobs; i++) await consumer.next();
+  const batch = async (jobs: number): Promise<void> => {
+    for (let i = 0; i < jobs; i++) executor.submit({ command });
+    for (let i = 0; i < jobs; i++) await consumer.next();
   };
-  await batch();
+  const r1 = await settledRss(options);
+  await batch(options.warmupJobs ?? 100);
+  const r1w = await settledRss(options);
+  const h1 = options.heapUsed?.();
+  await batch(memoryJobs);
   const r2 = await settledRss(options);
-  await batch();
+  const h2 = options.heapUsed?.();
+  await batch(memoryJobs);
   const r3 = await settledRss(options);
   await executor.close();
   const mb = (bytes: number): number => bytes / 1e6;
   const memory: ScaleMemory = {
     jobs: memoryJobs,
     firstRawMb: mb(r1 - r0),
-    firstExecutorMb: mb(r2 - r1),
+    firstExecutorMb: mb(r2 - r1w),
     steadyExecutorMb: mb(r3 - r2),
+    ...(h1 !== undefined && h2 !== undefined ? { heapPerJobBytes: Math.round((h2 - h1) / memoryJobs) } : {}),
   };
   log(
-    `memory: raw +${memory.firstRawMb.toFixed(1)} MB, executor +${memory.firstExecutorMb.toFixed(1)} MB then +${memory.steadyExecutorMb.toFixed(1)} MB`,
+    `memory: raw +${memory.firstRawMb.toFixed(1)} MB, executor +${memory.firstExecutorMb.toFixed(1)} MB then +${memory.steadyExecutorMb.toFixed(1)} MB` +
+      (memory.heapPerJobBytes !== undefined ? `, heap kept per finished job ${memory.heapPerJobBytes} B` : ''),
   );
 
   const rows: ScaleRow[] = [];

@@ -163,6 +163,8 @@ export const DEFAULT_RETAIN_MS = 60 * 60_000;
 const DROPPED_IDS_KEPT = 10_000;
 /** How often the processes of a dying job are checked during its grace. */
 const KILL_POLL_MS = 25;
+/** Why a job's timers stop; one shared reason (an `abort()` without one builds a DOMException per job). */
+const JOB_ENDED = Object.freeze({ reason: 'job ended' });
 /** How long SIGKILLed processes may take to leave the process table before we stop waiting. */
 const SIGKILL_WAIT_MS = 2_000;
 /** Grace between SIGTERM and SIGKILL when the host is shutting down on a signal. */
@@ -991,7 +993,7 @@ export class BackgroundExecutor implements Executor {
 
   #finish(entry: Entry, status: ExitStatus): void {
     if (isFinalState(entry.state)) return;
-    entry.timers?.abort();
+    entry.timers?.abort(JOB_ENDED);
     delete entry.timers;
     if (entry.child && entry.child.pid > 0) this.#options.registry?.remove(entry.id);
     const state: FinalJobState = entry.ending ?? (status.error === undefined && status.code === 0 ? 'completed' : 'failed');
@@ -1033,22 +1035,25 @@ export class BackgroundExecutor implements Executor {
    * been handed (or has leased and not acked) is kept until it has.
    */
   #prune(): void {
-    const excess = this.#ended.length - this.retainJobs;
-    const oldest = this.#ended[0];
-    if (excess <= 0 && (oldest === undefined || this.runtime.now() - (oldest.endedAt ?? 0) < this.retainMs)) return;
     const now = this.runtime.now();
-    let toDrop = excess;
-    const kept: Entry[] = [];
-    for (const e of this.#ended) {
+    let toDrop = this.#ended.length - this.retainJobs;
+    // Ended jobs are in end order: only the front can go, so the walk stops at the first job
+    // that is neither over the count nor too old (a long-lived host pays per dropped job, not
+    // per kept one).
+    let i = 0;
+    const held: Entry[] = [];
+    for (; i < this.#ended.length; i++) {
+      const e = this.#ended[i] as Entry;
       const old = now - (e.endedAt ?? now) >= this.retainMs;
-      if ((toDrop > 0 || old) && !this.bus.holds(e.id)) {
+      if (toDrop <= 0 && !old) break;
+      if (this.bus.holds(e.id)) {
+        held.push(e);
+      } else {
         this.#drop(e);
         toDrop--;
-      } else {
-        kept.push(e);
       }
     }
-    this.#ended = kept;
+    if (i > 0) this.#ended.splice(0, i, ...held);
   }
 
   #drop(entry: Entry): void {

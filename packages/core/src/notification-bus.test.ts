@@ -97,4 +97,28 @@ describe('NotificationBus', () => {
     bus.publish(notice('after'));
     expect(c.pending()).toEqual([]);
   });
+
+  test('forgetting a job drops its notices wherever they sit in the history, and only its own', () => {
+    const bus = new NotificationBus({ maxHistory: 4 });
+    const progress = (jobId: string): Omit<Notice, 'seq'> => ({ ...notice(jobId), kind: 'progress', state: 'running' });
+    bus.publish(progress('long'));
+    bus.publish(notice('a'));
+    bus.publish(progress('long')); // supersedes the first progress notice of "long"
+    bus.publish(notice('b'));
+    expect(ids(bus.history())).toEqual(['a', 'long', 'b']);
+    bus.forget('long'); // in the middle
+    expect(ids(bus.history())).toEqual(['a', 'b']);
+    bus.forget('a'); // at the front
+    bus.forget('a'); // twice: nothing left to drop
+    bus.forget('never-published');
+    expect(ids(bus.history())).toEqual(['b']);
+    for (const id of ['c', 'd', 'e', 'f']) bus.publish(notice(id));
+    // maxHistory 4 pushed "b" out; forgetting it later drops nothing else.
+    expect(ids(bus.history())).toEqual(['c', 'd', 'e', 'f']);
+    bus.forget('b');
+    bus.forget('e');
+    expect(ids(bus.history())).toEqual(['c', 'd', 'f']);
+    // A consumer created now gets exactly what the history holds.
+    expect(ids(bus.consumer('late').pending())).toEqual(['c', 'd', 'f']);
+  });
 });

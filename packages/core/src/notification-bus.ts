@@ -169,6 +169,8 @@ export const DEFAULT_MAX_HISTORY = 10_000;
 
 export class NotificationBus implements NoticeBus {
   #log: Notice[] = [];
+  /** Notices of each job in {@link #log}, so forgetting a job costs nothing when it has none left. */
+  readonly #perJob = new Map<string, number>();
   #seq = 0;
   readonly maxHistory: number;
   #consumers = new Map<string, Consumer>();
@@ -192,11 +194,17 @@ export class NotificationBus implements NoticeBus {
   publish(notice: Omit<Notice, 'seq'>): Notice {
     const full: Notice = { ...notice, seq: ++this.#seq };
     if (this.#closed) return full;
-    if (full.kind === 'progress') {
+    if (full.kind === 'progress' && this.#count(full.jobId) > 0) {
+      const before = this.#log.length;
       this.#log = this.#log.filter((n) => !(n.kind === 'progress' && n.jobId === full.jobId));
+      this.#count(full.jobId, this.#log.length - before);
     }
     this.#log.push(full);
-    if (this.#log.length > this.maxHistory) this.#log.splice(0, this.#log.length - this.maxHistory);
+    this.#count(full.jobId, 1);
+    while (this.#log.length > this.maxHistory) {
+      const dropped = this.#log.shift();
+      if (dropped) this.#count(dropped.jobId, -1);
+    }
     for (const c of this.#consumers.values()) c.push(full);
     return full;
   }
@@ -214,7 +222,26 @@ export class NotificationBus implements NoticeBus {
 
   /** Drops the notices of job `jobId` from the history (the executor does when it drops the job). */
   forget(jobId: string): void {
-    this.#log = this.#log.filter((n) => n.jobId !== jobId);
+    let left = this.#count(jobId);
+    if (left === 0) return;
+    this.#perJob.delete(jobId);
+    // Jobs are forgotten oldest first, so their notices are usually the oldest kept: taking them
+    // off the front keeps a long-lived host's per-job cost constant.
+    while (left > 0 && this.#log[0]?.jobId === jobId) {
+      this.#log.shift();
+      left--;
+    }
+    if (left > 0) this.#log = this.#log.filter((n) => n.jobId !== jobId);
+  }
+
+  /** The count of job `jobId`'s notices in the history, after adding `delta`. */
+  #count(jobId: string, delta = 0): number {
+    const n = (this.#perJob.get(jobId) ?? 0) + delta;
+    if (delta !== 0) {
+      if (n > 0) this.#perJob.set(jobId, n);
+      else this.#perJob.delete(jobId);
+    }
+    return n;
   }
 
   /** The consumer called `name`, created on first use. */

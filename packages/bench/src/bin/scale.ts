@@ -21,6 +21,7 @@ const result = await measureScale({
   runtime: createRuntime(),
   rawSpawn: rawSpawnForHost(),
   rss: () => process.memoryUsage().rss,
+  heapUsed: () => process.memoryUsage().heapUsed,
   version,
   ...(gc ? { gc } : {}),
   jobs: intFlag('--jobs', 1000),

@@ -5,11 +5,14 @@
  * group can be found. A process that cleared its environment (`env -i`) and left the group is
  * not found: the kernel keeps no other trace of where it came from.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { JOB_MARKER_VAR, type KillSignal } from '@bgtasks/core';
 
 /** Sends a signal to a pid (negative: a process group); throws when there is no such process. */
 export type SendSignal = (pid: number, signal: KillSignal | 0) => void;
+
+const ENCODER = new TextEncoder();
 
 /** SIGKILL rounds per kill: a process forked between a scan and its kill is caught by the next. */
 const KILL_ROUNDS = 5;
@@ -28,16 +31,54 @@ export function hasProcFs(): boolean {
   return procAvailable;
 }
 
-/** State, process group and start time (clock ticks since boot) of `pid`, or undefined when it is gone. */
-function statOf(pid: string | number): { state: string; pgrp: number; start: number } | undefined {
+/** One buffer for every small `/proc` read: a job's end reads a few files, each in a few µs. */
+let scratch = Buffer.allocUnsafe(4096);
+
+/**
+ * The text of a small `/proc` file, or undefined when it cannot be read (the process is gone).
+ * Three syscalls into a reused buffer: `readFileSync` costs 2-4 times as much (a stat and a
+ * fresh buffer per call), and a scan reads one such file per candidate process.
+ */
+function readProc(path: string): string | undefined {
+  const bytes = readProcBytes(path);
+  return bytes === undefined ? undefined : bytes.toString('latin1');
+}
+
+/** The bytes of a `/proc` file, in the shared buffer: valid until the next read. */
+function readProcBytes(path: string): Buffer | undefined {
+  let fd: number;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '', pgrp: Number(fields[2]), start: Number(fields[19]) };
+    fd = openSync(path, 'r');
   } catch {
     return undefined;
   }
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === scratch.length) {
+        const bigger = Buffer.allocUnsafe(scratch.length * 2);
+        scratch.copy(bigger, 0, 0, length);
+        scratch = bigger;
+      }
+      const n = readSync(fd, scratch, length, scratch.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return scratch.subarray(0, length);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** State, process group and start time (clock ticks since boot) of `pid`, or undefined when it is gone. */
+function statOf(pid: string | number): { state: string; pgrp: number; start: number } | undefined {
+  const stat = readProc(`/proc/${pid}/stat`);
+  if (stat === undefined) return undefined;
+  // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0] ?? '', pgrp: Number(fields[2]), start: Number(fields[19]) };
 }
 
 /**
@@ -50,12 +91,8 @@ export function startTicks(pid: number): number | undefined {
 }
 
 function carriesMarker(pid: string, entry: Uint8Array): boolean {
-  let environ: ReturnType<typeof readFileSync>;
-  try {
-    environ = readFileSync(`/proc/${pid}/environ`);
-  } catch {
-    return false;
-  }
+  const environ = readProcBytes(`/proc/${pid}/environ`);
+  if (environ === undefined) return false;
   // Entries are NUL-terminated: match a whole entry, at the start or after a NUL.
   let at = environ.indexOf(entry);
   while (at >= 0) {
@@ -87,22 +124,34 @@ function readPidMax(): number {
   return pidMax;
 }
 
+/** The last reading of {@link forksSinceBoot} and when it was taken (`performance.now()`). */
+let lastForks: { forks: number; at: number } | undefined;
+
+/** How old a reading of the fork count may be to serve as a new leader's origin. */
+const ORIGIN_READING_MAX_AGE_MS = 250;
+
 /** Forks (processes and threads) since boot, from `/proc/stat`, or undefined. */
 function forksSinceBoot(): number | undefined {
-  try {
-    const stat = readFileSync('/proc/stat', 'latin1');
-    const at = stat.indexOf('\nprocesses ');
-    if (at < 0) return undefined;
-    return Number.parseInt(stat.slice(at + 11, stat.indexOf('\n', at + 11)), 10);
-  } catch {
-    return undefined;
-  }
+  const stat = readProc('/proc/stat');
+  if (stat === undefined) return undefined;
+  const at = stat.indexOf('\nprocesses ');
+  if (at < 0) return undefined;
+  const forks = Number.parseInt(stat.slice(at + 11, stat.indexOf('\n', at + 11)), 10);
+  if (!Number.isFinite(forks)) return undefined;
+  lastForks = { forks, at: performance.now() };
+  return forks;
 }
 
-/** The {@link PidOrigin} of a leader just spawned, or undefined where `/proc` cannot tell. */
+/**
+ * The {@link PidOrigin} of a leader just spawned, or undefined where `/proc` cannot tell. A
+ * reading taken shortly before the spawn serves (one file read less per job): the count only
+ * grows, so an earlier reading overstates the forks since the spawn, and the scan's wrap check
+ * ({@link firstCandidatePid}) errs on the side of scanning every pid.
+ */
 export function pidOrigin(leaderPid: number): PidOrigin | undefined {
   if (!hasProcFs() || leaderPid <= 0) return undefined;
-  const forks = forksSinceBoot();
+  const recent = lastForks !== undefined && performance.now() - lastForks.at <= ORIGIN_READING_MAX_AGE_MS;
+  const forks = recent ? lastForks?.forks : forksSinceBoot();
   return forks === undefined ? undefined : { leaderPid, forks };
 }
 
@@ -126,23 +175,15 @@ function firstCandidatePid(origin: PidOrigin | undefined): number {
  */
 export function jobPids(pgid: number, marker: string | undefined, since?: number, origin?: PidOrigin): number[] {
   if (!hasProcFs()) return [];
-  const entry = marker === undefined ? undefined : new TextEncoder().encode(`${JOB_MARKER_VAR}=${marker}\0`);
+  const entry = marker === undefined ? undefined : ENCODER.encode(`${JOB_MARKER_VAR}=${marker}\0`);
   const pids: number[] = [];
   // Once the leader is gone and reaped, its pid (the group id) may be reused by an unrelated
   // process, which then leads a group of the same id: a live process with pid == pgid that is
   // not our leader (another start time) means the group is no longer ours.
   const groupOurs = pgid > 0 && groupIsOurs(pgid, since);
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return [];
-  }
   const first = firstCandidatePid(origin);
+  const names = candidatePids(first);
   for (const name of names) {
-    const code = name.charCodeAt(0);
-    if (code < 48 || code > 57) continue; // not a pid
-    if (first > 0 && Number(name) < first) continue; // older than the job (see firstCandidatePid)
     const stat = statOf(name);
     if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
     if (since !== undefined && stat.start < since) continue;
@@ -154,9 +195,43 @@ export function jobPids(pgid: number, marker: string | undefined, since?: number
     // job is a session of its own. Skipping its environment is what keeps a scan cheap when many
     // jobs run at once (only trusted while pids cannot have been reused, `first > 0`).
     if (first > 0 && liveGroups.has(stat.pgrp)) continue;
-    if (entry !== undefined && carriesMarker(name, entry)) pids.push(Number(name));
+    if (entry !== undefined && carriesMarker(String(name), entry)) pids.push(Number(name));
   }
   return pids;
+}
+
+/** Ranges of pids at most this long are probed one by one rather than listed from `/proc`. */
+const PROBE_MAX_PIDS = 64;
+
+/**
+ * Pids to look at, as `/proc` names: every pid from `first` (0: every pid) up. When the pid
+ * allocator has handed out few pids since `first`, each of them is probed directly (a few µs a
+ * pid, most of them already gone); otherwise `/proc` is listed (tens of µs, plus one read per
+ * process above `first`, old processes included after the allocator wrapped). The kernel's
+ * last allocated pid (`ns_last_pid`) bounds the range: every process forked since `first` has a
+ * pid in `first..last` while the allocator has not wrapped ({@link firstCandidatePid} checked).
+ * Threads' ids fall in the range too; `/proc/<tid>` answers for a thread as for its process.
+ */
+function candidatePids(first: number): Array<string | number> {
+  if (first > 0) {
+    const last = Number.parseInt(readProc('/proc/sys/kernel/ns_last_pid') ?? '', 10);
+    if (Number.isInteger(last) && last >= first && last - first < PROBE_MAX_PIDS) {
+      const range: number[] = [];
+      for (let pid = first; pid <= last; pid++) range.push(pid);
+      return range;
+    }
+  }
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return names.filter((name) => {
+    const code = name.charCodeAt(0);
+    if (code < 48 || code > 57) return false; // not a pid
+    return first === 0 || Number(name) >= first; // older than the job (see firstCandidatePid)
+  });
 }
 
 /** False when a process other than the job's leader (another start time) now holds the pid `pgid`. */
