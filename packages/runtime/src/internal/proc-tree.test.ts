@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { JOB_MARKER_VAR } from '@bgtasks/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasProcFs, jobPids, pidOrigin } from './proc-tree.ts';
+import { hasProcFs, jobPids, pidOrigin, setProbeMaxPids } from './proc-tree.ts';
 
 const pidMax = (): number => Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim());
 const killed: number[] = [];
@@ -44,5 +44,37 @@ describe.skipIf(!hasProcFs())('jobPids scans only pids the job can have', () => 
     expect(jobPids(-1, marker, undefined, { leaderPid: pidMax(), forks: forks - pidMax() })).toEqual([pid]);
     // A leader below the process: found either way.
     expect(jobPids(-1, marker, undefined, { leaderPid: 1, forks })).toEqual([pid]);
+  });
+
+  it('finds a job and its setsid escapee whether it probes the pid range since the leader or lists /proc', async () => {
+    const marker = `bgt-test-${crypto.randomUUID()}`;
+    const origin = pidOrigin(1);
+    const child = spawn('/bin/sh', ['-c', 'setsid sleep 31 & exec sleep 30'], {
+      env: { PATH: '/usr/bin:/bin', [JOB_MARKER_VAR]: marker },
+      stdio: 'ignore',
+      detached: true,
+    });
+    child.unref();
+    const leader = child.pid ?? -1;
+    killed.push(leader);
+    const at = { leaderPid: leader, forks: origin?.forks ?? 0 };
+    // Until both have exec'd and the escapee has left the group, the picture is still moving.
+    const settled = (): boolean =>
+      jobPids(-1, marker, undefined, at).length === 2 && jobPids(leader, undefined, undefined, at).length === 1;
+    for (let i = 0; i < 300 && !settled(); i++) await new Promise((r) => setTimeout(r, 10));
+    const found = jobPids(-1, marker, undefined, at);
+    for (const pid of found) killed.push(pid);
+    expect(found).toContain(leader);
+    expect(found).toHaveLength(2);
+    for (const limit of [pidMax(), 0]) {
+      const previous = setProbeMaxPids(limit);
+      try {
+        expect(jobPids(-1, marker, undefined, at).sort()).toEqual([...found].sort());
+        // The group alone (the escapee left it) and the escapee by its marker.
+        expect(jobPids(leader, undefined, undefined, at)).toEqual([leader]);
+      } finally {
+        setProbeMaxPids(previous);
+      }
+    }
   });
 });

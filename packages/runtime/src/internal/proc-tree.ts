@@ -202,6 +202,14 @@ export function jobPids(pgid: number, marker: string | undefined, since?: number
 
 /** Ranges of pids at most this long are probed one by one rather than listed from `/proc`. */
 const PROBE_MAX_PIDS = 64;
+let probeMaxPids = PROBE_MAX_PIDS;
+
+/** Tests only: the longest pid range probed one by one (0: always list `/proc`); returns the previous. */
+export function setProbeMaxPids(n: number = PROBE_MAX_PIDS): number {
+  const previous = probeMaxPids;
+  probeMaxPids = n;
+  return previous;
+}
 
 /**
  * Pids to look at, as `/proc` names: every pid from `first` (0: every pid) up. When the pid
@@ -215,7 +223,7 @@ const PROBE_MAX_PIDS = 64;
 function candidatePids(first: number): Array<string | number> {
   if (first > 0) {
     const last = Number.parseInt(readProc('/proc/sys/kernel/ns_last_pid') ?? '', 10);
-    if (Number.isInteger(last) && last >= first && last - first < PROBE_MAX_PIDS) {
+    if (Number.isInteger(last) && last >= first && last - first < probeMaxPids) {
       const range: number[] = [];
       for (let pid = first; pid <= last; pid++) range.push(pid);
       return range;
