@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { hostFiles, probePort } from './internal/host-io.ts';
 import { jobEnv } from './internal/job-env.ts';
-import { jobAlive, pidOrigin, signalJob, startTicks, trackGroup } from './internal/proc-tree.ts';
+import { jobAlive, noteExit, pidOrigin, signalJob, startTicks, trackGroup } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
@@ -64,6 +64,11 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
   const since = options.marker !== undefined ? startTicks(proc.pid) : undefined;
   const origin = options.marker !== undefined ? pidOrigin(proc.pid) : undefined;
   if (origin !== undefined) trackGroup(proc.pid);
+  // Scans for jobs seen to exit before a reading of /proc share it (see noteExit).
+  let exitSeq: number | undefined;
+  void exited.then(() => {
+    exitSeq = noteExit();
+  });
   const sink = proc.stdin ?? undefined;
   let stdinClosed = false;
   const stdin = sink
@@ -87,7 +92,7 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
   return childFromWebStreams(proc.pid, proc, exited, {
     ...(stdin ? { stdin } : {}),
     kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, since, origin),
-    alive: () => jobAlive(proc.pid, options.marker, sendSignal, since, origin),
+    alive: () => jobAlive(proc.pid, options.marker, sendSignal, since, origin, exitSeq),
   });
 }
 

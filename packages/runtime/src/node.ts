@@ -8,7 +8,7 @@ import type { Child, ChildStdin, ExitStatus, Runtime, SpawnOptions } from '@bgta
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
 import { hostFiles, probePort } from './internal/host-io.ts';
 import { jobEnv } from './internal/job-env.ts';
-import { jobAlive, pidOrigin, signalJob, startTicks, trackGroup } from './internal/proc-tree.ts';
+import { jobAlive, noteExit, pidOrigin, signalJob, startTicks, trackGroup } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
@@ -78,8 +78,11 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
   const origin = options.marker !== undefined ? pidOrigin(pid) : undefined;
   if (origin !== undefined) trackGroup(pid);
   let done = false;
+  // Scans for jobs seen to exit before a reading of /proc share it (see noteExit).
+  let exitSeq: number | undefined;
   void exited.then(() => {
     done = true;
+    exitSeq = noteExit();
   });
   return {
     pid,
@@ -92,7 +95,7 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
       if (pid > 0) signalJob(pid, options.marker, signal, sendSignal, since, origin);
       else if (!done) proc.kill(signal);
     },
-    alive: () => pid > 0 && jobAlive(pid, options.marker, sendSignal, since, origin),
+    alive: () => pid > 0 && jobAlive(pid, options.marker, sendSignal, since, origin, exitSeq),
   };
 }
 

@@ -82,6 +82,42 @@ function statOf(pid: string | number): { state: string; pgrp: number; start: num
 }
 
 /**
+ * Exits observed so far. A reading of `/proc` taken after a job's leader was seen to exit can
+ * serve every scan *for that job*: once the leader is gone, a process of the job that lives later
+ * was alive at that reading or descends from one that was (and is found through it). Jobs that
+ * end together then share one pass over the pid range instead of one pass each.
+ */
+let exitsObserved = 0;
+
+/** Notes that a job's leader was seen to exit; the number to pass to {@link jobAlive} for it. */
+export function noteExit(): number {
+  return ++exitsObserved;
+}
+
+/** How long a shared reading is kept at most (it is only valid for jobs that exited before it). */
+const SHARED_READING_MS = 2;
+let shared = new Map<string, { seq: number; value: unknown }>();
+let sharedSince = 0;
+
+/**
+ * `read()` or, when `afterExit` is given, a reading of the same key taken after that exit was
+ * observed (and at most {@link SHARED_READING_MS} old).
+ */
+function sharedReading<T>(key: string, afterExit: number | undefined, read: () => T): T {
+  if (afterExit === undefined) return read();
+  const now = performance.now();
+  if (now - sharedSince > SHARED_READING_MS) {
+    shared = new Map();
+    sharedSince = now;
+  }
+  const hit = shared.get(key);
+  if (hit !== undefined && hit.seq >= afterExit) return hit.value as T;
+  const value = read();
+  shared.set(key, { seq: exitsObserved, value });
+  return value;
+}
+
+/**
  * Start time of `pid` in clock ticks since boot, or undefined. Every descendant of a job starts
  * no earlier than its leader, so scans skip older processes without reading their environment.
  */
@@ -162,9 +198,9 @@ export function pidOrigin(leaderPid: number): PidOrigin | undefined {
  * fewer than `pid_max - 300` forks happened (it restarts at 300), so with that few forks since
  * the leader's spawn, every descendant's pid is above the leader's; otherwise scan every pid.
  */
-function firstCandidatePid(origin: PidOrigin | undefined): number {
+function firstCandidatePid(origin: PidOrigin | undefined, afterExit?: number): number {
   if (origin === undefined) return 0;
-  const forks = forksSinceBoot();
+  const forks = sharedReading('forks', afterExit, forksSinceBoot);
   if (forks === undefined || forks - origin.forks >= readPidMax() - 300) return 0;
   return origin.leaderPid;
 }
@@ -173,28 +209,35 @@ function firstCandidatePid(origin: PidOrigin | undefined): number {
  * Pids of the live (not zombie) processes of a job: the group `pgid` and, when `marker` is
  * given, every process carrying it. Empty where there is no `/proc`.
  */
-export function jobPids(pgid: number, marker: string | undefined, since?: number, origin?: PidOrigin): number[] {
+export function jobPids(
+  pgid: number,
+  marker: string | undefined,
+  since?: number,
+  origin?: PidOrigin,
+  afterExit?: number,
+): number[] {
   if (!hasProcFs()) return [];
+  const stat = (pid: string | number) => sharedReading(`s${pid}`, afterExit, () => statOf(pid));
   const entry = marker === undefined ? undefined : ENCODER.encode(`${JOB_MARKER_VAR}=${marker}\0`);
   const pids: number[] = [];
   // Once the leader is gone and reaped, its pid (the group id) may be reused by an unrelated
   // process, which then leads a group of the same id: a live process with pid == pgid that is
   // not our leader (another start time) means the group is no longer ours.
-  const groupOurs = pgid > 0 && groupIsOurs(pgid, since);
-  const first = firstCandidatePid(origin);
-  const names = candidatePids(first);
+  const groupOurs = pgid > 0 && (since === undefined || groupIsOurs(stat(pgid), since));
+  const first = firstCandidatePid(origin, afterExit);
+  const names = candidatePids(first, afterExit);
   for (const name of names) {
-    const stat = statOf(name);
-    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
-    if (since !== undefined && stat.start < since) continue;
-    if (groupOurs && stat.pgrp === pgid) {
+    const st = stat(name);
+    if (!st || st.state === 'Z' || st.state === 'X') continue;
+    if (since !== undefined && st.start < since) continue;
+    if (groupOurs && st.pgrp === pgid) {
       pids.push(Number(name));
       continue;
     }
     // A process in another live job's group is not ours: groups never span sessions, and every
     // job is a session of its own. Skipping its environment is what keeps a scan cheap when many
     // jobs run at once (only trusted while pids cannot have been reused, `first > 0`).
-    if (first > 0 && liveGroups.has(stat.pgrp)) continue;
+    if (first > 0 && liveGroups.has(st.pgrp)) continue;
     if (entry !== undefined && carriesMarker(String(name), entry)) pids.push(Number(name));
   }
   return pids;
@@ -220,21 +263,23 @@ export function setProbeMaxPids(n: number = PROBE_MAX_PIDS): number {
  * pid in `first..last` while the allocator has not wrapped ({@link firstCandidatePid} checked).
  * Threads' ids fall in the range too; `/proc/<tid>` answers for a thread as for its process.
  */
-function candidatePids(first: number): Array<string | number> {
+function candidatePids(first: number, afterExit?: number): Array<string | number> {
   if (first > 0) {
-    const last = Number.parseInt(readProc('/proc/sys/kernel/ns_last_pid') ?? '', 10);
+    const text = sharedReading('last', afterExit, () => readProc('/proc/sys/kernel/ns_last_pid'));
+    const last = Number.parseInt(text ?? '', 10);
     if (Number.isInteger(last) && last >= first && last - first < probeMaxPids) {
       const range: number[] = [];
       for (let pid = first; pid <= last; pid++) range.push(pid);
       return range;
     }
   }
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return [];
-  }
+  const names = sharedReading('list', afterExit, () => {
+    try {
+      return readdirSync('/proc');
+    } catch {
+      return [];
+    }
+  });
   return names.filter((name) => {
     const code = name.charCodeAt(0);
     if (code < 48 || code > 57) return false; // not a pid
@@ -243,9 +288,7 @@ function candidatePids(first: number): Array<string | number> {
 }
 
 /** False when a process other than the job's leader (another start time) now holds the pid `pgid`. */
-function groupIsOurs(pgid: number, since: number | undefined): boolean {
-  if (since === undefined || !hasProcFs()) return true;
-  const leader = statOf(pgid);
+function groupIsOurs(leader: { start: number } | undefined, since: number): boolean {
   return leader === undefined || leader.start === since;
 }
 
@@ -267,9 +310,10 @@ export function jobAlive(
   send: SendSignal,
   since?: number,
   origin?: PidOrigin,
+  afterExit?: number,
 ): boolean {
   if (hasProcFs()) {
-    const alive = jobPids(pgid, marker, since, origin).length > 0;
+    const alive = jobPids(pgid, marker, since, origin, afterExit).length > 0;
     if (!alive) liveGroups.delete(pgid);
     return alive;
   }
@@ -296,7 +340,7 @@ export function signalJob(
 ): void {
   const rounds = signal === 'SIGKILL' ? KILL_ROUNDS : 1;
   for (let round = 0; round < rounds; round++) {
-    if (pgid > 0 && groupIsOurs(pgid, since)) trySend(send, -pgid, signal);
+    if (pgid > 0 && (since === undefined || groupIsOurs(statOf(pgid), since))) trySend(send, -pgid, signal);
     if (marker === undefined || !hasProcFs()) return;
     const escaped = jobPids(-1, marker, since, origin);
     for (const pid of escaped) trySend(send, pid, signal);
