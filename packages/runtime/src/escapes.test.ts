@@ -61,6 +61,22 @@ describe.each(Object.entries(ESCAPES))('a job whose child escapes with %s', (_, 
   });
 });
 
+describe('jobs that end together', () => {
+  test('each leaves no escaped process behind, though their end-of-job scans share readings of /proc', async () => {
+    const executor = new BackgroundExecutor(runtime, { maxConcurrent: 16, killGraceMs: 300 });
+    executors.push(executor);
+    const tags = Array.from({ length: 12 }, () => `${process.pid}-${++tagCounter}-${Date.now()}`);
+    // Every job starts an escapee and ends at once; every fourth one escapes nothing, so the jobs
+    // whose readings are shared differ in what they left behind.
+    const jobs = tags.map((tag, i) =>
+      executor.submit({ command: i % 4 === 3 ? 'true' : `${ESCAPES.setsid}\nsleep 0.2`, env: { [TAG]: tag } }),
+    );
+    await executor.wait(jobs.map((j) => j.id));
+    for (const job of jobs) expect(executor.get(job.id).state).toBe('completed');
+    for (const tag of tags) expect(await taggedGone(TAG, tag)).toEqual([]);
+  });
+});
+
 describe('kill grace covers the whole job', () => {
   test("a child's TERM handler gets its grace when the job's sh dies on SIGTERM at once", async () => {
     const { tag, env } = setup();
