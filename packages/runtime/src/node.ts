@@ -8,7 +8,7 @@ import type { Child, ChildStdin, ExitStatus, Runtime, SpawnOptions } from '@bgta
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
 import { hostFiles, probePort } from './internal/host-io.ts';
 import { jobEnv } from './internal/job-env.ts';
-import { jobAlive, noteExit, pidOrigin, signalJob, startTicks, trackGroup } from './internal/proc-tree.ts';
+import { jobAlive, leaderStart, noteExit, pidOrigin, signalJob, trackGroup } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
@@ -74,7 +74,7 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
       }
     : undefined;
   const pid = proc.pid ?? -1;
-  const since = pid > 0 && options.marker !== undefined ? startTicks(pid) : undefined;
+  const start = pid > 0 && options.marker !== undefined ? leaderStart(pid) : undefined;
   const origin = options.marker !== undefined ? pidOrigin(pid) : undefined;
   if (origin !== undefined) trackGroup(pid);
   let done = false;
@@ -92,10 +92,10 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
     ...(stdin ? { stdin } : {}),
     kill(signal) {
       // After exit the leader is reaped, but leftovers may still hold the group id.
-      if (pid > 0) signalJob(pid, options.marker, signal, sendSignal, since, origin);
+      if (pid > 0) signalJob(pid, options.marker, signal, sendSignal, start?.(exitSeq !== undefined), origin);
       else if (!done) proc.kill(signal);
     },
-    alive: () => pid > 0 && jobAlive(pid, options.marker, sendSignal, since, origin, exitSeq),
+    alive: () => pid > 0 && jobAlive(pid, options.marker, sendSignal, start?.(exitSeq !== undefined), origin, exitSeq),
   };
 }
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { JOB_MARKER_VAR } from '@bgtasks/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasProcFs, jobPids, pidOrigin, setProbeMaxPids } from './proc-tree.ts';
+import { hasProcFs, jobPids, LEADER_GONE, leaderStart, pidOrigin, setProbeMaxPids } from './proc-tree.ts';
 
 const pidMax = (): number => Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim());
 const killed: number[] = [];
@@ -76,5 +76,19 @@ describe.skipIf(!hasProcFs())('jobPids scans only pids the job can have', () => 
         setProbeMaxPids(previous);
       }
     }
+  });
+
+  it("reads a leader's start time when first asked, and once it is gone treats a live holder of its pid as a stranger", async () => {
+    const pid = markedSleeper(`bgt-test-${crypto.randomUUID()}`);
+    const start = Number(readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.split(' ')[19]);
+    const asked = leaderStart(pid);
+    expect(asked(false)).toBe(start);
+    expect(asked(true)).toBe(start); // known once, kept
+    // Asked first after the exit: gone, whatever now holds the pid.
+    expect(leaderStart(pid)(true)).toBe(LEADER_GONE);
+    // The sleeper leads its own group (detached): with its real start it is the job's group...
+    expect(jobPids(pid, undefined, start)).toEqual([pid]);
+    // ...but a job whose leader is gone does not own a live process holding the leader's pid.
+    expect(jobPids(pid, undefined, LEADER_GONE)).toEqual([]);
   });
 });

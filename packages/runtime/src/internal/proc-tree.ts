@@ -117,13 +117,23 @@ function sharedReading<T>(key: string, afterExit: number | undefined, read: () =
   return value;
 }
 
+/** A job's `since` once its leader had exited before anyone asked for its start time. */
+export const LEADER_GONE = -1;
+
 /**
- * Start time of `pid` in clock ticks since boot, or undefined. Every descendant of a job starts
- * no earlier than its leader, so scans skip older processes without reading their environment.
+ * The start time of a job's leader in clock ticks since boot, read when first asked for rather
+ * than at spawn: reading `/proc/<pid>/stat` of a child that is still exec'ing waits for the exec
+ * (Bun returns from spawn before it), and most jobs are never asked while they run. Asked first
+ * after the leader's exit, the answer is {@link LEADER_GONE}: no live process holding the
+ * leader's pid is the job's any more (see {@link jobPids}).
  */
-export function startTicks(pid: number): number | undefined {
-  if (!hasProcFs()) return undefined;
-  return statOf(pid)?.start;
+export function leaderStart(pid: number): (exited: boolean) => number | undefined {
+  if (!hasProcFs() || pid <= 0) return () => undefined;
+  let known: number | undefined;
+  return (exited) => {
+    known ??= exited ? LEADER_GONE : (statOf(pid)?.start ?? LEADER_GONE);
+    return known;
+  };
 }
 
 function carriesMarker(pid: string, entry: Uint8Array): boolean {
@@ -229,7 +239,8 @@ export function jobPids(
   for (const name of names) {
     const st = stat(name);
     if (!st || st.state === 'Z' || st.state === 'X') continue;
-    if (since !== undefined && st.start < since) continue;
+    // Every process of the job started no earlier than its leader (unknown once it is gone).
+    if (since !== undefined && since !== LEADER_GONE && st.start < since) continue;
     if (groupOurs && st.pgrp === pgid) {
       pids.push(Number(name));
       continue;
@@ -289,7 +300,7 @@ function candidatePids(first: number, afterExit?: number): Array<string | number
 
 /** False when a process other than the job's leader (another start time) now holds the pid `pgid`. */
 function groupIsOurs(leader: { start: number } | undefined, since: number): boolean {
-  return leader === undefined || leader.start === since;
+  return leader === undefined || (since !== LEADER_GONE && leader.start === since);
 }
 
 /**
