@@ -1,53 +1,83 @@
 #!/usr/bin/env node
-// npm run bench:overhead [-- --runs N]: submit-to-notice vs raw spawn-to-exit for `true`, p50/p95,
-// measured on Node, Bun and Deno in turn (each in its own process), then tabulated.
-import { spawnSync } from 'node:child_process';
+// npm run bench:overhead [-- --runs N --warmup N --json FILE]: the executor's submit -> notice
+// against the runtime's own spawn API called directly for the same `/bin/sh -c true` (own process
+// group, pipes drained), interleaved in one process, on Node 20, Node 24, Bun and Deno in turn
+// (each in its own process), then one Markdown table of p50 / p95 and their ratios.
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+import { node24, pathFor, systemNode } from './node-binaries.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const entry = join(root, 'packages/bench/src/bin/overhead.ts');
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const args = process.argv.slice(2);
+const source = '--conditions=@bgtasks/source';
 const runtimes = [
-  ['node', process.execPath, ['--conditions=@bgtasks/source', '--import', 'tsx', entry, ...args]],
-  ['bun', bin('bun'), ['--conditions=@bgtasks/source', entry, ...args]],
-  ['deno', bin('deno'), ['run', '-A', '--conditions=@bgtasks/source', entry, ...args]],
+  ['node', systemNode(), [source, '--import', 'tsx', entry, ...args]],
+  ['node24', node24, [source, '--import', 'tsx', entry, ...args]],
+  ['bun', bin('bun'), [source, entry, ...args]],
+  ['deno', bin('deno'), ['run', '-A', source, entry, ...args]],
 ];
-const fmt = (n) => n.toFixed(2).padStart(8);
+
 if (args.includes('--help') || args.includes('-h')) {
-  // The flags are the per-runtime entry's: let it print them.
-  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, '--help'], { cwd: root, stdio: 'inherit' });
+  // The flags are the per-runtime entry's (which also validates --json for this script).
+  const r = spawnSync(systemNode(), [source, '--import', 'tsx', entry, '--help'], { cwd: root, stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
-let failed = false;
-let header = false;
-const row = (text) => {
-  // The header comes with the first row, so bad input prints its one line alone.
-  if (!header) console.log('runtime   runs  spawn p50  spawn p95  notice p50  notice p95  ratio p50  ratio p95  (ms)');
-  header = true;
-  console.log(text);
-};
-for (const [name, cmd, argv] of runtimes) {
-  // Progress on a terminal only, erased again: bad input must print its one line alone.
-  if (process.stderr.isTTY) process.stderr.write(`measuring on ${name}...`);
-  const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8' });
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-  if (r.status === 2) {
-    // Bad input: the same one line on every runtime, so say it once.
-    process.stderr.write(r.stderr);
-    process.exit(2);
+
+/** The value of --json (`--json FILE` or `--json=FILE`); the entry has validated it. */
+function jsonFile() {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--json') return args[i + 1];
+    if (args[i]?.startsWith('--json=')) return args[i].slice('--json='.length);
   }
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  let m;
-  try {
-    m = JSON.parse(line);
-  } catch {
-    failed = true;
-    row(`${name.padEnd(8)}  failed: ${(r.stderr || line).trim().split('\n').slice(-3).join(' | ')}`);
-    continue;
-  }
-  row(
-    `${name.padEnd(8)} ${String(m.runs).padStart(5)} ${fmt(m.spawnP50Ms)}   ${fmt(m.spawnP95Ms)}   ${fmt(m.noticeP50Ms)}    ${fmt(m.noticeP95Ms)}    ${fmt(m.noticeP50Ms / m.spawnP50Ms)}   ${fmt(m.noticeP95Ms / m.spawnP95Ms)}`,
-  );
+  return undefined;
 }
-process.exit(failed ? 1 : 0);
+
+/** Runs one runtime's entry; resolves with its exit code and its last stdout line parsed (or undefined). */
+function run(name, cmd, argv) {
+  if (process.stderr.isTTY) process.stderr.write(`measuring on ${name}...\n`);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, PATH: pathFor(cmd) },
+    });
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+    });
+    child.on('error', () => resolve({ code: 1, result: undefined }));
+    child.on('close', (code) => {
+      let result;
+      try {
+        result = JSON.parse(out.trim().split('\n').pop() ?? '');
+      } catch {
+        result = undefined;
+      }
+      resolve({ code, result });
+    });
+  });
+}
+
+const results = [];
+const failed = [];
+for (const [name, cmd, argv] of runtimes) {
+  const { code, result } = await run(name, cmd, argv);
+  // Bad input: the entry printed its one line (the same on every runtime); say it once.
+  if (code === 2) process.exit(2);
+  if (result)
+    results.push({ ...result, label: name.startsWith('node') ? `${name} (${result.version})` : `${name} ${result.version}` });
+  else failed.push(name);
+}
+const { overheadTable } = await tsImport('../packages/bench/src/overhead-report.ts', import.meta.url);
+console.log(`\n${overheadTable(results.map((r) => ({ ...r, runtime: r.label })))}`);
+const [l1, l5, l15] = loadavg().map((n) => n.toFixed(2));
+console.log(`Load average ${l1}, ${l5}, ${l15} (1, 5, 15 min) on ${cpus().length} cores: figures are noisy when it is high.`);
+for (const name of failed) console.log(`${name}: failed (see above)`);
+const file = jsonFile();
+if (file) writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+process.exit(failed.length === 0 ? 0 : 1);

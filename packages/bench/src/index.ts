@@ -3,7 +3,21 @@ export { BENCH_STRATEGIES, type BenchStrategy, splitStrategy } from './bench-str
 export { makespanChart, tokensChart } from './charts.ts';
 export { BENCH_HELP, type BenchArgs, BenchArgsError, parseBenchArgs } from './cli-args.ts';
 export { type LowerBound, lowerBound } from './lower-bound.ts';
-export { measureOverhead, type OverheadResult } from './overhead.ts';
+export {
+  DEFAULT_OVERHEAD_RUNS,
+  DEFAULT_OVERHEAD_WARMUP,
+  measureOverhead,
+  type OverheadOptions,
+  type OverheadResult,
+} from './overhead.ts';
+export { OVERHEAD_FLAGS, OVERHEAD_HELP, type OverheadArgs, parseOverheadArgs } from './overhead-args.ts';
+export {
+  OVERHEAD_AIM_RATIO,
+  type OverheadRow,
+  type OverheadSummary,
+  overheadTable,
+  summarizeOverhead,
+} from './overhead-report.ts';
 export { progressBar, progressLine } from './progress.ts';
 export { randomScenario, randomWorkloads, TRACE_STATS } from './random-workload.ts';
 export { efficiencyTable, markdownReport, realVsVirtualTable, workloadTables } from './report.ts';

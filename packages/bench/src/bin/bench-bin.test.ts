@@ -46,6 +46,6 @@ describe.concurrent(`bench bins on ${runtime}`, () => {
   test('the overhead entry has --help too', async () => {
     const r = await run(overhead, ['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/--runs N\s+.*\(default: 100\)/);
+    expect(r.stdout).toMatch(/--runs N\s+.*\(default: 200\)/);
   });
 });
