@@ -45,7 +45,9 @@ describe('bench flags', () => {
     expect(() => parseBenchArgs(['--system-tokens', '100001'])).toThrow(
       '--system-tokens must be a whole number at least 0 and at most 100000, got 100001; see --help',
     );
-    expect(() => parseBenchArgs(['--system-tokens', 'lots'])).toThrow(/--system-tokens must be a whole number at least 0.*got "lots"/);
+    expect(() => parseBenchArgs(['--system-tokens', 'lots'])).toThrow(
+      /--system-tokens must be a whole number at least 0.*got "lots"/,
+    );
     expect(() => parseBenchArgs(['--out'])).toThrow("Option '--out <value>' argument missing; see --help");
   });
 

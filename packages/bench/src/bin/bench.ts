@@ -62,7 +62,7 @@ if (workloads.length === 0) {
   process.stderr.write('bench: no workload matches --workloads\n');
   process.exit(2);
 }
-const common = { workloads, strategies: args.strategies, runtimeName: runtime.name };
+const common = { workloads, strategies: args.strategies, runtimeName: runtime.name, systemTokens: args.systemTokens };
 const started = performance.now();
 const rows = await runBench({ ...common, clock: 'virtual', onRun: onRun('virtual') });
 const virtualWallMs = performance.now() - started;
