@@ -19,7 +19,7 @@ export {
   type RunWorkloadOptions,
   runWorkload,
 } from './run-workload.ts';
-export { percentile } from './stats.ts';
+export { meanConfidenceInterval, percentile } from './stats.ts';
 export { bestPoll, checkTargets, summaryTable, type TargetCheck, targetsMarkdown, totalInput } from './summary.ts';
 export { groupedBars, stackedBars } from './svg.ts';
 export { WORKLOAD_FILES, type Workload, workloadFromText } from './workload.ts';
