@@ -104,7 +104,7 @@ const targets = targetsMarkdown(checkTargets(rows, { virtualWallMs }));
 const choose = whatToChoose(virtual);
 const price = priceFor(BENCH_MODEL);
 const priceNote = price
-  ? `${BENCH_MODEL} at $${price.input} input, $${price.cacheWrite5m} 5-minute cache write, $${price.cacheRead} cache read, $${price.output} output per million tokens; ${PRICES_SOURCE.title}, ${PRICES_SOURCE.url}, checked ${PRICES_SOURCE.checked.date}`
+  ? `${BENCH_MODEL} at $${price.input.toFixed(2)} input, $${price.cacheWrite5m.toFixed(2)} 5-minute cache write, $${price.cacheRead.toFixed(2)} cache read, $${price.output.toFixed(2)} output per million tokens; ${PRICES_SOURCE.title}, ${PRICES_SOURCE.url}, checked ${PRICES_SOURCE.checked.date}`
   : `${BENCH_MODEL}: no list price known`;
 const systemTokens = virtual[0]?.systemTokens ?? 0;
 writeFileSync(join(out, 'results.json'), `${JSON.stringify(rows, null, 2)}\n`);
