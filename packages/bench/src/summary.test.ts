@@ -87,6 +87,11 @@ describe('the restated targets', () => {
     expect(t.get('the virtual suite')).toMatchObject({ met: false, measured: '61.0 s wall on node' });
   });
 
+  test('a long list of misses is cut after eight', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => workload(`W7-${i + 1}`, { makespanMs: 103_000 })).flat();
+    expect(byTarget(rows).get('inject makespan <=')?.measured).toMatch(/over: W7-1 \+3\.0%, .*W7-8 \+3\.0% and 2 more$/);
+  });
+
   test('the cost target is not met at a prompt size no real agent sends', () => {
     const rows = workload('W1', {}, {}).map((r) => ({ ...r, systemTokens: 22 }));
     const cost = byTarget(rows).get('inject cost <=');

@@ -18,6 +18,10 @@ export const totalInput = (r: ResultRow) => r.inputTokens + r.cacheWriteTokens +
 
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 
+/** At most `max` items, then how many more (a hundred W7 graphs stay one line). */
+const listed = (items: readonly string[], max = 8): string =>
+  items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+
 /** The poll row with the lowest cost (lower makespan on a tie). */
 export function cheapestPoll(rows: readonly ResultRow[]): ResultRow | undefined {
   return rows
@@ -130,7 +134,7 @@ export function checkTargets(rows: readonly ResultRow[], meta: { virtualWallMs?:
       measured:
         `${versusPoll.length - late.length} of ${versusPoll.length} workloads within; ` +
         `worst ${worst.w} ${pct(worst)} (${s(worst.i.makespanMs)} vs ${s(worst.fast.makespanMs)} s, ${worst.fast.strategy})` +
-        (late.length > 0 ? `; over: ${late.map((x) => `${x.w} ${pct(x)}`).join(', ')}` : ''),
+        (late.length > 0 ? `; over: ${listed(late.map((x) => `${x.w} ${pct(x)}`))}` : ''),
     });
     const sizes = [...new Set(virtual.map((r) => r.systemTokens ?? 0))];
     const realistic = sizes.every((t) => t >= REALISTIC_SYSTEM_TOKENS);
@@ -144,7 +148,7 @@ export function checkTargets(rows: readonly ResultRow[], meta: { virtualWallMs?:
         (realistic ? '' : `not at a realistic size: system prompt ${sizes.join(', ')} tokens; `) +
         `${versusPoll.length - dear.length} of ${versusPoll.length} workloads within; ` +
         `worst ${worstCost.w} ${costPct(worstCost)} ($${worstCost.i.costUsd.toFixed(4)} vs $${worstCost.cheap.costUsd.toFixed(4)}, ${worstCost.cheap.strategy})` +
-        (dear.length > 0 ? `; dearer: ${dear.map((x) => `${x.w} ${costPct(x)}`).join(', ')}` : ''),
+        (dear.length > 0 ? `; dearer: ${listed(dear.map((x) => `${x.w} ${costPct(x)}`))}` : ''),
     });
   }
   const speed: string[] = [];

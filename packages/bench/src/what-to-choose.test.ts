@@ -51,12 +51,12 @@ describe('what to choose', () => {
     ]);
     const md = whatToChoose(rows);
     expect(md).toContain(
-      '- **inject**: lowest makespan (within 1%) on 4 of 4 workloads, cheapest at equal makespan on 4; median cost 1.00x the cheapest at equal makespan.',
+      '- **inject**: lowest makespan (within 1%) on 3 of 3 workloads and 1 of 1 W7 graphs; cheapest at equal makespan on 3 of 3 workloads and 1 of 1 W7 graphs; median cost 1.00x the cheapest at equal makespan.',
     );
     expect(md).toContain(
-      '- **block**: lowest makespan (within 1%) on 0 of 4 workloads, cheapest at equal makespan on 0; elsewhere median 2.00x',
+      '- **block**: lowest makespan (within 1%) on 0 of 3 workloads and 0 of 1 W7 graphs; cheapest at equal makespan on 0 of 3 workloads and 0 of 1 W7 graphs; elsewhere median 2.00x',
     );
-    expect(md).toContain('**Choose inject**: on these 4 workloads it is the cheapest strategy at equal makespan on 4');
+    expect(md).toContain('**Choose inject**: the cheapest strategy at equal makespan on 3 of 3 workloads and 1 of 1 W7 graphs');
     expect(md).toContain('block was never within 1% of the lowest makespan (median 2.00x).');
     expect(md).toContain(
       'Among poll policies poll:bg_wait costs least (median 1.20x the cheapest) and poll:every_turn most (6.00x).',
@@ -77,13 +77,28 @@ describe('what to choose', () => {
       ]),
     ];
     const md = whatToChoose(rows);
-    expect(md).toContain('**Choose block**: on these 5 workloads it is the cheapest strategy at equal makespan on 3');
-    expect(md).toContain('next is poll:bg_wait (cheapest on 2, fastest on 5)');
+    // block and poll:bg_wait each win half the pick (W1-W2 and the graphs weigh equally);
+    // poll:bg_wait is at the lowest makespan more often, so it is the pick.
     expect(md).toContain(
-      '- **inject**: lowest makespan (within 1%) on 2 of 5 workloads, cheapest at equal makespan on 0; elsewhere median 1.20x',
+      '**Choose poll:bg_wait**: the cheapest strategy at equal makespan on 2 of 2 workloads and 0 of 3 W7 graphs, within 1% of the lowest makespan on 2 of 2 workloads and 3 of 3 W7 graphs; next is block',
     );
+    expect(md).toContain('block only where it ties the fastest: W7 (3 of 3 graphs); elsewhere median 2.00x slower.');
+    expect(md).toContain('- **inject**: lowest makespan (within 1%) on 2 of 2 workloads and 0 of 3 W7 graphs;');
     expect(md).toContain('At equal makespan on: W1, W2.');
     expect(md).not.toContain('Choose inject');
+  });
+
+  test('a hundred graphs do not drown six workloads: the two kinds weigh equally', () => {
+    const rows = [
+      ...['W1', 'W2', 'W3'].flatMap((w) => [row(w, 'poll:bg_wait', 100, 0.06), row(w, 'inject', 100, 0.05)]),
+      ...Array.from({ length: 8 }, (_, i) => `W7-${i + 1}`).flatMap((w, i) => [
+        row(w, 'poll:bg_wait', 100, 0.05),
+        row(w, 'inject', 100, i < 2 ? 0.04 : 0.06),
+      ]),
+    ];
+    // Counted together poll:bg_wait would win (6 of 11 against 5). Weighed by kind: inject
+    // 3 of 3 and 2 of 8 = 0.625; poll:bg_wait 0 of 3 and 6 of 8 = 0.375.
+    expect(whatToChoose(rows)).toContain('**Choose inject**');
   });
 
   test('one strategy alone cannot be compared', () => {
