@@ -2,7 +2,9 @@
  * Prices of Claude models in US dollars per million tokens, for cost accounting.
  *
  * Source: Anthropic, "Pricing" (model pricing table: base input, 5m cache writes, cache hits and
- * refreshes, output), https://platform.claude.com/docs/en/about-claude/pricing, read 2026-11-25.
+ * refreshes, output), https://platform.claude.com/docs/en/about-claude/pricing, read 2026-11-25;
+ * the Claude Sonnet 4.6 row (the benchmark's model) checked again 2026-11-27: $3 input, $3.75
+ * 5-minute cache write, $6 1-hour cache write, $0.30 cache hit, $15 output per million tokens.
  * Check it before relying on a cost: prices change.
  */
 
@@ -22,6 +24,12 @@ export const PRICES_SOURCE = {
   url: 'https://platform.claude.com/docs/en/about-claude/pricing',
   title: 'Anthropic: Pricing (model pricing table)',
   retrieved: '2026-11-25',
+  /** The benchmark's model re-checked against the table on this date. */
+  checked: {
+    model: 'claude-sonnet-4-6',
+    date: '2026-11-27',
+    perMTok: 'input $3, 5m cache write $3.75, cache hit $0.30, output $15',
+  },
 } as const;
 
 function price(model: string, input: number, cacheWrite5m: number, cacheRead: number, output: number): ModelPrice {

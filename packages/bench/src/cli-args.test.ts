@@ -1,12 +1,20 @@
 import { describe, expect, test } from 'vitest';
-import { BenchArgsError, parseBenchArgs } from './cli-args.ts';
+import { BENCH_HELP, BenchArgsError, parseBenchArgs } from './cli-args.ts';
 import { progressBar, progressLine } from './progress.ts';
 
 describe('bench flags', () => {
   test('defaults, and every flag read', () => {
-    expect(parseBenchArgs([])).toMatchObject({ out: 'bench-results', clock: 'virtual', scale: 0.05, workloads: [] });
+    expect(parseBenchArgs([])).toMatchObject({
+      out: 'bench-results',
+      clock: 'virtual',
+      scale: 0.05,
+      workloads: [],
+      systemTokens: 8000,
+    });
     const a = parseBenchArgs(
-      '--out x --clock real --scale 0.1 --runtime deno --workloads w1,W7 --strategies block,inject --random-graphs 2'.split(' '),
+      '--out x --clock real --scale 0.1 --runtime deno --workloads w1,W7 --strategies block,inject --random-graphs 2 --system-tokens 0'.split(
+        ' ',
+      ),
     );
     expect(a).toMatchObject({
       out: 'x',
@@ -16,7 +24,9 @@ describe('bench flags', () => {
       workloads: ['W1', 'W7'],
       strategies: ['block', 'inject'],
       randomGraphs: 2,
+      systemTokens: 0,
     });
+    expect(parseBenchArgs(['--system-tokens', '12000']).systemTokens).toBe(12_000);
   });
 
   test('a bad flag is one clear line', () => {
@@ -31,7 +41,19 @@ describe('bench flags', () => {
     expect(() => parseBenchArgs(['--scale', '-1'])).toThrow(/use '--scale=-XYZ'; see --help$/);
     expect(() => parseBenchArgs(['--scale', 'abc'])).toThrow(/--scale must be a number/);
     expect(() => parseBenchArgs(['--random-graphs', '2.5'])).toThrow(/--random-graphs must be a whole number/);
+    expect(() => parseBenchArgs(['--system-tokens', '1.5'])).toThrow(/--system-tokens must be a whole number/);
+    expect(() => parseBenchArgs(['--system-tokens', '100001'])).toThrow(
+      '--system-tokens must be a whole number at least 0 and at most 100000, got 100001; see --help',
+    );
+    expect(() => parseBenchArgs(['--system-tokens', 'lots'])).toThrow(
+      /--system-tokens must be a whole number at least 0.*got "lots"/,
+    );
     expect(() => parseBenchArgs(['--out'])).toThrow("Option '--out <value>' argument missing; see --help");
+  });
+
+  test('--help lists --system-tokens with its default', () => {
+    expect(BENCH_HELP).toMatch(/--system-tokens N\s+system prompt size in tokens/);
+    expect(BENCH_HELP).toContain('(default: 8000)');
   });
 
   test('progress: a bar for terminals, a line per run for logs', () => {

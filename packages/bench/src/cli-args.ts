@@ -1,6 +1,7 @@
 /** Flags of `npm run bench`, parsed without touching the process (the CLI entry passes argv). */
 import { choiceFlag, type FlagSpecs, flagsHelp, numberFlag, parseFlags, UsageError } from '@bgtasks/runtime/cli';
 import { BENCH_STRATEGIES, type BenchStrategy } from './bench-strategy.ts';
+import { DEFAULT_SYSTEM_TOKENS, MAX_SYSTEM_TOKENS } from './system-prompt.ts';
 /** What `npm run bench` was asked to do. */
 export interface BenchArgs {
   help: boolean;
@@ -15,6 +16,8 @@ export interface BenchArgs {
   randomGraphs: number;
   /** Real-time runs at once. */
   concurrency: number;
+  /** Tokens of the generated system prompt (0: the one-line prompt). */
+  systemTokens: number;
 }
 
 /**
@@ -59,6 +62,12 @@ export const BENCH_FLAGS = {
   },
   'random-graphs': { type: 'string', value: 'N', default: '5', description: 'how many W7 graphs (1 to 1000)' },
   concurrency: { type: 'string', value: 'N', default: '5', description: 'real clock: runs at once (1 to 64)' },
+  'system-tokens': {
+    type: 'string',
+    value: 'N',
+    default: String(DEFAULT_SYSTEM_TOKENS),
+    description: `system prompt size in tokens, like a coding agent's (0 to ${MAX_SYSTEM_TOKENS};\n0 = a one-line prompt)`,
+  },
   help: { type: 'boolean', short: 'h', description: 'this text' },
 } as const satisfies FlagSpecs;
 
@@ -74,7 +83,8 @@ ${flagsHelp(BENCH_FLAGS)}
 Examples:
   npm run bench -- --out bench-results
   npm run bench -- --out bench-results --clock real --scale 0.05
-  npm run bench -- --runtime deno --workloads W1,W4 --strategies block,inject`;
+  npm run bench -- --runtime deno --workloads W1,W4 --strategies block,inject
+  npm run bench -- --system-tokens 0   # the one-line system prompt, for comparison`;
 
 function list(text: string): string[] {
   return text
@@ -99,6 +109,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     strategies: [...BENCH_STRATEGIES],
     randomGraphs: numberFlag('random-graphs', str('random-graphs') ?? '5', { min: 1, max: 1000, integer: true }),
     concurrency: numberFlag('concurrency', str('concurrency') ?? '5', { min: 1, max: 64, integer: true }),
+    systemTokens: numberFlag('system-tokens', str('system-tokens') ?? String(DEFAULT_SYSTEM_TOKENS), {
+      min: 0,
+      max: MAX_SYSTEM_TOKENS,
+      integer: true,
+    }),
   };
   if (args.out.trim() === '') throw new UsageError('--out needs a directory; see --help');
   const runtime = str('runtime');

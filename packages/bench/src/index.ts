@@ -20,7 +20,7 @@ export {
 } from './overhead-report.ts';
 export { progressBar, progressLine } from './progress.ts';
 export { randomScenario, randomWorkloads, TRACE_STATS } from './random-workload.ts';
-export { efficiencyTable, markdownReport, realVsVirtualTable, workloadTables } from './report.ts';
+export { costTable, efficiencyTable, markdownReport, realVsVirtualTable, workloadTables } from './report.ts';
 export type { ResultRow } from './result-row.ts';
 export { type RunBenchOptions, runBench } from './run-bench.ts';
 export { noticeLatencies, wastedPolls } from './run-metrics.ts';
@@ -33,7 +33,24 @@ export {
   type RunWorkloadOptions,
   runWorkload,
 } from './run-workload.ts';
-export { percentile } from './stats.ts';
-export { bestPoll, checkTargets, summaryTable, type TargetCheck, targetsMarkdown, totalInput } from './summary.ts';
+export { meanConfidenceInterval, percentile } from './stats.ts';
+export {
+  bestPoll,
+  cheapestPoll,
+  checkTargets,
+  REALISTIC_SYSTEM_TOKENS,
+  summaryTable,
+  type TargetCheck,
+  targetsMarkdown,
+  totalInput,
+} from './summary.ts';
 export { groupedBars, stackedBars } from './svg.ts';
+export {
+  DEFAULT_SYSTEM_TOKENS,
+  MAX_SYSTEM_TOKENS,
+  ONE_LINE_SYSTEM_PROMPT,
+  SYSTEM_PROMPT_SEED,
+  systemPrompt,
+} from './system-prompt.ts';
+export { cheapestAtEqualMakespan, EQUAL_MAKESPAN_TOLERANCE, fastestRows, whatToChoose } from './what-to-choose.ts';
 export { WORKLOAD_FILES, type Workload, workloadFromText } from './workload.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { markdownReport } from './report.ts';
+import { costTable, markdownReport } from './report.ts';
 import type { ResultRow } from './result-row.ts';
 import { groupedBars, stackedBars } from './svg.ts';
 
@@ -44,6 +44,21 @@ describe('report', () => {
     expect(md).toContain('### W1 (lower bound 38.0 s)');
     expect(md).toContain('| W1 | inject | 40.0 | 42.0 | +5.0% |');
     expect(md).toContain('![makespan.svg](makespan.svg)');
+  });
+
+  test('the cost table: dollars per workload and strategy, and the cheapest at equal makespan', () => {
+    const rows = [
+      row({ strategy: 'block', makespanMs: 80_000, costUsd: 0.01 }),
+      row({ strategy: 'poll:bg_wait', makespanMs: 40_100, costUsd: 0.015 }),
+      row({}),
+    ];
+    const md = markdownReport(rows, { title: 'Bench', costNote: 'list prices' });
+    expect(md).toContain('## Cost per run in US dollars, virtual time (list prices)');
+    expect(md).toContain('| workload | block | poll:bg_wait | inject | cheapest at equal makespan |');
+    expect(md).toContain('| W1 | 0.0100 | 0.0150 | 0.0123 | inject ($0.0123) |');
+    expect(costTable(rows.map((r) => (r.strategy === 'poll:bg_wait' ? { ...r, costUsd: 0.012 } : r)))).toContain(
+      '| poll:bg_wait ($0.0120) |',
+    );
   });
 
   test('charts are SVG with one bar per value and escaped labels', () => {

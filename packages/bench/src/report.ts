@@ -1,5 +1,6 @@
 /** The benchmark report: Markdown tables of the result rows, and the targets they meet or miss. */
 import type { ResultRow } from './result-row.ts';
+import { cheapestAtEqualMakespan } from './what-to-choose.ts';
 
 const s = (ms: number | null): string => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}`);
 const k = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n));
@@ -67,6 +68,24 @@ export function efficiencyTable(rows: readonly ResultRow[]): string {
   return table(['workload', ...strategies], lines);
 }
 
+/**
+ * Cost in US dollars per workload and strategy, and per workload the strategy that is cheapest
+ * at equal makespan (lowest cost among those within 1% of the lowest makespan).
+ */
+export function costTable(rows: readonly ResultRow[]): string {
+  const strategies = [...new Set(rows.map((r) => r.strategy))];
+  const lines: string[][] = [];
+  for (const [workload, group] of byWorkload(rows)) {
+    const pick = cheapestAtEqualMakespan(group);
+    lines.push([
+      workload,
+      ...strategies.map((st) => group.find((r) => r.strategy === st)?.costUsd.toFixed(4) ?? '-'),
+      pick ? `${pick.strategy} ($${pick.costUsd.toFixed(4)})` : '-',
+    ]);
+  }
+  return table(['workload', ...strategies, 'cheapest at equal makespan'], lines);
+}
+
 /** Virtual against real-time makespans for the rows that have both. */
 export function realVsVirtualTable(rows: readonly ResultRow[]): string | null {
   const real = rows.filter((r) => r.clock === 'real');
@@ -88,13 +107,21 @@ export function realVsVirtualTable(rows: readonly ResultRow[]): string | null {
 /** The whole report as Markdown. */
 export function markdownReport(
   rows: readonly ResultRow[],
-  meta: { title: string; notes?: readonly string[]; charts?: readonly string[] },
+  meta: { title: string; notes?: readonly string[]; charts?: readonly string[]; costNote?: string },
 ): string {
   const virtual = rows.filter((r) => r.clock === 'virtual');
   const real = rows.filter((r) => r.clock === 'real');
   const parts = [`# ${meta.title}`, '', ...(meta.notes ?? []).map((n) => `${n}`), ''];
   if (virtual.length > 0) {
     parts.push('## Efficiency (lower bound / makespan), virtual time', '', efficiencyTable(virtual), '');
+    parts.push(
+      `## Cost per run in US dollars, virtual time${meta.costNote ? ` (${meta.costNote})` : ''}`,
+      '',
+      'Cheapest at equal makespan: among the strategies within 1% of the lowest makespan on that workload, the one that costs least.',
+      '',
+      costTable(virtual),
+      '',
+    );
   }
   for (const chart of meta.charts ?? []) parts.push(`![${chart}](${chart})`, '');
   if (virtual.length > 0) parts.push('## Per workload, virtual time', '', workloadTables(virtual));

@@ -8,6 +8,8 @@ export interface ResultRow {
   /** Real-clock runs are scaled down; their times are divided by the scale so they compare. */
   scale: number;
   seed: number;
+  /** Tokens of the system prompt the run sent (as the simulated model counts them). */
+  systemTokens?: number;
   makespanMs: number;
   lowerBoundMs: number;
   efficiency: number;

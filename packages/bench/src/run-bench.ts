@@ -17,6 +17,8 @@ export interface RunBenchOptions {
   runtime?: Runtime;
   /** Runs at once. Real-time runs mostly sleep, so several share the machine without skew. Default 1. */
   concurrency?: number;
+  /** Size of the generated system prompt; see {@link RunWorkloadOptions.systemTokens}. */
+  systemTokens?: number;
   signal?: AbortSignal;
   /** Called after each run with the count done, the total and the row. */
   onRun?: (done: number, total: number, row: ResultRow) => void;
@@ -44,6 +46,7 @@ export async function runBench(options: RunBenchOptions): Promise<ResultRow[]> {
         runtimeName: options.runtimeName,
         ...(options.scale !== undefined ? { scale: options.scale } : {}),
         ...(options.runtime ? { runtime: options.runtime } : {}),
+        ...(options.systemTokens !== undefined ? { systemTokens: options.systemTokens } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       rows[i] = row;

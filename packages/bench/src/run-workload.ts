@@ -8,12 +8,21 @@ import { type AgentEvent, runAgent, strategyFor } from '@bgtasks/agent';
 import { BackgroundExecutor, type Runtime } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
 import { createVirtualRuntime, VirtualClock } from '@bgtasks/runtime/testing';
-import { createSimModel, type SimClock, scaledPacing, scaledPolicy, type TurnKind, taskGraph } from '@bgtasks/sim-model';
+import {
+  createSimModel,
+  estimateTokens,
+  type SimClock,
+  scaledPacing,
+  scaledPolicy,
+  type TurnKind,
+  taskGraph,
+} from '@bgtasks/sim-model';
 import { type BenchStrategy, splitStrategy } from './bench-strategy.ts';
 import { lowerBound } from './lower-bound.ts';
 import type { ResultRow } from './result-row.ts';
 import { noticeLatencies, wastedPolls } from './run-metrics.ts';
 import { percentile } from './stats.ts';
+import { DEFAULT_SYSTEM_TOKENS, systemPrompt } from './system-prompt.ts';
 import type { Workload } from './workload.ts';
 
 /** The model every run asks for (priced in `@bgtasks/agent`'s table). */
@@ -39,6 +48,10 @@ export interface RunWorkloadOptions {
   runtimeName: string;
   /** real clock: the runtime that spawns processes; `createRuntime()` by default. */
   runtime?: Runtime;
+  /** The system prompt; by default {@link systemPrompt} of `systemTokens`. */
+  systemPrompt?: string;
+  /** Size of the generated system prompt in tokens (0: the one-liner). Default 8,000. */
+  systemTokens?: number;
   signal?: AbortSignal;
 }
 
@@ -67,6 +80,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<ResultRo
   });
   const client = new Anthropic({ apiKey: 'sim', fetch: sim.fetch, baseURL: 'http://sim.invalid', maxRetries: 0 });
   const executor = new BackgroundExecutor(runtime, { maxConcurrent: BENCH_MAX_CONCURRENT });
+  const system = options.systemPrompt ?? systemPrompt(options.systemTokens ?? DEFAULT_SYSTEM_TOKENS);
   const startedAt = runtime.now();
   let result: Awaited<ReturnType<typeof runAgent>>;
   try {
@@ -75,7 +89,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<ResultRo
       model: BENCH_MODEL,
       strategy: strategyFor(agentStrategy, { coalesceMs: BENCH_COALESCE_MS * scale }),
       executor,
-      system: 'You are a build engineer. Run slow commands in the background when you can.',
+      system,
       prompt: scenario.prompt,
       maxTurns: BENCH_MAX_TURNS,
       maxTokens: BENCH_MAX_TOKENS,
@@ -100,6 +114,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<ResultRo
     clock: clockKind,
     scale,
     seed: workload.seed,
+    systemTokens: estimateTokens(system),
     makespanMs,
     lowerBoundMs: bound.lowerBoundMs,
     efficiency: Math.round((bound.lowerBoundMs / makespanMs) * 1000) / 1000,

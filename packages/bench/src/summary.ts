@@ -3,10 +3,31 @@
  * inject side by side, and the issue's targets with the measured figures (met or missed).
  */
 import type { ResultRow } from './result-row.ts';
+import { meanConfidenceInterval } from './stats.ts';
+
+/**
+ * The smallest system prompt the cost target counts as realistic: at this size the system
+ * prompt alone passes the 1,024-token cache minimum, as a real coding agent's does (thousands
+ * of tokens), whatever tools a strategy offers.
+ */
+export const REALISTIC_SYSTEM_TOKENS = 1_024;
 
 const s = (ms: number) => (ms / 1000).toFixed(1);
 /** Every input token the model read: uncached, cache writes and cache reads. */
 export const totalInput = (r: ResultRow) => r.inputTokens + r.cacheWriteTokens + r.cacheReadTokens;
+
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+
+/** At most `max` items, then how many more (a hundred W7 graphs stay one line). */
+const listed = (items: readonly string[], max = 8): string =>
+  items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+
+/** The poll row with the lowest cost (lower makespan on a tie). */
+export function cheapestPoll(rows: readonly ResultRow[]): ResultRow | undefined {
+  return rows
+    .filter((r) => r.strategy.startsWith('poll'))
+    .sort((a, b) => a.costUsd - b.costUsd || a.makespanMs - b.makespanMs)[0];
+}
 
 /** The poll row with the lowest makespan (fewer turns on a tie). */
 export function bestPoll(rows: readonly ResultRow[]): ResultRow | undefined {
@@ -33,6 +54,7 @@ export function summaryTable(rows: readonly ResultRow[]): string {
     'block / inject',
     'turns inject / best poll',
     'input tokens inject / best poll',
+    'cost $ inject / cheapest poll',
   ];
   const lines = [header, header.map((_, i) => (i === 0 ? '---' : '---:'))];
   const w7: ResultRow[] = [];
@@ -40,6 +62,7 @@ export function summaryTable(rows: readonly ResultRow[]): string {
     const block = group.find((r) => r.strategy === 'block');
     const inject = group.find((r) => r.strategy === 'inject');
     const poll = bestPoll(group);
+    const cheap = cheapestPoll(group);
     if (inject && workload.startsWith('W7')) w7.push(inject);
     lines.push([
       workload,
@@ -51,11 +74,12 @@ export function summaryTable(rows: readonly ResultRow[]): string {
       block && inject ? `${(block.makespanMs / inject.makespanMs).toFixed(2)}x` : '-',
       inject && poll ? `${inject.turns} / ${poll.turns}` : '-',
       inject && poll ? `${totalInput(inject)} / ${totalInput(poll)}` : '-',
+      inject && cheap ? `${inject.costUsd.toFixed(4)} / ${cheap.costUsd.toFixed(4)} (${cheap.strategy.slice(5)})` : '-',
     ]);
   }
   if (w7.length > 1) {
     const eff = mean(w7.map((r) => r.efficiency));
-    lines.push(['W7 mean', '', '', '', '', eff.toFixed(2), '', '', '']);
+    lines.push(['W7 mean', '', '', '', '', eff.toFixed(2), '', '', '', '']);
   }
   return lines.map((l) => `| ${l.join(' | ')} |`).join('\n');
 }
@@ -84,13 +108,47 @@ export function checkTargets(rows: readonly ResultRow[], meta: { virtualWallMs?:
       met: core.every((r) => r.efficiency >= 0.95),
       measured: core.map((r) => `${r.workload} ${r.efficiency.toFixed(3)}`).join(', '),
     });
-  const w7 = [...byWorkload.keys()].filter((w) => w.startsWith('W7')).flatMap((w) => inject(w) ?? []);
+  const w7 = [...byWorkload.keys()].filter((w) => w.startsWith('W7-')).flatMap((w) => inject(w) ?? []);
   if (w7.length > 0) {
-    const m = mean(w7.map((r) => r.efficiency));
+    const ci = meanConfidenceInterval(w7.map((r) => r.efficiency));
+    const interval = Number.isNaN(ci.low) ? 'no interval from one graph' : `95% CI ${ci.low.toFixed(3)}-${ci.high.toFixed(3)}`;
     out.push({
-      target: 'inject efficiency >= 0.90 on the W7 mean',
-      met: m >= 0.9,
-      measured: `mean ${m.toFixed(3)} over ${w7.length}`,
+      target: 'inject mean efficiency >= 0.92 on W7',
+      met: ci.mean >= 0.92,
+      measured: `mean ${ci.mean.toFixed(3)} (${interval}) over ${w7.length} graphs`,
+    });
+  }
+  const versusPoll = [...byWorkload].flatMap(([w, group]) => {
+    const i = inject(w);
+    const fast = bestPoll(group);
+    const cheap = cheapestPoll(group);
+    return i && fast && cheap ? [{ w, i, fast, cheap }] : [];
+  });
+  if (versusPoll.length > 0) {
+    const late = versusPoll.filter((x) => x.i.makespanMs > x.fast.makespanMs * 1.01);
+    const worst = [...versusPoll].sort((a, b) => b.i.makespanMs / b.fast.makespanMs - a.i.makespanMs / a.fast.makespanMs)[0]!;
+    const pct = (x: (typeof versusPoll)[number]) => `${signed((x.i.makespanMs / x.fast.makespanMs - 1) * 100)}%`;
+    out.push({
+      target: "inject makespan <= the best poll policy's + 1% on every workload",
+      met: late.length === 0,
+      measured:
+        `${versusPoll.length - late.length} of ${versusPoll.length} workloads within; ` +
+        `worst ${worst.w} ${pct(worst)} (${s(worst.i.makespanMs)} vs ${s(worst.fast.makespanMs)} s, ${worst.fast.strategy})` +
+        (late.length > 0 ? `; over: ${listed(late.map((x) => `${x.w} ${pct(x)}`))}` : ''),
+    });
+    const sizes = [...new Set(virtual.map((r) => r.systemTokens ?? 0))];
+    const realistic = sizes.every((t) => t >= REALISTIC_SYSTEM_TOKENS);
+    const dear = versusPoll.filter((x) => x.i.costUsd > x.cheap.costUsd);
+    const worstCost = [...versusPoll].sort((a, b) => b.i.costUsd / b.cheap.costUsd - a.i.costUsd / a.cheap.costUsd)[0]!;
+    const costPct = (x: (typeof versusPoll)[number]) => `${signed((x.i.costUsd / x.cheap.costUsd - 1) * 100)}%`;
+    out.push({
+      target: `inject cost <= the cheapest poll policy's cost on every workload, at a realistic prompt size (system prompt >= ${REALISTIC_SYSTEM_TOKENS} tokens)`,
+      met: realistic && dear.length === 0,
+      measured:
+        (realistic ? '' : `not at a realistic size: system prompt ${sizes.join(', ')} tokens; `) +
+        `${versusPoll.length - dear.length} of ${versusPoll.length} workloads within; ` +
+        `worst ${worstCost.w} ${costPct(worstCost)} ($${worstCost.i.costUsd.toFixed(4)} vs $${worstCost.cheap.costUsd.toFixed(4)}, ${worstCost.cheap.strategy})` +
+        (dear.length > 0 ? `; dearer: ${listed(dear.map((x) => `${x.w} ${costPct(x)}`))}` : ''),
     });
   }
   const speed: string[] = [];
@@ -108,24 +166,6 @@ export function checkTargets(rows: readonly ResultRow[], meta: { virtualWallMs?:
     met: speedMet,
     measured: speed.length > 0 ? speed.join(', ') : 'no workload where the bound allows 1.6x',
   });
-  const lean: string[] = [];
-  let leanMet = true;
-  for (const w of ['W1', 'W3', 'W4']) {
-    const i = inject(w);
-    const p = bestPoll(byWorkload.get(w) ?? []);
-    if (!i || !p) continue;
-    const ok = i.turns < p.turns && totalInput(i) < totalInput(p) && i.makespanMs <= p.makespanMs * 1.001;
-    leanMet &&= ok;
-    lean.push(
-      `${w}: turns ${i.turns} vs ${p.turns}, input ${totalInput(i)} vs ${totalInput(p)}, makespan ${s(i.makespanMs)} vs ${s(p.makespanMs)} s (${p.strategy})`,
-    );
-  }
-  if (lean.length > 0)
-    out.push({
-      target: 'inject: fewer turns and fewer input tokens than the best poll policy on W1, W3, W4, at equal or lower makespan',
-      met: leanMet,
-      measured: lean.join('; '),
-    });
   const real = rows.filter((r) => r.clock === 'real');
   if (real.length > 0) {
     const diffs = real.flatMap((r) => {

@@ -26,9 +26,15 @@ export interface CacheUsage {
 export class PromptCache {
   readonly #expiresAt = new Map<string, { at: number; ttlMs: number }>();
   readonly #minTokens: number;
+  readonly #defaultTtlMs: number;
 
-  constructor(options: { minCacheableTokens: number }) {
+  /**
+   * @param options.cacheTtlMs the default (5-minute) TTL on this cache's clock; a breakpoint with
+   * a longer TTL is billed as a 1-hour write. Default 5 minutes.
+   */
+  constructor(options: { minCacheableTokens: number; cacheTtlMs?: number }) {
     this.#minTokens = options.minCacheableTokens;
+    this.#defaultTtlMs = options.cacheTtlMs ?? 5 * 60_000;
   }
 
   /** Number of live entries at `now`. */
@@ -70,7 +76,7 @@ export class PromptCache {
     const ttlMs = blocks[last]?.breakpointTtlMs ?? 0;
     usage.cache_read_input_tokens = read;
     usage.cache_creation_input_tokens = upTo - read;
-    if (ttlMs > 5 * 60_000) usage.ephemeral_1h_input_tokens = upTo - read;
+    if (ttlMs > this.#defaultTtlMs) usage.ephemeral_1h_input_tokens = upTo - read;
     else usage.ephemeral_5m_input_tokens = upTo - read;
     usage.input_tokens = total - upTo;
     if (write) {

@@ -14,11 +14,18 @@ const MESSAGE_OVERHEAD_TOKENS = 3;
 /** A flat size for images and documents, whose content the simulated model does not read. */
 const ATTACHMENT_TOKENS = 1_000;
 
-function ttlOf(value: unknown): number | undefined {
+/** One hour over five minutes: the `1h` TTL as a multiple of the default one. */
+const ONE_HOUR_OVER_DEFAULT = 12;
+
+/**
+ * The TTL of a block's breakpoint on the sim's clock: the pacing's `cacheTtlMs` (5 minutes, or
+ * 5 minutes x scale on a scaled clock) or 12 times that for `ttl: '1h'`.
+ */
+function ttlOf(value: unknown, pacing: Pick<Pacing, 'cacheTtlMs'>): number | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const cc = (value as { cache_control?: { ttl?: string } | null }).cache_control;
   if (!cc) return undefined;
-  return cc.ttl === '1h' ? 60 * 60_000 : 5 * 60_000;
+  return cc.ttl === '1h' ? ONE_HOUR_OVER_DEFAULT * pacing.cacheTtlMs : pacing.cacheTtlMs;
 }
 
 function withoutCacheControl(value: object): object {
@@ -64,16 +71,20 @@ export function requestPrefixBlocks(request: MessagesRequest, pacing: Pacing): P
   };
   (request.tools ?? []).forEach((tool, i) => {
     const extra = i === 0 ? pacing.toolSystemPromptTokens : 0;
-    push(estimateTokens(JSON.stringify(withoutCacheControl(tool)), pacing) + extra, tool, ttlOf(tool));
+    push(estimateTokens(JSON.stringify(withoutCacheControl(tool)), pacing) + extra, tool, ttlOf(tool, pacing));
   });
   if (typeof request.system === 'string') push(estimateTokens(request.system, pacing), { system: request.system }, undefined);
-  else for (const block of request.system ?? []) push(estimateTokens(block.text, pacing), block, ttlOf(block));
+  else for (const block of request.system ?? []) push(estimateTokens(block.text, pacing), block, ttlOf(block, pacing));
   request.messages.forEach((message, m) => {
     // A string is one text block to the API: the same prefix, whichever form a client sends.
     const blocks = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
     blocks.forEach((block, k) => {
       const overhead = k === 0 ? MESSAGE_OVERHEAD_TOKENS : 0;
-      push(overhead + blockTokens(block, pacing), { m, k, role: message.role, block: withoutCacheControl(block) }, ttlOf(block));
+      push(
+        overhead + blockTokens(block, pacing),
+        { m, k, role: message.role, block: withoutCacheControl(block) },
+        ttlOf(block, pacing),
+      );
     });
   });
   return out;

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { VirtualClock } from '@bgtasks/runtime/testing';
 import { describe, expect, test } from 'vitest';
-import { createSimModel, DEFAULT_PACING, responseTimeMs } from './index.ts';
+import { createSimModel, DEFAULT_PACING, responseTimeMs, scaledPacing } from './index.ts';
 
 const SYSTEM = 'You are a careful build engineer. '.repeat(200);
 
@@ -35,6 +35,34 @@ describe('usage accounting', () => {
     // The uncached rest is billed as plain input.
     expect(third.usage.input_tokens).toBeGreaterThan(0);
     expect(third.usage.input_tokens).toBeLessThan(20);
+  });
+
+  test('on a scaled clock the cache lives 5 minutes x scale, as every other duration does', async () => {
+    // Scale 0.1: 30 s of this clock stand for 5 minutes. The breakpoint's TTL follows the
+    // pacing, so a scaled run expires its cache when the virtual run does.
+    const clock = new VirtualClock();
+    const sim = createSimModel('default', { clock, scale: 0.1, pacing: scaledPacing(0.1) });
+    const client = new Anthropic({ apiKey: 'sim', fetch: sim.fetch });
+    const prefix = (await client.messages.create(params('first'))).usage.cache_creation_input_tokens ?? 0;
+    expect(prefix).toBeGreaterThanOrEqual(1024);
+    await clock.sleep(20_000);
+    expect((await client.messages.create(params('second'))).usage.cache_read_input_tokens).toBe(prefix);
+    await clock.sleep(40_000);
+    const third = await client.messages.create(params('third'));
+    expect(third.usage.cache_read_input_tokens).toBe(0);
+    expect(third.usage.cache_creation_input_tokens).toBe(prefix);
+    expect(third.usage.cache_creation?.ephemeral_5m_input_tokens).toBe(prefix);
+    // A 1-hour breakpoint lives 12 times as long and is billed as a 1-hour write.
+    const hour = {
+      ...params('hour'),
+      system: [
+        { type: 'text' as const, text: `${SYSTEM} Hourly.`, cache_control: { type: 'ephemeral' as const, ttl: '1h' as const } },
+      ],
+    };
+    const written = await client.messages.create(hour);
+    expect(written.usage.cache_creation?.ephemeral_1h_input_tokens).toBe(written.usage.cache_creation_input_tokens);
+    await clock.sleep(5 * 60_000);
+    expect((await client.messages.create(hour)).usage.cache_read_input_tokens).toBe(written.usage.cache_creation_input_tokens);
   });
 
   test('a breakpoint that moves to the newest message still reads what the previous request wrote', async () => {

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PRICES_SOURCE, priceFor } from '@bgtasks/agent';
 import { createRuntime } from '@bgtasks/runtime';
 import { runtimeCommand, UsageError, withoutFlag } from '@bgtasks/runtime/cli';
 import { makespanChart, tokensChart } from '../charts.ts';
@@ -13,7 +14,9 @@ import { randomWorkloads } from '../random-workload.ts';
 import { markdownReport } from '../report.ts';
 import type { ResultRow } from '../result-row.ts';
 import { runBench } from '../run-bench.ts';
+import { BENCH_MODEL } from '../run-workload.ts';
 import { checkTargets, summaryTable, targetsMarkdown } from '../summary.ts';
+import { whatToChoose } from '../what-to-choose.ts';
 import { WORKLOAD_FILES, type Workload, workloadFromText } from '../workload.ts';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -62,7 +65,7 @@ if (workloads.length === 0) {
   process.stderr.write('bench: no workload matches --workloads\n');
   process.exit(2);
 }
-const common = { workloads, strategies: args.strategies, runtimeName: runtime.name };
+const common = { workloads, strategies: args.strategies, runtimeName: runtime.name, systemTokens: args.systemTokens };
 const started = performance.now();
 const rows = await runBench({ ...common, clock: 'virtual', onRun: onRun('virtual') });
 const virtualWallMs = performance.now() - started;
@@ -98,6 +101,12 @@ if (real.length > 0) {
 }
 const summary = summaryTable(virtual);
 const targets = targetsMarkdown(checkTargets(rows, { virtualWallMs }));
+const choose = whatToChoose(virtual);
+const price = priceFor(BENCH_MODEL);
+const priceNote = price
+  ? `${BENCH_MODEL} at $${price.input.toFixed(2)} input, $${price.cacheWrite5m.toFixed(2)} 5-minute cache write, $${price.cacheRead.toFixed(2)} cache read, $${price.output.toFixed(2)} output per million tokens; ${PRICES_SOURCE.title}, ${PRICES_SOURCE.url}, checked ${PRICES_SOURCE.checked.date}`
+  : `${BENCH_MODEL}: no list price known`;
+const systemTokens = virtual[0]?.systemTokens ?? 0;
 writeFileSync(join(out, 'results.json'), `${JSON.stringify(rows, null, 2)}\n`);
 writeFileSync(
   join(out, 'report.md'),
@@ -107,18 +116,27 @@ writeFileSync(
       `Runtime ${runtime.name}; ${workloads.length} workloads x ${args.strategies.length} strategies; virtual suite ${(virtualWallMs / 1000).toFixed(1)} s wall.` +
         ' Times in seconds; efficiency = lower bound / makespan; input tokens in the summary are all input (uncached + cache write + cache read).',
       '',
+      `Prompt: a ${systemTokens}-token system prompt (\`--system-tokens\`) plus each strategy's tools, with cache breakpoints on the last tool, the system prompt and the newest message (5-minute TTL). Cost: ${priceNote}.`,
+      '',
       '## Summary, virtual time',
       '',
       summary,
+      '',
+      '## What to choose',
+      '',
+      choose,
       '',
       '## Targets',
       '',
       targets,
     ],
     charts,
+    costNote: price ? `${BENCH_MODEL} list prices` : 'no list price',
   }),
 );
 console.log(summary);
+console.log('');
+console.log(choose);
 console.log('');
 console.log(targets);
 console.log(`\nwrote ${join(out, 'results.json')}, report.md and ${charts.join(', ')}`);
