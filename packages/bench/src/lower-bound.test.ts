@@ -154,6 +154,19 @@ describe('the lower bound', () => {
     }
   });
 
+  test('the search gives up past its budget or 30 steps instead of returning a schedule it did not prove best', () => {
+    const step = (i: number) => ({ id: `j${i}`, tokens: 10, durationMs: 1_000 * i, jobDeps: [], thinkDeps: [] });
+    const problem = { firstTurn: [], finalTokens: 10, ttftMs: 1_800, msPerToken: 16 };
+    expect(bestSchedule({ ...problem, steps: [1, 2, 3].map(step), budget: 1 })).toBeUndefined();
+    expect(bestSchedule({ ...problem, steps: Array.from({ length: 31 }, (_, i) => step(i)) })).toBeUndefined();
+    // Within budget: the short j1 goes in a turn of its own, written while j3 runs (2.12 + 1.8 +
+    // 0.16 = 4.08 s, j1 ends 5.08 s, j3 5.12 s), so the answer ends at 5.12 + 1.96 = 7.08 s; all
+    // three in the first turn would give 2.28 + 3 + 1.96 = 7.24 s.
+    const found = bestSchedule({ ...problem, steps: [1, 2, 3].map(step) });
+    expect(found?.turns).toEqual([['j2', 'j3'], ['j1']]);
+    expect(found?.makespanMs).toBeCloseTo(7_080, 6);
+  });
+
   test('early failure: plan B counts, the jobs the failure cancels do not', () => {
     const b = lowerBound(taskGraph(builtinScenario('early-failure')));
     expect(b.required.sort()).toEqual(['diagnose', 'lint', 'lint-fix', 'plan']);
