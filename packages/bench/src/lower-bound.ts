@@ -3,10 +3,11 @@
  * finish sooner. See the README ("Lower bound") for the derivation.
  */
 import { DEFAULT_PACING, estimateTokens, type Pacing, type TaskGraph } from '@bgtasks/sim-model';
+import { bestSchedule, type ScheduleStep } from './internal/best-schedule.ts';
 
 /** The bound and its two terms, ms. */
 export interface LowerBound {
-  /** max(requiredTurnsMs, criticalPathMs). */
+  /** max(requiredTurnsMs, criticalPathMs, scheduleMs). */
   lowerBoundMs: number;
   /** The model is serial: the fewest turns times the time to first token, plus every required output token (think steps, the calls that start jobs, the answer). */
   requiredTurnsMs: number;
@@ -14,6 +15,14 @@ export interface LowerBound {
   criticalPathMs: number;
   /** Fewest turns: one, plus one for every job on the longest dependency chain (its result comes back in a new request). */
   minTurns: number;
+  /**
+   * The fastest schedule of the required steps in model turns, where a job starts only when the
+   * turn that calls it ends and every turn pays its time to first token; `null` when the graph is
+   * too big to search (more than 30 steps), and then the bound is the two terms above.
+   */
+  scheduleMs: number | null;
+  /** The turns of that schedule: the ids each one writes (the last also writes the answer). */
+  scheduleTurns: string[][];
   /** Ids of the jobs and think steps that must happen (plan B only if plan A fails; cancelled jobs left out). */
   required: string[];
 }
@@ -123,10 +132,36 @@ export function lowerBound(
     [...jobs.values()].reduce((s, j) => s + callTokens(j.command), 0) +
     graph.final.outputTokens;
   const requiredTurnsMs = minTurns * ttft + gen(tokens);
+
+  const index = new Map(all.map((id, i) => [id, i]));
+  const steps: ScheduleStep[] = all.map((id) => {
+    const job = jobs.get(id);
+    const step = thinks.get(id);
+    const node = (job ?? step)!;
+    const deps = [...node.after, ...node.ifFailed].map((d) => index.get(d)!);
+    return {
+      id,
+      tokens: job ? callTokens(job.command) : step!.outputTokens,
+      ...(job ? { durationMs: job.durationMs } : {}),
+      jobDeps: deps.filter((d) => jobs.has(all[d]!)),
+      thinkDeps: deps.filter((d) => thinks.has(all[d]!)),
+    };
+  });
+  const schedule = bestSchedule({
+    steps,
+    firstTurn: roots.map((t) => index.get(t.id)!),
+    finalTokens: graph.final.outputTokens,
+    ttftMs: ttft,
+    msPerToken: gen(1),
+    atLeast: Math.max(requiredTurnsMs, criticalPathMs),
+  });
+  const scheduleMs = schedule ? schedule.makespanMs : null;
   return {
-    lowerBoundMs: Math.round(Math.max(requiredTurnsMs, criticalPathMs)),
+    lowerBoundMs: Math.round(Math.max(requiredTurnsMs, criticalPathMs, scheduleMs ?? 0)),
     requiredTurnsMs: Math.round(requiredTurnsMs),
     criticalPathMs: Math.round(criticalPathMs),
+    scheduleMs: scheduleMs === null ? null : Math.round(scheduleMs),
+    scheduleTurns: schedule?.turns ?? [],
     minTurns,
     required: all,
   };

@@ -182,8 +182,10 @@ export function planTurn(ctx: PlanContext): PlannedTurn {
     if (starts.length > 0) {
       texts.push(`Starting ${list(starts.map((j) => j.id))} in the background.`);
       for (const job of starts) calls.push(startCall(job));
+      return { texts, calls, stopReason: 'tool_use', kind: 'productive' };
     }
-    if (calls.length > 0) return { texts, calls, stopReason: 'tool_use', kind: 'productive' };
+    // Only stops: the same response goes on to think and to start what the thinking made ready
+    // (a turn of its own for the stops would cost a whole time to first token for nothing).
   }
 
   // 3. Think: one step per turn when every turn polls anyway, else all that are ready.
@@ -206,6 +208,7 @@ export function planTurn(ctx: PlanContext): PlannedTurn {
     for (const job of chosen) calls.push(startCall(job));
     return { texts, calls, stopReason: 'tool_use', kind: 'productive' };
   }
+  if (calls.length > 0) return { texts, calls, stopReason: 'tool_use', kind: 'productive' };
 
   // 5. Everything needed is seen: answer.
   if (resolved()) return finalTurn(texts);

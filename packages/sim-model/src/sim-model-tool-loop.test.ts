@@ -33,10 +33,15 @@ async function runLoop(scenario: string, strategy: Strategy, pollPolicy?: PollPo
   const tools = TOOLS[strategy].map((name) => ({ name, description: name, input_schema: schema }));
   const messages: Param[] = [{ role: 'user', content: sim.scenario.prompt }];
   const calls: string[] = [];
+  /** The calls of each response, in order. */
+  const turnCalls: string[][] = [];
   let answer = '';
   for (let turn = 0; turn < 400; turn++) {
     const message = await client.messages.create({ model: 'claude-sim', max_tokens: 8192, tools, messages });
     messages.push({ role: 'assistant', content: message.content });
+    turnCalls.push(
+      message.content.flatMap((b) => (b.type === 'tool_use' ? [`${b.name}:${(b.input as { id?: string }).id}`] : [])),
+    );
     if (message.stop_reason === 'tool_use') {
       const results: ToolResult[] = [];
       for (const block of message.content) {
@@ -92,7 +97,14 @@ async function runLoop(scenario: string, strategy: Strategy, pollPolicy?: PollPo
   }
   const jobs = executor.list();
   await executor.close();
-  return { answer, calls, jobs, makespanMs: clock.now(), turns: messages.filter((m) => m.role === 'assistant').length };
+  return {
+    answer,
+    calls,
+    turnCalls,
+    jobs,
+    makespanMs: clock.now(),
+    turns: messages.filter((m) => m.role === 'assistant').length,
+  };
 }
 
 describe('the simulated model in a tool loop (official SDK, virtual time)', () => {
@@ -138,6 +150,19 @@ describe('the simulated model in a tool loop (official SDK, virtual time)', () =
       expect(state).toEqual({ lint: 'failed', test: 'killed', build: 'killed', 'lint-fix': 'completed' });
       expect(r.answer).toContain('Lint failed (lint)');
       expect(r.makespanMs).toBeLessThan(60_000);
+    }
+  });
+
+  test('early failure: the stops, the diagnosis and plan B go out in one response, not a turn for the stops', async () => {
+    for (const [strategy, policy] of [
+      ['inject', undefined],
+      ['poll', 'bg_wait'],
+    ] as const) {
+      const r = await runLoop('early-failure', strategy, policy);
+      const stops = r.turnCalls.findIndex((calls) => calls.includes('bg_kill:test'));
+      expect(r.turnCalls[stops]).toEqual(['bg_kill:test', 'bg_kill:build', 'bg_bash:lint-fix']);
+      // start all three, wait, stop + fix, wait, answer
+      expect(r.turns).toBe(5);
     }
   });
 

@@ -59,8 +59,12 @@ export function injectStrategy(options: InjectStrategyOptions = {}): Strategy {
     },
     async onEndTurn({ executor, signal, turnsLeft }) {
       const consumer = executor.bus.consumer(consumerName);
-      if (runningJobs(executor).length === 0 && consumer.pending().length === 0) return { action: 'stop' };
+      const runningAtEnd = runningJobs(executor);
+      if (runningAtEnd.length === 0 && consumer.pending().length === 0) return { action: 'stop' };
       if (turnsLeft <= 0) return { action: 'stop', reason: 'max_turns' };
+      // Every job has ended and its notice waits: no other job can end to travel with it, so the
+      // coalescing window would only delay the wake-up.
+      if (runningAtEnd.length === 0) return { action: 'continue', wake: { reason: 'notice', waitedMs: 0, running: [] } };
       const clock = executor.runtime;
       const waitFrom = clock.now();
       const reason = await new NoticeInjector(consumer, clock, injectorOptions).waitForWake(wakeTimeoutMs, signal);

@@ -108,6 +108,17 @@ describe('inject', () => {
     expect(runtime.now()).toBe(at);
   });
 
+  it('wakes at once, without the coalescing window, when every job has ended and its notice waits', async () => {
+    const { runtime, executor, context } = setup();
+    await executor.submit({ command: 'sleep 5', id: 'first' });
+    await executor.submit({ command: 'sleep 7', id: 'second' });
+    await executor.wait(['first', 'second'], { mode: 'all' });
+    const at = runtime.now();
+    const next = await injectStrategy({ coalesceMs: 50 }).onEndTurn({ ...context, turnsLeft: 1 });
+    expect(next).toEqual({ action: 'continue', wake: { reason: 'notice', waitedMs: 0, running: [] } });
+    expect(runtime.now()).toBe(at);
+  });
+
   it('waits for the next notice and wakes with what still runs; past the wake timeout it says so', async () => {
     const { runtime, executor, context } = setup();
     const inject = injectStrategy({ wakeTimeoutMs: 100_000, coalesceMs: 50 });
