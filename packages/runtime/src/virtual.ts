@@ -150,7 +150,7 @@ export class VirtualClock {
   #schedule(): void {
     if (!this.autoAdvance || this.#tickScheduled || this.#holds > 0 || this.#timers.length === 0) return;
     this.#tickScheduled = true;
-    setTimeout(() => {
+    setImmediate(() => {
       this.#tickScheduled = false;
       if (this.#holds > 0) return;
       if (this.#idleTurnsLeft > 1) {
@@ -160,7 +160,7 @@ export class VirtualClock {
         this.step();
       }
       this.#schedule();
-    }, 0);
+    });
   }
 }
 
