@@ -4,7 +4,15 @@ import { progressBar, progressLine } from './progress.ts';
 
 describe('bench flags', () => {
   test('defaults, and every flag read', () => {
-    expect(parseBenchArgs([])).toMatchObject({ out: 'bench-results', clock: 'virtual', scale: 0.05, workloads: [] });
+    expect(parseBenchArgs([])).toMatchObject({
+      out: 'bench-results',
+      clock: 'virtual',
+      scale: 0.05,
+      workloads: [],
+      randomGraphs: 100,
+    });
+    expect(parseBenchArgs([]).jobs).toBeUndefined();
+    expect(parseBenchArgs(['--jobs', '3']).jobs).toBe(3);
     const a = parseBenchArgs(
       '--out x --clock real --scale 0.1 --runtime deno --workloads w1,W7 --strategies block,inject --random-graphs 2'.split(' '),
     );
@@ -31,6 +39,9 @@ describe('bench flags', () => {
     expect(() => parseBenchArgs(['--scale', '-1'])).toThrow(/use '--scale=-XYZ'; see --help$/);
     expect(() => parseBenchArgs(['--scale', 'abc'])).toThrow(/--scale must be a number/);
     expect(() => parseBenchArgs(['--random-graphs', '2.5'])).toThrow(/--random-graphs must be a whole number/);
+    expect(() => parseBenchArgs(['--random-graphs', '0'])).toThrow(/--random-graphs must be a whole number/);
+    expect(() => parseBenchArgs(['--random-graphs', '1001'])).toThrow(/--random-graphs must be a whole number/);
+    expect(() => parseBenchArgs(['--jobs', '0'])).toThrow(/--jobs must be a whole number/);
     expect(() => parseBenchArgs(['--out'])).toThrow("Option '--out <value>' argument missing; see --help");
   });
 
