@@ -5,8 +5,15 @@ export { BENCH_HELP, type BenchArgs, BenchArgsError, parseBenchArgs } from './cl
 export { type LowerBound, lowerBound } from './lower-bound.ts';
 export { measureOverhead, type OverheadResult } from './overhead.ts';
 export { progressBar, progressLine } from './progress.ts';
-export { randomScenario, randomWorkloads, TRACE_STATS } from './random-workload.ts';
+export {
+  DEFAULT_RANDOM_GRAPHS,
+  randomScenario,
+  randomWorkload,
+  randomWorkloads,
+  TRACE_STATS,
+} from './random-workload.ts';
 export { efficiencyTable, markdownReport, realVsVirtualTable, workloadTables } from './report.ts';
+export { isRandomGraph, type W7Summary, w7Label, w7Section, w7Summaries } from './report-w7.ts';
 export type { ResultRow } from './result-row.ts';
 export { type RunBenchOptions, runBench } from './run-bench.ts';
 export { noticeLatencies, wastedPolls } from './run-metrics.ts';
@@ -19,7 +26,7 @@ export {
   type RunWorkloadOptions,
   runWorkload,
 } from './run-workload.ts';
-export { percentile } from './stats.ts';
+export { type MeanInterval, mean, meanConfidenceInterval, percentile } from './stats.ts';
 export { bestPoll, checkTargets, summaryTable, type TargetCheck, targetsMarkdown, totalInput } from './summary.ts';
 export { groupedBars, stackedBars } from './svg.ts';
 export { WORKLOAD_FILES, type Workload, workloadFromText } from './workload.ts';

@@ -2,6 +2,7 @@
  * The summary of a benchmark: per workload the lower bound, block, the best poll policy and
  * inject side by side, and the issue's targets with the measured figures (met or missed).
  */
+import { isRandomGraph, w7Label, w7Summaries } from './report-w7.ts';
 import type { ResultRow } from './result-row.ts';
 
 const s = (ms: number) => (ms / 1000).toFixed(1);
@@ -35,12 +36,10 @@ export function summaryTable(rows: readonly ResultRow[]): string {
     'input tokens inject / best poll',
   ];
   const lines = [header, header.map((_, i) => (i === 0 ? '---' : '---:'))];
-  const w7: ResultRow[] = [];
-  for (const [workload, group] of groups(rows)) {
+  for (const [workload, group] of groups(rows.filter((r) => !isRandomGraph(r.workload)))) {
     const block = group.find((r) => r.strategy === 'block');
     const inject = group.find((r) => r.strategy === 'inject');
     const poll = bestPoll(group);
-    if (inject && workload.startsWith('W7')) w7.push(inject);
     lines.push([
       workload,
       s(group[0]?.lowerBoundMs ?? 0),
@@ -53,11 +52,32 @@ export function summaryTable(rows: readonly ResultRow[]): string {
       inject && poll ? `${totalInput(inject)} / ${totalInput(poll)}` : '-',
     ]);
   }
-  if (w7.length > 1) {
-    const eff = mean(w7.map((r) => r.efficiency));
-    lines.push(['W7 mean', '', '', '', '', eff.toFixed(2), '', '', '']);
-  }
+  const w7 = w7SummaryLine(rows);
+  if (w7) lines.push(w7);
   return lines.map((l) => `| ${l.join(' | ')} |`).join('\n');
+}
+
+/** The W7 graphs as one line of the summary table: means per strategy (see report-w7.ts). */
+function w7SummaryLine(rows: readonly ResultRow[]): string[] | undefined {
+  const w7 = w7Summaries(rows);
+  if (w7.length === 0) return undefined;
+  const block = w7.find((x) => x.strategy === 'block');
+  const inject = w7.find((x) => x.strategy === 'inject');
+  const poll = w7
+    .filter((x) => x.strategy.startsWith('poll'))
+    .sort((a, b) => a.meanMakespanMs - b.meanMakespanMs || a.meanTurns - b.meanTurns)[0];
+  const ci = inject?.efficiency;
+  return [
+    w7Label(rows),
+    s(w7[0]?.meanLowerBoundMs ?? 0),
+    block ? s(block.meanMakespanMs) : '-',
+    poll ? `${s(poll.meanMakespanMs)} (${poll.strategy.slice(5)})` : '-',
+    inject ? s(inject.meanMakespanMs) : '-',
+    ci ? `${ci.mean.toFixed(2)} (95% CI ${ci.low.toFixed(3)}-${ci.high.toFixed(3)})` : '-',
+    block && inject ? `${(block.meanMakespanMs / inject.meanMakespanMs).toFixed(2)}x` : '-',
+    inject && poll ? `${inject.meanTurns.toFixed(1)} / ${poll.meanTurns.toFixed(1)}` : '-',
+    inject && poll ? `${Math.round(inject.meanInputTokens)} / ${Math.round(poll.meanInputTokens)}` : '-',
+  ];
 }
 
 /** One target of the issue, with what was measured. */
