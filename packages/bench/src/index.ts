@@ -15,7 +15,8 @@ export {
 export { efficiencyTable, markdownReport, realVsVirtualTable, workloadTables } from './report.ts';
 export { isRandomGraph, type W7Summary, w7Label, w7Section, w7Summaries } from './report-w7.ts';
 export type { ResultRow } from './result-row.ts';
-export { type RunBenchOptions, runBench } from './run-bench.ts';
+export { resultRowSchema } from './result-row-schema.ts';
+export { type RunBenchOptions, type RunRunner, runBench } from './run-bench.ts';
 export { noticeLatencies, wastedPolls } from './run-metrics.ts';
 export {
   BENCH_COALESCE_MS,
