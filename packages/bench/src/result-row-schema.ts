@@ -1,5 +1,5 @@
 /** A {@link ResultRow} as data from outside the process (a worker's stdout, a results.json file). */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResultRow } from './result-row.ts';
 
 const ms = z.number().finite();

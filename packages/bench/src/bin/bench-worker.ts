@@ -3,7 +3,7 @@
 // virtual clock in this process, and answers one line per run on stdout: {"n": 0, "row": {...}}
 // or {"n": 0, "error": "..."}. Ends when stdin ends. Started by worker-pool.ts, not by people.
 import { createInterface } from 'node:readline';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BENCH_STRATEGIES } from '../bench-strategy.ts';
 import { runWorkload } from '../run-workload.ts';
 import { workloadById } from './load-workloads.ts';

@@ -7,7 +7,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { runtimeCommand } from '@bgtasks/runtime/cli';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BenchStrategy } from '../bench-strategy.ts';
 import type { ResultRow } from '../result-row.ts';
 import { resultRowSchema } from '../result-row-schema.ts';
