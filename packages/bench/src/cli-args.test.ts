@@ -10,7 +10,10 @@ describe('bench flags', () => {
       scale: 0.05,
       workloads: [],
       systemTokens: 8000,
+      randomGraphs: 100,
     });
+    expect(parseBenchArgs([]).jobs).toBeUndefined();
+    expect(parseBenchArgs(['--jobs', '3']).jobs).toBe(3);
     const a = parseBenchArgs(
       '--out x --clock real --scale 0.1 --runtime deno --workloads w1,W7 --strategies block,inject --random-graphs 2 --system-tokens 0'.split(
         ' ',
@@ -48,6 +51,9 @@ describe('bench flags', () => {
     expect(() => parseBenchArgs(['--system-tokens', 'lots'])).toThrow(
       /--system-tokens must be a whole number at least 0.*got "lots"/,
     );
+    expect(() => parseBenchArgs(['--random-graphs', '0'])).toThrow(/--random-graphs must be a whole number/);
+    expect(() => parseBenchArgs(['--random-graphs', '1001'])).toThrow(/--random-graphs must be a whole number/);
+    expect(() => parseBenchArgs(['--jobs', '0'])).toThrow(/--jobs must be a whole number/);
     expect(() => parseBenchArgs(['--out'])).toThrow("Option '--out <value>' argument missing; see --help");
   });
 

@@ -1,6 +1,7 @@
 /** Flags of `npm run bench`, parsed without touching the process (the CLI entry passes argv). */
 import { choiceFlag, type FlagSpecs, flagsHelp, numberFlag, parseFlags, UsageError } from '@bgtasks/runtime/cli';
 import { BENCH_STRATEGIES, type BenchStrategy } from './bench-strategy.ts';
+import { DEFAULT_RANDOM_GRAPHS } from './random-workload.ts';
 import { DEFAULT_SYSTEM_TOKENS, MAX_SYSTEM_TOKENS } from './system-prompt.ts';
 /** What `npm run bench` was asked to do. */
 export interface BenchArgs {
@@ -18,6 +19,8 @@ export interface BenchArgs {
   concurrency: number;
   /** Tokens of the generated system prompt (0: the one-line prompt). */
   systemTokens: number;
+  /** Virtual clock: processes that run workloads at once (this one and `jobs - 1` children); unset = available cores. */
+  jobs?: number;
 }
 
 /**
@@ -60,7 +63,18 @@ export const BENCH_FLAGS = {
     default: 'all',
     description: `only these, e.g. block,inject,poll:bg_wait; of\n${BENCH_STRATEGIES.join(', ')}`,
   },
-  'random-graphs': { type: 'string', value: 'N', default: '5', description: 'how many W7 graphs (1 to 1000)' },
+  'random-graphs': {
+    type: 'string',
+    value: 'N',
+    default: String(DEFAULT_RANDOM_GRAPHS),
+    description: 'how many W7 graphs, seeds 1..N (1 to 1000)',
+  },
+  jobs: {
+    type: 'string',
+    value: 'N',
+    default: 'available cores',
+    description: 'virtual clock: processes running workloads at once (1 to 64);\nrows and results are the same for any N',
+  },
   concurrency: { type: 'string', value: 'N', default: '5', description: 'real clock: runs at once (1 to 64)' },
   'system-tokens': {
     type: 'string',
@@ -107,7 +121,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     scale: numberFlag('scale', str('scale') ?? '0.05', { min: 0, exclusiveMin: true, max: 1 }),
     workloads: list(str('workloads') ?? '').map((w) => w.toUpperCase()),
     strategies: [...BENCH_STRATEGIES],
-    randomGraphs: numberFlag('random-graphs', str('random-graphs') ?? '5', { min: 1, max: 1000, integer: true }),
+    randomGraphs: numberFlag('random-graphs', str('random-graphs') ?? String(DEFAULT_RANDOM_GRAPHS), {
+      min: 1,
+      max: 1000,
+      integer: true,
+    }),
     concurrency: numberFlag('concurrency', str('concurrency') ?? '5', { min: 1, max: 64, integer: true }),
     systemTokens: numberFlag('system-tokens', str('system-tokens') ?? String(DEFAULT_SYSTEM_TOKENS), {
       min: 0,
@@ -116,6 +134,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     }),
   };
   if (args.out.trim() === '') throw new UsageError('--out needs a directory; see --help');
+  const jobs = str('jobs');
+  if (jobs !== undefined) args.jobs = numberFlag('jobs', jobs, { min: 1, max: 64, integer: true });
   const runtime = str('runtime');
   if (runtime !== undefined) args.runtime = choiceFlag('runtime', runtime, ['node', 'bun', 'deno'] as const);
   for (const w of args.workloads)

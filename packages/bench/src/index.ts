@@ -19,10 +19,18 @@ export {
   summarizeOverhead,
 } from './overhead-report.ts';
 export { progressBar, progressLine } from './progress.ts';
-export { randomScenario, randomWorkloads, TRACE_STATS } from './random-workload.ts';
+export {
+  DEFAULT_RANDOM_GRAPHS,
+  randomScenario,
+  randomWorkload,
+  randomWorkloads,
+  TRACE_STATS,
+} from './random-workload.ts';
 export { costTable, efficiencyTable, markdownReport, realVsVirtualTable, workloadTables } from './report.ts';
+export { isRandomGraph, type W7Summary, w7Label, w7Section, w7Summaries } from './report-w7.ts';
 export type { ResultRow } from './result-row.ts';
-export { type RunBenchOptions, runBench } from './run-bench.ts';
+export { resultRowSchema } from './result-row-schema.ts';
+export { type RunBenchOptions, type RunRunner, runBench } from './run-bench.ts';
 export { noticeLatencies, wastedPolls } from './run-metrics.ts';
 export {
   BENCH_COALESCE_MS,
@@ -33,7 +41,7 @@ export {
   type RunWorkloadOptions,
   runWorkload,
 } from './run-workload.ts';
-export { meanConfidenceInterval, percentile } from './stats.ts';
+export { type MeanInterval, mean, meanConfidenceInterval, percentile } from './stats.ts';
 export {
   bestPoll,
   cheapestPoll,

@@ -1,6 +1,6 @@
 /**
  * W7: random task graphs whose model and tool times follow published agent-trace statistics
- * (see the README for the source): model time per turn around p50 6 s / p90 22 s, tool time
+ * (see the README for the source): model time per turn p50 5.7 s / p90 22.2 s, tool time
  * mostly sub-second with a long tail of multi-minute jobs. Seeded; no `Math.random`.
  */
 import { DEFAULT_PACING, parseScenario, type ScenarioInput } from '@bgtasks/sim-model';
@@ -10,8 +10,8 @@ import type { Workload } from './workload.ts';
 /** The distributions W7 draws from. */
 export const TRACE_STATS = Object.freeze({
   /** Model time of a turn that thinks, seconds: a log-normal through these two percentiles. */
-  turnP50S: 6,
-  turnP90S: 22,
+  turnP50S: 5.7,
+  turnP90S: 22.2,
   /** Tool (job) time: a mixture of log-uniform bands, each `[share, minS, maxS]`. */
   toolBands: [
     [0.65, 0.1, 1],
@@ -20,7 +20,7 @@ export const TRACE_STATS = Object.freeze({
   ] as ReadonlyArray<readonly [number, number, number]>,
 });
 
-const Z90 = 1.2816; // standard normal quantile of p90
+const Z90 = 1.2815516; // standard normal quantile of p90
 
 /** Output tokens whose response time (time to first token + generation) is `seconds`. */
 function tokensFor(seconds: number): number {
@@ -93,11 +93,15 @@ export function randomScenario(seed: number): ScenarioInput {
   };
 }
 
+/** How many W7 graphs `npm run bench` runs by default. */
+export const DEFAULT_RANDOM_GRAPHS = 100;
+
+/** The W7 workload of `seed`: id `W7-<seed>`, the graph of {@link randomScenario}. */
+export function randomWorkload(seed: number): Workload {
+  return { id: `W7-${seed}`, scenario: parseScenario(randomScenario(seed), { source: `W7 seed ${seed}` }), seed };
+}
+
 /** The W7 workloads: `count` random graphs, seeds 1..count, ids `W7-1` ... */
 export function randomWorkloads(count: number): Workload[] {
-  return Array.from({ length: count }, (_, i) => ({
-    id: `W7-${i + 1}`,
-    scenario: parseScenario(randomScenario(i + 1), { source: `W7 seed ${i + 1}` }),
-    seed: i + 1,
-  }));
+  return Array.from({ length: count }, (_, i) => randomWorkload(i + 1));
 }

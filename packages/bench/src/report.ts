@@ -1,4 +1,5 @@
 /** The benchmark report: Markdown tables of the result rows, and the targets they meet or miss. */
+import { isRandomGraph, w7Label, w7Section, w7Summaries } from './report-w7.ts';
 import type { ResultRow } from './result-row.ts';
 import { cheapestAtEqualMakespan } from './what-to-choose.ts';
 
@@ -17,10 +18,10 @@ function byWorkload(rows: readonly ResultRow[]): Map<string, ResultRow[]> {
   return map;
 }
 
-/** The per-workload tables of one clock. */
+/** The per-workload tables of one clock; W7 graphs are left to the W7 section (and results.json). */
 export function workloadTables(rows: readonly ResultRow[]): string {
   const out: string[] = [];
-  for (const [workload, group] of byWorkload(rows)) {
+  for (const [workload, group] of byWorkload(rows.filter((r) => !isRandomGraph(r.workload)))) {
     out.push(`### ${workload} (lower bound ${s(group[0]?.lowerBoundMs ?? 0)} s)`);
     out.push('');
     out.push(
@@ -58,13 +59,16 @@ export function workloadTables(rows: readonly ResultRow[]): string {
   return out.join('\n');
 }
 
-/** Efficiency (lower bound / makespan) per workload and strategy. */
+/** Efficiency (lower bound / makespan) per workload and strategy; W7 graphs as one line of means. */
 export function efficiencyTable(rows: readonly ResultRow[]): string {
   const strategies = [...new Set(rows.map((r) => r.strategy))];
   const lines: string[][] = [];
-  for (const [workload, group] of byWorkload(rows)) {
+  for (const [workload, group] of byWorkload(rows.filter((r) => !isRandomGraph(r.workload)))) {
     lines.push([workload, ...strategies.map((st) => group.find((r) => r.strategy === st)?.efficiency.toFixed(2) ?? '-')]);
   }
+  const w7 = w7Summaries(rows);
+  if (w7.length > 0)
+    lines.push([w7Label(rows), ...strategies.map((st) => w7.find((x) => x.strategy === st)?.efficiency.mean.toFixed(2) ?? '-')]);
   return table(['workload', ...strategies], lines);
 }
 
@@ -75,12 +79,28 @@ export function efficiencyTable(rows: readonly ResultRow[]): string {
 export function costTable(rows: readonly ResultRow[]): string {
   const strategies = [...new Set(rows.map((r) => r.strategy))];
   const lines: string[][] = [];
-  for (const [workload, group] of byWorkload(rows)) {
+  for (const [workload, group] of byWorkload(rows.filter((r) => !isRandomGraph(r.workload)))) {
     const pick = cheapestAtEqualMakespan(group);
     lines.push([
       workload,
       ...strategies.map((st) => group.find((r) => r.strategy === st)?.costUsd.toFixed(4) ?? '-'),
       pick ? `${pick.strategy} ($${pick.costUsd.toFixed(4)})` : '-',
+    ]);
+  }
+  // W7: one line of mean costs, and how often each strategy was the pick over the graphs.
+  const w7 = w7Summaries(rows);
+  if (w7.length > 0) {
+    const picks = new Map<string, number>();
+    const graphs = [...byWorkload(rows.filter((r) => isRandomGraph(r.workload))).values()];
+    for (const group of graphs) {
+      const pick = cheapestAtEqualMakespan(group);
+      if (pick) picks.set(pick.strategy, (picks.get(pick.strategy) ?? 0) + 1);
+    }
+    const counted = [...picks].sort((a, b) => b[1] - a[1]).map(([st, n]) => `${st} on ${n}`);
+    lines.push([
+      w7Label(rows),
+      ...strategies.map((st) => w7.find((x) => x.strategy === st)?.meanCostUsd.toFixed(4) ?? '-'),
+      counted.length > 0 ? `${counted.join(', ')} of ${graphs.length} graphs` : '-',
     ]);
   }
   return table(['workload', ...strategies, 'cheapest at equal makespan'], lines);
@@ -124,6 +144,7 @@ export function markdownReport(
     );
   }
   for (const chart of meta.charts ?? []) parts.push(`![${chart}](${chart})`, '');
+  parts.push(w7Section(virtual) ?? '');
   if (virtual.length > 0) parts.push('## Per workload, virtual time', '', workloadTables(virtual));
   const rv = realVsVirtualTable(rows);
   if (rv)

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { meanConfidenceInterval, percentile } from './stats.ts';
+import { studentTCdf, studentTQuantile } from './internal/student-t.ts';
+import { mean, meanConfidenceInterval, percentile } from './stats.ts';
 
 describe('percentile', () => {
   test('nearest rank on unsorted input', () => {
@@ -7,10 +8,68 @@ describe('percentile', () => {
     expect(percentile(values, 50)).toBe(5);
     expect(percentile(values, 95)).toBe(10);
     expect(percentile(values, 0)).toBe(1);
+    expect(percentile(values, 10)).toBe(1);
+    expect(percentile(values, 90)).toBe(9);
   });
 
   test('no values give NaN', () => {
     expect(percentile([], 50)).toBeNaN();
+    expect(mean([])).toBeNaN();
+  });
+});
+
+describe("Student's t", () => {
+  test.each([
+    // Quantiles from the standard t table (two-sided 95%, 90%, 99%).
+    [0.975, 1, 12.7062047],
+    [0.975, 2, 4.3026527],
+    [0.975, 9, 2.2621572],
+    [0.975, 99, 1.9842169],
+    [0.95, 7, 1.8945786],
+    [0.995, 4, 4.6040949],
+    [0.975, 1e6, 1.9599663],
+  ])('quantile %d with %d degrees of freedom is %d', (p, df, t) => {
+    expect(studentTQuantile(p, df)).toBeCloseTo(t, 6);
+    expect(studentTQuantile(1 - p, df)).toBeCloseTo(-t, 6);
+  });
+
+  test('the CDF is symmetric and a half at zero', () => {
+    expect(studentTCdf(0, 5)).toBeCloseTo(0.5, 12);
+    expect(studentTCdf(2, 5) + studentTCdf(-2, 5)).toBeCloseTo(1, 12);
+    expect(studentTCdf(1, 1)).toBeCloseTo(0.75, 10); // Cauchy: 1/2 + atan(1)/π
+  });
+});
+
+describe('meanConfidenceInterval', () => {
+  test('1..10 at 95%: 5.5 ± 2.262157 × 3.027650 / √10', () => {
+    const ci = meanConfidenceInterval([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(ci.mean).toBe(5.5);
+    expect(ci.low).toBeCloseTo(3.334149, 5);
+    expect(ci.high).toBeCloseTo(7.665851, 5);
+  });
+
+  test('another level: 2,4,4,4,5,5,7,9 at 90% is 5 ± 1.894579 × 0.755929', () => {
+    const ci = meanConfidenceInterval([2, 4, 4, 4, 5, 5, 7, 9], 0.9);
+    expect(ci.mean).toBe(5);
+    expect(ci.low).toBeCloseTo(3.567832, 5);
+    expect(ci.high).toBeCloseTo(6.432168, 5);
+  });
+
+  test('two values: one degree of freedom, a wide interval', () => {
+    expect(meanConfidenceInterval([0, 2])).toEqual({
+      mean: 1,
+      low: expect.closeTo(-11.706205, 5),
+      high: expect.closeTo(13.706205, 5),
+    });
+  });
+
+  test('no spread gives a point; one value or none give NaN bounds; a bad level throws', () => {
+    expect(meanConfidenceInterval([0.9, 0.9, 0.9])).toEqual({ mean: 0.9, low: 0.9, high: 0.9 });
+    const one = meanConfidenceInterval([0.9]);
+    expect(one.mean).toBe(0.9);
+    expect(one.low).toBeNaN();
+    expect(meanConfidenceInterval([]).mean).toBeNaN();
+    expect(() => meanConfidenceInterval([1, 2], 95)).toThrow(RangeError);
   });
 });
 

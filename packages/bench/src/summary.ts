@@ -2,6 +2,7 @@
  * The summary of a benchmark: per workload the lower bound, block, the best poll policy and
  * inject side by side, and the issue's targets with the measured figures (met or missed).
  */
+import { isRandomGraph, w7Label, w7Summaries } from './report-w7.ts';
 import type { ResultRow } from './result-row.ts';
 import { meanConfidenceInterval } from './stats.ts';
 
@@ -40,8 +41,6 @@ function groups(rows: readonly ResultRow[]): Map<string, ResultRow[]> {
   return map;
 }
 
-const mean = (xs: readonly number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
-
 /** The summary table (virtual rows): one line per workload, and the mean of W7. */
 export function summaryTable(rows: readonly ResultRow[]): string {
   const header = [
@@ -57,13 +56,11 @@ export function summaryTable(rows: readonly ResultRow[]): string {
     'cost $ inject / cheapest poll',
   ];
   const lines = [header, header.map((_, i) => (i === 0 ? '---' : '---:'))];
-  const w7: ResultRow[] = [];
-  for (const [workload, group] of groups(rows)) {
+  for (const [workload, group] of groups(rows.filter((r) => !isRandomGraph(r.workload)))) {
     const block = group.find((r) => r.strategy === 'block');
     const inject = group.find((r) => r.strategy === 'inject');
     const poll = bestPoll(group);
     const cheap = cheapestPoll(group);
-    if (inject && workload.startsWith('W7')) w7.push(inject);
     lines.push([
       workload,
       s(group[0]?.lowerBoundMs ?? 0),
@@ -77,11 +74,36 @@ export function summaryTable(rows: readonly ResultRow[]): string {
       inject && cheap ? `${inject.costUsd.toFixed(4)} / ${cheap.costUsd.toFixed(4)} (${cheap.strategy.slice(5)})` : '-',
     ]);
   }
-  if (w7.length > 1) {
-    const eff = mean(w7.map((r) => r.efficiency));
-    lines.push(['W7 mean', '', '', '', '', eff.toFixed(2), '', '', '', '']);
-  }
+  const w7 = w7SummaryLine(rows);
+  if (w7) lines.push(w7);
   return lines.map((l) => `| ${l.join(' | ')} |`).join('\n');
+}
+
+/** The W7 graphs as one line of the summary table: means per strategy (see report-w7.ts). */
+function w7SummaryLine(rows: readonly ResultRow[]): string[] | undefined {
+  const w7 = w7Summaries(rows);
+  if (w7.length === 0) return undefined;
+  const block = w7.find((x) => x.strategy === 'block');
+  const inject = w7.find((x) => x.strategy === 'inject');
+  const poll = w7
+    .filter((x) => x.strategy.startsWith('poll'))
+    .sort((a, b) => a.meanMakespanMs - b.meanMakespanMs || a.meanTurns - b.meanTurns)[0];
+  const cheap = w7.filter((x) => x.strategy.startsWith('poll')).sort((a, b) => a.meanCostUsd - b.meanCostUsd)[0];
+  const ci = inject?.efficiency;
+  return [
+    w7Label(rows),
+    s(w7[0]?.meanLowerBoundMs ?? 0),
+    block ? s(block.meanMakespanMs) : '-',
+    poll ? `${s(poll.meanMakespanMs)} (${poll.strategy.slice(5)})` : '-',
+    inject ? s(inject.meanMakespanMs) : '-',
+    ci ? `${ci.mean.toFixed(2)} (95% CI ${ci.low.toFixed(3)}-${ci.high.toFixed(3)})` : '-',
+    block && inject ? `${(block.meanMakespanMs / inject.meanMakespanMs).toFixed(2)}x` : '-',
+    inject && poll ? `${inject.meanTurns.toFixed(1)} / ${poll.meanTurns.toFixed(1)}` : '-',
+    inject && poll ? `${Math.round(inject.meanInputTokens)} / ${Math.round(poll.meanInputTokens)}` : '-',
+    inject && cheap
+      ? `${inject.meanCostUsd.toFixed(4)} / ${cheap.meanCostUsd.toFixed(4)} (${cheap.strategy.slice(5)}, means)`
+      : '-',
+  ];
 }
 
 /** One target of the issue, with what was measured. */
@@ -164,7 +186,7 @@ export function checkTargets(rows: readonly ResultRow[], meta: { virtualWallMs?:
   out.push({
     target: 'inject beats block by >= 1.6x on makespan where block / lower bound >= 1.6',
     met: speedMet,
-    measured: speed.length > 0 ? speed.join(', ') : 'no workload where the bound allows 1.6x',
+    measured: speed.length > 0 ? listed(speed, 12) : 'no workload where the bound allows 1.6x',
   });
   const real = rows.filter((r) => r.clock === 'real');
   if (real.length > 0) {

@@ -3,16 +3,24 @@ import { describe, expect, test } from 'vitest';
 import { createVirtualRuntime, defaultScript, VirtualClock } from './virtual.ts';
 
 describe('VirtualClock', () => {
-  test('jumps straight to the next timer and fires timers in (time, creation) order', async () => {
-    const clock = new VirtualClock();
-    const fired: string[] = [];
-    const sleeps = [
-      clock.sleep(300_000).then(() => fired.push(`b@${clock.now()}`)),
-      clock.sleep(1_000).then(() => fired.push(`a@${clock.now()}`)),
-      clock.sleep(300_000).then(() => fired.push(`c@${clock.now()}`)),
-    ];
-    await Promise.all(sleeps);
-    expect(fired).toEqual(['a@1000', 'b@300000', 'c@300000']);
+  test.each(['timeout', 'immediate'] as const)(
+    'idle turns on %s: jumps straight to the next timer and fires timers in (time, creation) order',
+    async (idleTurn) => {
+      const clock = new VirtualClock({ idleTurn });
+      expect(clock.idleTurn).toBe(idleTurn);
+      const fired: string[] = [];
+      const sleeps = [
+        clock.sleep(300_000).then(() => fired.push(`b@${clock.now()}`)),
+        clock.sleep(1_000).then(() => fired.push(`a@${clock.now()}`)),
+        clock.sleep(300_000).then(() => fired.push(`c@${clock.now()}`)),
+      ];
+      await Promise.all(sleeps);
+      expect(fired).toEqual(['a@1000', 'b@300000', 'c@300000']);
+    },
+  );
+
+  test('idle turns wait on setTimeout(0) unless asked for setImmediate', () => {
+    expect(new VirtualClock().idleTurn).toBe('timeout');
   });
 
   test('a sleep aborted by its signal rejects and never fires', async () => {
@@ -37,21 +45,24 @@ describe('VirtualClock', () => {
     expect(clock.now()).toBe(150);
   });
 
-  test('a hold stops the clock from advancing until released', async () => {
-    const clock = new VirtualClock();
-    const release = clock.hold();
-    let done = false;
-    void clock.sleep(10).then(() => {
-      done = true;
-    });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(done).toBe(false);
-    expect(clock.now()).toBe(0);
-    release();
-    await clock.sleep(10);
-    expect(done).toBe(true);
-    expect(clock.now()).toBe(10);
-  });
+  test.each(['timeout', 'immediate'] as const)(
+    'idle turns on %s: a hold stops the clock from advancing until released',
+    async (idleTurn) => {
+      const clock = new VirtualClock({ idleTurn });
+      const release = clock.hold();
+      let done = false;
+      void clock.sleep(10).then(() => {
+        done = true;
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(done).toBe(false);
+      expect(clock.now()).toBe(0);
+      release();
+      await clock.sleep(10);
+      expect(done).toBe(true);
+      expect(clock.now()).toBe(10);
+    },
+  );
 });
 
 describe('virtual runtime', () => {

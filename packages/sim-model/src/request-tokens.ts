@@ -60,13 +60,31 @@ function blockTokens(block: RequestBlock, pacing: Pick<Pacing, 'charsPerToken'>)
   return estimateTokens(blockText(block), pacing) + attachments * ATTACHMENT_TOKENS;
 }
 
-/** The request as cacheable blocks, in cache order. */
-export function requestPrefixBlocks(request: MessagesRequest, pacing: Pacing): PrefixBlock[] {
+/**
+ * Prefix hashes already computed: (hash of the prefix before a block, the block's key) -> hash
+ * of the prefix ending at the block. A conversation resends every earlier block on each request,
+ * so with a memo each request hashes only its new blocks; without one, a long system prompt
+ * is hashed again on every request.
+ */
+export type PrefixMemo = Map<string, string>;
+
+/** Entries a {@link PrefixMemo} may hold before it is cleared (bounds a long-lived server's memory). */
+const PREFIX_MEMO_MAX_ENTRIES = 50_000;
+
+/** The request as cacheable blocks, in cache order; `memo` (kept across requests) skips repeated hashing. */
+export function requestPrefixBlocks(request: MessagesRequest, pacing: Pacing, memo?: PrefixMemo): PrefixBlock[] {
   const out: PrefixBlock[] = [];
   let prefix = `${request.model}`;
+  if (memo && memo.size > PREFIX_MEMO_MAX_ENTRIES) memo.clear();
   const push = (tokens: number, identity: object, ttl: number | undefined): void => {
     const key = JSON.stringify(withoutCacheControl(identity));
-    prefix = `${hash32(prefix + key, 1).toString(36)}${hash32(key + prefix, 2).toString(36)}`;
+    const memoKey = memo ? `${prefix}\u0000${key}` : '';
+    const known = memo?.get(memoKey);
+    if (known !== undefined) prefix = known;
+    else {
+      prefix = `${hash32(prefix + key, 1).toString(36)}${hash32(key + prefix, 2).toString(36)}`;
+      memo?.set(memoKey, prefix);
+    }
     out.push(ttl === undefined ? { tokens, prefixHash: prefix } : { tokens, prefixHash: prefix, breakpointTtlMs: ttl });
   };
   (request.tools ?? []).forEach((tool, i) => {

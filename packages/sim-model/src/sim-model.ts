@@ -15,7 +15,7 @@ import { type Pacing, resolvePacing, responseTimeMs } from './pacing.ts';
 import { planTurn, type TurnKind } from './policy.ts';
 import { PromptCache } from './prompt-cache.ts';
 import { type MessagesRequest, parseMessagesRequest } from './request.ts';
-import { countInputTokens, requestPrefixBlocks } from './request-tokens.ts';
+import { countInputTokens, type PrefixMemo, requestPrefixBlocks } from './request-tokens.ts';
 import { type PollPolicy, parseScenario, type Scenario, type ScenarioInput } from './scenario.ts';
 import { streamMessage } from './sse.ts';
 import { detectStrategy, type SimStrategy } from './strategy.ts';
@@ -158,6 +158,9 @@ export function createSimModel(scenario: Scenario | ScenarioInput | string, opti
   const seed = options.seed ?? 0;
   const scale = options.scale ?? 1;
   const cache = new PromptCache(pacing);
+  // Each request repeats the previous one's tools, system and messages: their prefix hashes are
+  // computed once per model (see requestPrefixBlocks).
+  const prefixMemo: PrefixMemo = new Map();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let requests = 0;
 
@@ -202,9 +205,10 @@ export function createSimModel(scenario: Scenario | ScenarioInput | string, opti
       pacing,
       tools: new Set(toolNames),
     });
-    const usage = cache.account(requestPrefixBlocks(req, pacing), startedAt);
+    const usage = cache.account(requestPrefixBlocks(req, pacing, prefixMemo), startedAt);
     const { stream: _stream, ...identity } = req;
-    const key = `${hash32(JSON.stringify(identity), seed).toString(36)}:${JSON.stringify(identity).length}`;
+    const identityJson = JSON.stringify(identity);
+    const key = `${hash32(identityJson, seed).toString(36)}:${identityJson.length}`;
     const message = buildMessage(turn, {
       model: req.model,
       maxTokens: req.max_tokens,

@@ -14,6 +14,14 @@ describe('reading job states from tool results', () => {
     ]);
   });
 
+  test('an id inside a longer id is not a mention of it; ids with dots and dashes still match whole', () => {
+    const text = ['job-10 completed', 'npm.i-2 failed', 'xjob-1 running'].join('\n');
+    expect(statesIn(text, ['job-1', 'job-10', 'npm.i-2'])).toEqual([
+      { id: 'job-10', state: 'completed' },
+      { id: 'npm.i-2', state: 'failed' },
+    ]);
+  });
+
   test('the state word nearest the id wins, so other words on the line do not mislead', () => {
     expect(statesIn('timed out waiting; still running: build', ['build'])).toEqual([{ id: 'build', state: 'running' }]);
   });

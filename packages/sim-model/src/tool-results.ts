@@ -22,6 +22,8 @@ export interface SeenJob {
 const STATE = '(completed|failed|killed|timed[_ ]out|lost|running|queued)';
 const KEYED_STATE = new RegExp(`state["']?\\s*[=:]\\s*["']?${STATE}\\b`, 'i');
 const BARE_STATE = new RegExp(`\\b${STATE}\\b`, 'i');
+/** The same, global, for `matchAll` (which copies it, so sharing one is safe). */
+const BARE_STATES = new RegExp(BARE_STATE.source, 'gi');
 const EXIT_CODE = /exit(?:[_ ]?code)?["']?\s*[=:]?\s*["']?(-?\d+)/i;
 const NOTICE_BLOCK = /<bg_notice [^>]*>\n[\s\S]*?<\/bg_notice>/g;
 
@@ -29,12 +31,21 @@ function normalise(word: string): SeenState {
   return word.toLowerCase().replace(' ', '_') as SeenState;
 }
 
-function escapeRegExp(id: string): string {
-  return id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+const ID_CHAR = /[A-Za-z0-9._-]/;
 
+/**
+ * True when `id` stands on `line` as a whole id: not inside a longer one (no id character
+ * `[A-Za-z0-9._-]` just before or after). A scan with `indexOf`, not a RegExp built per call:
+ * the model reads every line of every result for every job id on every request.
+ */
 function mentions(line: string, id: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9._-])${escapeRegExp(id)}([^A-Za-z0-9._-]|$)`).test(line);
+  if (id === '') return false;
+  for (let at = line.indexOf(id); at >= 0; at = line.indexOf(id, at + 1)) {
+    const before = at === 0 ? '' : line.charAt(at - 1);
+    const after = line.charAt(at + id.length);
+    if ((before === '' || !ID_CHAR.test(before)) && (after === '' || !ID_CHAR.test(after))) return true;
+  }
+  return false;
 }
 
 /** The state on `line`: a keyed `state=x` first, else the state word nearest to `id`. */
@@ -43,7 +54,7 @@ function stateIn(line: string, id?: string): SeenState | undefined {
   if (keyed?.[1]) return normalise(keyed[1]);
   const at = id === undefined ? 0 : Math.max(0, line.indexOf(id));
   let best: { word: string; distance: number } | undefined;
-  for (const m of line.matchAll(new RegExp(BARE_STATE.source, 'gi'))) {
+  for (const m of line.matchAll(BARE_STATES)) {
     const distance = Math.abs((m.index ?? 0) - at);
     if (m[1] && (!best || distance < best.distance)) best = { word: m[1], distance };
   }

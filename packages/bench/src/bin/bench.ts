@@ -1,7 +1,8 @@
 // Entry point of `npm run bench`: every workload under every strategy, in virtual time (and, with
 // --clock real, in real time at a reduced scale), written as results.json, report.md and SVGs.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRICES_SOURCE, priceFor } from '@bgtasks/agent';
@@ -10,16 +11,15 @@ import { runtimeCommand, UsageError, withoutFlag } from '@bgtasks/runtime/cli';
 import { makespanChart, tokensChart } from '../charts.ts';
 import { BENCH_HELP, type BenchArgs, parseBenchArgs } from '../cli-args.ts';
 import { progressBar, progressLine } from '../progress.ts';
-import { randomWorkloads } from '../random-workload.ts';
 import { markdownReport } from '../report.ts';
 import type { ResultRow } from '../result-row.ts';
 import { runBench } from '../run-bench.ts';
 import { BENCH_MODEL } from '../run-workload.ts';
 import { checkTargets, summaryTable, targetsMarkdown } from '../summary.ts';
 import { whatToChoose } from '../what-to-choose.ts';
-import { WORKLOAD_FILES, type Workload, workloadFromText } from '../workload.ts';
+import { loadWorkloads } from './load-workloads.ts';
+import { startWorkerPool } from './worker-pool.ts';
 
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const entry = fileURLToPath(import.meta.url);
 
 let args: BenchArgs;
@@ -44,15 +44,6 @@ if (args.runtime && args.runtime !== runtime.name) {
   process.exit(child.status ?? 1);
 }
 
-function loadWorkloads(a: BenchArgs): Workload[] {
-  const files = WORKLOAD_FILES.map(({ id, file }) =>
-    workloadFromText(id, readFileSync(join(root, 'packages/bench/workloads', file), 'utf8'), { source: file }),
-  );
-  const all = [...files, ...randomWorkloads(a.randomGraphs)];
-  if (a.workloads.length === 0) return all;
-  return all.filter((w) => a.workloads.some((x) => x === w.id || (x === 'W7' && w.id.startsWith('W7-'))));
-}
-
 const tty = process.stderr.isTTY === true;
 const onRun = (clock: string) => (done: number, total: number, row: ResultRow) => {
   const label = `${clock} ${row.workload} ${row.strategy}`;
@@ -60,16 +51,28 @@ const onRun = (clock: string) => (done: number, total: number, row: ResultRow) =
   else process.stderr.write(`${progressLine(done, total, label, row.makespanMs)}\n`);
 };
 
-const workloads = loadWorkloads(args);
+const workloads = loadWorkloads(args.workloads, args.randomGraphs);
 if (workloads.length === 0) {
   process.stderr.write('bench: no workload matches --workloads\n');
   process.exit(2);
 }
 const common = { workloads, strategies: args.strategies, runtimeName: runtime.name, systemTokens: args.systemTokens };
+// --jobs 1 runs the virtual suite in this process; N > 1 in N worker processes (this one only
+// hands out runs), never more processes than runs.
+const jobs = Math.min(args.jobs ?? availableParallelism(), workloads.length * args.strategies.length);
+const hostRuntime = runtime.name === 'virtual' ? 'node' : runtime.name;
+const pool = jobs > 1 ? startWorkerPool(jobs, hostRuntime, runtime.name, args.systemTokens) : undefined;
 const started = performance.now();
-const rows = await runBench({ ...common, clock: 'virtual', onRun: onRun('virtual') });
+let rows: ResultRow[];
+try {
+  rows = await runBench({ ...common, clock: 'virtual', onRun: onRun('virtual'), ...(pool ? { runners: pool.runners } : {}) });
+} finally {
+  await pool?.close();
+}
 const virtualWallMs = performance.now() - started;
-process.stderr.write(`virtual suite: ${rows.length} runs in ${(virtualWallMs / 1000).toFixed(1)} s on ${runtime.name}\n`);
+process.stderr.write(
+  `virtual suite: ${rows.length} runs in ${(virtualWallMs / 1000).toFixed(1)} s on ${runtime.name}, ${pool ? `${jobs} worker processes` : 'in one process'}\n`,
+);
 if (args.clock === 'real') {
   const t = performance.now();
   rows.push(
