@@ -11,7 +11,10 @@ describe('bench flags', () => {
       workloads: [],
       systemTokens: 8000,
       randomGraphs: 100,
+      realGraphs: 5,
     });
+    expect(parseBenchArgs(['--real-graphs', '0']).realGraphs).toBe(0);
+    expect(() => parseBenchArgs(['--real-graphs', '1.5'])).toThrow(/--real-graphs must be a whole number/);
     expect(parseBenchArgs([]).jobs).toBeUndefined();
     expect(parseBenchArgs(['--jobs', '3']).jobs).toBe(3);
     const a = parseBenchArgs(

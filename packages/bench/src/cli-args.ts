@@ -17,6 +17,8 @@ export interface BenchArgs {
   randomGraphs: number;
   /** Real-time runs at once. */
   concurrency: number;
+  /** Real clock: W7 graphs that also run in real time (the first N; the scenario workloads always do). */
+  realGraphs: number;
   /** Tokens of the generated system prompt (0: the one-line prompt). */
   systemTokens: number;
   /** Virtual clock: processes that run workloads at once (this one and `jobs - 1` children); unset = available cores. */
@@ -28,6 +30,12 @@ export interface BenchArgs {
  * {@link UsageError} of every bgtasks bin, under the name this package exported first.
  */
 export const BenchArgsError = UsageError;
+
+/**
+ * W7 graphs that also run on the real clock by default: enough to compare the clocks, few enough
+ * that the real-time suite takes minutes (each run takes its makespan x the scale).
+ */
+export const DEFAULT_REAL_GRAPHS = 5;
 
 /** Every flag of `npm run bench`, in the order `--help` lists them. */
 export const BENCH_FLAGS = {
@@ -76,6 +84,12 @@ export const BENCH_FLAGS = {
     description: 'virtual clock: processes running workloads at once (1 to 64);\nrows and results are the same for any N',
   },
   concurrency: { type: 'string', value: 'N', default: '5', description: 'real clock: runs at once (1 to 64)' },
+  'real-graphs': {
+    type: 'string',
+    value: 'N',
+    default: String(DEFAULT_REAL_GRAPHS),
+    description: 'real clock: how many of the W7 graphs also run in real time\n(the first N; 0 to 1000)',
+  },
   'system-tokens': {
     type: 'string',
     value: 'N',
@@ -127,6 +141,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       integer: true,
     }),
     concurrency: numberFlag('concurrency', str('concurrency') ?? '5', { min: 1, max: 64, integer: true }),
+    realGraphs: numberFlag('real-graphs', str('real-graphs') ?? String(DEFAULT_REAL_GRAPHS), {
+      min: 0,
+      max: 1000,
+      integer: true,
+    }),
     systemTokens: numberFlag('system-tokens', str('system-tokens') ?? String(DEFAULT_SYSTEM_TOKENS), {
       min: 0,
       max: MAX_SYSTEM_TOKENS,
