@@ -5,7 +5,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { type AgentEvent, runAgent, strategyFor } from '@bgtasks/agent';
-import { BackgroundExecutor, type Runtime } from '@bgtasks/core';
+import { BackgroundExecutor, type Job, type Runtime } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
 import { createVirtualRuntime, VirtualClock } from '@bgtasks/runtime/testing';
 import { createSimModel, type SimClock, scaledPacing, scaledPolicy, type TurnKind, taskGraph } from '@bgtasks/sim-model';
@@ -40,6 +40,11 @@ export interface RunWorkloadOptions {
   /** real clock: the runtime that spawns processes; `createRuntime()` by default. */
   runtime?: Runtime;
   signal?: AbortSignal;
+  /**
+   * Called once the model has answered, before the executor closes, with every job it ran (the
+   * real-jobs workload reads their measured run times from them).
+   */
+  onJobs?: (jobs: readonly Job[]) => void;
 }
 
 /**
@@ -81,6 +86,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<ResultRo
       maxTokens: BENCH_MAX_TOKENS,
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    options.onJobs?.(executor.list());
   } finally {
     await executor.close();
   }
