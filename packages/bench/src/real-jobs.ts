@@ -36,13 +36,12 @@ export const REAL_JOB_ESTIMATES_S: Readonly<Record<RealJobId, number>> = { insta
 /** Each job is timed out after this long, so a hung command ends as `timed_out` (a failure), never hangs the run. */
 export const REAL_JOB_TIMEOUTS_S: Readonly<Record<RealJobId, number>> = { install: 300, typecheck: 600, lint: 300, test: 600 };
 
-/** A directory the commands may `cd` into: absolute, and nothing the shell would expand. */
+/** A directory the commands may `cd` into: absolute, nothing the shell would expand or a quote would end. */
+export const COPY_DIR_PATTERN = /^\/[A-Za-z0-9._/+-]*$/;
+
 const CopyDirSchema = z
   .string()
-  .regex(
-    /^\/[A-Za-z0-9._/+-]*$/,
-    'must be an absolute path of letters, digits and . _ / + - only (it is quoted into shell commands)',
-  );
+  .regex(COPY_DIR_PATTERN, 'must be an absolute path of letters, digits and . _ / + - only (it is quoted into shell commands)');
 
 /** Options of {@link realJobsWorkload}. */
 export interface RealJobsOptions {
