@@ -59,8 +59,10 @@ let current: Promise<unknown> | undefined;
 let child: ChildProcess | undefined;
 let childExited: Promise<unknown> | undefined;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let stoppedBy: string | undefined;
 runtime.onShutdown(async (reason) => {
   if (reason !== 'exit') {
+    stoppedBy = reason;
     controller.abort();
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await Promise.race([Promise.allSettled([current, childExited]), pause(2_500)]);
@@ -144,8 +146,16 @@ try {
     if (controller.signal.aborted) break;
     ok = (name === runtime.name ? await runHere() : await runChild(name)) && ok;
   }
+} catch (error) {
+  // Stopped by a signal: the run has closed its executor (jobs killed); exit as the shell expects.
+  if (!controller.signal.aborted) throw error;
 } finally {
   if (owned) removeRepoCopy(copy);
+}
+if (stoppedBy !== undefined) {
+  if (child && child.exitCode === null && child.signalCode === null) await childExited;
+  process.stderr.write(`W8: stopped by ${stoppedBy}${owned ? '; copy removed' : ''}\n`);
+  process.exit(({ SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as Record<string, number>)[stoppedBy] ?? 130);
 }
 if (owned) process.stderr.write(`wrote ${join(out, 'results.json')}, w8-runs.json and report-w8.md\n`);
 process.exit(ok ? 0 : 1);
