@@ -64,6 +64,8 @@ export async function runRealJobs(options: RunRealJobsOptions): Promise<{ rows: 
         jobs = ran;
       },
     });
+    // A stopped run is no measurement: no row for it.
+    options.signal?.throwIfAborted();
     const bound = measuredLowerBound(graph, jobs);
     const measuredRow: ResultRow = {
       ...row,
