@@ -1,7 +1,7 @@
 // `npm run bench:real-jobs` as a subprocess: --help, one-line usage errors (exit 2), and Ctrl-C in
 // the middle of a real run (the jobs are stopped and the temporary copy is removed); and the copy.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,20 @@ describe(`bench:real-jobs on ${runtime}`, () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('an --out whose results.json holds something else exits 2 before any run', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bgtasks-w8-out-'));
+    try {
+      writeFileSync(join(out, 'results.json'), '{"not":"rows"}');
+      const r = await run(['--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(
+        `bench:real-jobs: --out ${out}: results.json there is not a list of rows this command can add to; pick another --out`,
+      );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   test('the copy is HEAD of this repository, and removing it leaves nothing', () => {

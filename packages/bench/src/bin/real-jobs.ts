@@ -39,21 +39,28 @@ const runtimes = args.runtimes.length > 0 ? args.runtimes : [runtime.name as 'no
 const out = resolve(args.out);
 mkdirSync(out, { recursive: true });
 
-let copy: string;
-const owned = args.copy === undefined;
-if (args.copy !== undefined) {
-  if (!existsSync(join(args.copy, 'package-lock.json')))
-    usage(`--copy ${args.copy} has no package-lock.json: not a copy of this repository; see --help`);
-  copy = args.copy;
-} else {
-  const made = makeRepoCopy(root);
-  copy = made.dir;
-  process.stderr.write(`W8: copy of HEAD ${made.commit.slice(0, 10)} in ${copy}\n`);
+function readJson(file: string): unknown {
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
 }
-const commit = execFileSync('git', ['-C', copy, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
 
-// Ctrl-C / SIGTERM: stop the run (the executor's own hook kills the jobs' process groups), let a
-// runtime child stop too, then remove the copy. The runtime runs these hooks, then exits (130 on SIGINT).
+// The rows are merged into what DIR holds: check it now, not after the first run's minutes.
+for (const [file, merge] of [
+  ['results.json', mergeRows],
+  ['w8-runs.json', mergeRuns],
+] as const) {
+  try {
+    merge(readJson(join(out, file)), []);
+  } catch {
+    usage(`--out ${args.out}: ${file} there is not a list of rows this command can add to; pick another --out`);
+  }
+}
+
+let copy: string | undefined;
+const owned = args.copy === undefined;
+
+// Ctrl-C / SIGTERM (hooked before the copy is made): stop the run (the executor's own hook kills
+// the jobs' process groups), let a runtime child stop too, then remove the copy. The runtime runs
+// these hooks, then exits (130 on SIGINT).
 const controller = new AbortController();
 let current: Promise<unknown> | undefined;
 let child: ChildProcess | undefined;
@@ -67,12 +74,20 @@ runtime.onShutdown(async (reason) => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await Promise.race([Promise.allSettled([current, childExited]), pause(2_500)]);
   }
-  if (owned) removeRepoCopy(copy);
+  if (owned && copy !== undefined) removeRepoCopy(copy);
 });
 
-function readJson(file: string): unknown {
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+if (args.copy !== undefined) {
+  if (!existsSync(join(args.copy, 'package-lock.json')))
+    usage(`--copy ${args.copy} has no package-lock.json: not a copy of this repository; see --help`);
+  copy = args.copy;
+} else {
+  const made = makeRepoCopy(root);
+  copy = made.dir;
+  process.stderr.write(`W8: copy of HEAD ${made.commit.slice(0, 10)} in ${copy}\n`);
 }
+const dir: string = copy;
+const commit = execFileSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
 
 function persist(row: ResultRow, run: StoredRealJobsRun): void {
   const resultsFile = join(out, 'results.json');
@@ -96,7 +111,7 @@ async function runHere(): Promise<boolean> {
   let before = loadavg()[0] ?? 0;
   let ok = true;
   current = runRealJobs({
-    dir: copy,
+    dir,
     strategies: args.strategies,
     runtimeName: runtime.name,
     runtime,
@@ -123,7 +138,7 @@ function runChild(name: 'node' | 'bun' | 'deno'): Promise<boolean> {
     '--strategies',
     args.strategies.join(','),
     '--copy',
-    copy,
+    dir,
     '--runtime',
     name,
   ]);
@@ -150,7 +165,7 @@ try {
   // Stopped by a signal: the run has closed its executor (jobs killed); exit as the shell expects.
   if (!controller.signal.aborted) throw error;
 } finally {
-  if (owned) removeRepoCopy(copy);
+  if (owned) removeRepoCopy(dir);
 }
 if (stoppedBy !== undefined) {
   if (child && child.exitCode === null && child.signalCode === null) await childExited;
