@@ -3,6 +3,7 @@ export { BENCH_STRATEGIES, type BenchStrategy, splitStrategy } from './bench-str
 export { makespanChart, tokensChart } from './charts.ts';
 export { BENCH_HELP, type BenchArgs, BenchArgsError, parseBenchArgs } from './cli-args.ts';
 export { type LowerBound, lowerBound } from './lower-bound.ts';
+export { type MeasuredJob, measuredGraph, measuredJobs, measuredLowerBound } from './measured-bound.ts';
 export {
   DEFAULT_OVERHEAD_RUNS,
   DEFAULT_OVERHEAD_WARMUP,
@@ -26,12 +27,34 @@ export {
   randomWorkloads,
   TRACE_STATS,
 } from './random-workload.ts';
+export {
+  COPY_DIR_PATTERN,
+  REAL_JOB_COMMANDS,
+  REAL_JOB_ESTIMATES_S,
+  REAL_JOB_IDS,
+  REAL_JOB_TIMEOUTS_S,
+  REAL_JOBS_WORKLOAD_ID,
+  type RealJobId,
+  type RealJobsOptions,
+  realJobsScenario,
+  realJobsWorkload,
+} from './real-jobs.ts';
+export { parseRealJobsArgs, REAL_JOBS_FLAGS, REAL_JOBS_HELP, type RealJobsArgs } from './real-jobs-args.ts';
+export {
+  mergeRows,
+  mergeRuns,
+  RealJobsRunSchema,
+  realJobsReport,
+  realJobsTable,
+  type StoredRealJobsRun,
+} from './real-jobs-report.ts';
 export { costTable, efficiencyTable, markdownReport, realVsVirtualTable, workloadTables } from './report.ts';
 export { isRandomGraph, type W7Summary, w7Label, w7Section, w7Summaries } from './report-w7.ts';
 export type { ResultRow } from './result-row.ts';
 export { resultRowSchema } from './result-row-schema.ts';
 export { type RunBenchOptions, type RunRunner, runBench } from './run-bench.ts';
 export { noticeLatencies, wastedPolls } from './run-metrics.ts';
+export { type RealJobsRun, type RunRealJobsOptions, runRealJobs } from './run-real-jobs.ts';
 export {
   BENCH_COALESCE_MS,
   BENCH_MAX_CONCURRENT,

@@ -5,7 +5,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { type AgentEvent, runAgent, strategyFor } from '@bgtasks/agent';
-import { BackgroundExecutor, type Runtime } from '@bgtasks/core';
+import { BackgroundExecutor, type Job, type Runtime } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
 import { createVirtualRuntime, VirtualClock } from '@bgtasks/runtime/testing';
 import {
@@ -56,6 +56,11 @@ export interface RunWorkloadOptions {
   /** Size of the generated system prompt in tokens (0: the one-liner). Default 8,000. */
   systemTokens?: number;
   signal?: AbortSignal;
+  /**
+   * Called once the model has answered, before the executor closes, with every job it ran (the
+   * real-jobs workload reads their measured run times from them).
+   */
+  onJobs?: (jobs: readonly Job[]) => void;
 }
 
 /**
@@ -102,6 +107,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<ResultRo
       maxTokens: BENCH_MAX_TOKENS,
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    options.onJobs?.(executor.list());
   } finally {
     await executor.close();
   }
