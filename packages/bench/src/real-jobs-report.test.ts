@@ -1,34 +1,19 @@
 import { describe, expect, test } from 'vitest';
+import { resultRow } from './fixtures/result-rows.ts';
 import { mergeRows, mergeRuns, realJobsReport, type StoredRealJobsRun } from './real-jobs-report.ts';
 import type { ResultRow } from './result-row.ts';
 
 function row(over: Partial<ResultRow>): ResultRow {
-  return {
+  return resultRow({
     workload: 'W8',
-    strategy: 'inject',
-    runtime: 'node',
     clock: 'real',
-    scale: 1,
-    seed: 1,
     makespanMs: 100_000,
     lowerBoundMs: 90_000,
     efficiency: 0.9,
-    turns: 6,
     productiveTurns: 4,
-    pollTurns: 0,
     idleTurns: 2,
-    inputTokens: 1000,
-    cacheWriteTokens: 2000,
-    cacheReadTokens: 30_000,
-    outputTokens: 500,
-    costUsd: 0.0123,
-    noticeLatencyP50Ms: 1200,
-    noticeLatencyP95Ms: 3000,
-    noticeLatencyMaxMs: 3000,
-    wastedPolls: 0,
-    stopReason: 'end_turn',
     ...over,
-  };
+  });
 }
 
 function run(over: Partial<StoredRealJobsRun>): StoredRealJobsRun {

@@ -1,25 +1,20 @@
 import { describe, expect, test } from 'vitest';
 import { makespanChart } from './charts.ts';
+import { resultRow } from './fixtures/result-rows.ts';
 import { efficiencyTable, markdownReport } from './report.ts';
 import { isRandomGraph, w7Section, w7Summaries } from './report-w7.ts';
 import type { ResultRow } from './result-row.ts';
 import { summaryTable } from './summary.ts';
 
 function row(workload: string, strategy: string, makespanMs: number, lowerBoundMs: number, costUsd = 0.01): ResultRow {
-  return {
+  return resultRow({
     workload,
     strategy,
-    runtime: 'node',
-    clock: 'virtual',
-    scale: 1,
-    seed: 1,
     makespanMs,
     lowerBoundMs,
     efficiency: Math.round((lowerBoundMs / makespanMs) * 1000) / 1000,
     turns: 4,
     productiveTurns: 4,
-    pollTurns: 0,
-    idleTurns: 0,
     inputTokens: 100,
     cacheWriteTokens: 0,
     cacheReadTokens: 0,
@@ -28,9 +23,7 @@ function row(workload: string, strategy: string, makespanMs: number, lowerBoundM
     noticeLatencyP50Ms: null,
     noticeLatencyP95Ms: null,
     noticeLatencyMaxMs: null,
-    wastedPolls: 0,
-    stopReason: 'end_turn',
-  };
+  });
 }
 
 // Ten graphs with lower bound 10 s: inject at efficiency 1.0, 0.5, 1.0, 0.5 ... (mean 0.75),

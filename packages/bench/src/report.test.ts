@@ -1,36 +1,10 @@
 import { describe, expect, test } from 'vitest';
+import { resultRow } from './fixtures/result-rows.ts';
 import { costTable, markdownReport } from './report.ts';
 import type { ResultRow } from './result-row.ts';
 import { groupedBars, stackedBars } from './svg.ts';
 
-function row(over: Partial<ResultRow>): ResultRow {
-  return {
-    workload: 'W1',
-    strategy: 'inject',
-    runtime: 'node',
-    clock: 'virtual',
-    scale: 1,
-    seed: 1,
-    makespanMs: 40_000,
-    lowerBoundMs: 38_000,
-    efficiency: 0.95,
-    turns: 6,
-    productiveTurns: 6,
-    pollTurns: 0,
-    idleTurns: 0,
-    inputTokens: 1000,
-    cacheWriteTokens: 2000,
-    cacheReadTokens: 30_000,
-    outputTokens: 500,
-    costUsd: 0.0123,
-    noticeLatencyP50Ms: 1200,
-    noticeLatencyP95Ms: 3000,
-    noticeLatencyMaxMs: 3000,
-    wastedPolls: 0,
-    stopReason: 'end_turn',
-    ...over,
-  };
-}
+const row = (over: Partial<ResultRow>): ResultRow => resultRow(over);
 
 describe('report', () => {
   test('the Markdown report has the efficiency table, one table per workload, and real vs virtual', () => {

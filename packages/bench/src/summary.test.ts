@@ -1,35 +1,27 @@
 import { describe, expect, test } from 'vitest';
+import { resultRow } from './fixtures/result-rows.ts';
 import type { ResultRow } from './result-row.ts';
 import { checkTargets, summaryTable, targetsMarkdown } from './summary.ts';
 
 function row(workload: string, strategy: string, over: Partial<ResultRow> = {}): ResultRow {
-  return {
+  return resultRow({
     workload,
     strategy,
-    runtime: 'node',
-    clock: 'virtual',
-    scale: 1,
-    seed: 1,
     systemTokens: 8_000,
     makespanMs: 100_000,
     lowerBoundMs: 97_000,
     efficiency: 0.97,
     turns: 5,
     productiveTurns: 5,
-    pollTurns: 0,
-    idleTurns: 0,
     inputTokens: 0,
     cacheWriteTokens: 9_000,
     cacheReadTokens: 40_000,
-    outputTokens: 500,
     costUsd: 0.05,
     noticeLatencyP50Ms: 1_000,
     noticeLatencyP95Ms: 2_000,
     noticeLatencyMaxMs: 2_000,
-    wastedPolls: 0,
-    stopReason: 'end_turn',
     ...over,
-  };
+  });
 }
 
 /** A workload where inject, poll:bg_wait, poll:every_turn and block ran. */

@@ -1,34 +1,26 @@
 import { describe, expect, test } from 'vitest';
+import { resultRow } from './fixtures/result-rows.ts';
 import type { ResultRow } from './result-row.ts';
 import { cheapestAtEqualMakespan, whatToChoose } from './what-to-choose.ts';
 
 function row(workload: string, strategy: string, makespanS: number, costUsd: number): ResultRow {
-  return {
+  return resultRow({
     workload,
     strategy,
-    runtime: 'node',
-    clock: 'virtual',
-    scale: 1,
-    seed: 1,
     systemTokens: 8_000,
     makespanMs: makespanS * 1000,
     lowerBoundMs: 90_000,
     efficiency: 90 / makespanS,
     turns: 5,
     productiveTurns: 5,
-    pollTurns: 0,
-    idleTurns: 0,
     inputTokens: 0,
     cacheWriteTokens: 9_000,
     cacheReadTokens: 40_000,
-    outputTokens: 500,
     costUsd,
     noticeLatencyP50Ms: null,
     noticeLatencyP95Ms: null,
     noticeLatencyMaxMs: null,
-    wastedPolls: 0,
-    stopReason: 'end_turn',
-  };
+  });
 }
 
 describe('cheapest at equal makespan', () => {
