@@ -60,9 +60,12 @@ function readProcBytes(path: string): Buffer | undefined {
         scratch.copy(bigger, 0, 0, length);
         scratch = bigger;
       }
-      const n = readSync(fd, scratch, length, scratch.length - length, null);
-      if (n === 0) break;
+      const room = scratch.length - length;
+      const n = readSync(fd, scratch, length, room, null);
       length += n;
+      // procfs fills a read as far as the file goes (stat, environ, the counters read here), so a
+      // short read is the end: no second call just to see 0.
+      if (n < room) break;
     }
     return scratch.subarray(0, length);
   } catch {
