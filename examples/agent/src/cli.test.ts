@@ -279,6 +279,15 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
         out += decoder.decode(chunk);
         if (/job stubborn started/.test(out) && !signalled) {
           signalled = true;
+          // Only once both sleeps run has the script set its TERM traps: a SIGINT before that
+          // would end a job that does not yet ignore SIGTERM, and there is no second to send.
+          for (let i = 0; i < 100; i++) {
+            const ps = await new Promise<string>((resolve) =>
+              execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)),
+            );
+            if (ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z')).length >= 2) break;
+            await host.sleep(50);
+          }
           child.kill('SIGINT');
           await host.sleep(30);
           child.kill('SIGINT');
