@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { hostFiles, probePort } from './internal/host-io.ts';
 import { jobEnv } from './internal/job-env.ts';
-import { jobAlive, leaderStart, noteExit, pidOrigin, signalJob, trackGroup } from './internal/proc-tree.ts';
+import { jobProcesses } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
@@ -61,14 +61,7 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
     code: proc.signalCode ? null : proc.exitCode,
     signal: proc.signalCode,
   }));
-  const start = options.marker !== undefined ? leaderStart(proc.pid) : undefined;
-  const origin = options.marker !== undefined ? pidOrigin(proc.pid) : undefined;
-  if (origin !== undefined) trackGroup(proc.pid);
-  // Scans for jobs seen to exit before a reading of /proc share it (see noteExit).
-  let exitSeq: number | undefined;
-  void exited.then(() => {
-    exitSeq = noteExit();
-  });
+  const processes = jobProcesses(proc.pid, options.marker, exited, sendSignal);
   const sink = proc.stdin ?? undefined;
   let stdinClosed = false;
   const stdin = sink
@@ -91,8 +84,8 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
     : undefined;
   return childFromWebStreams(proc.pid, proc, exited, {
     ...(stdin ? { stdin } : {}),
-    kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, start?.(exitSeq !== undefined), origin),
-    alive: () => jobAlive(proc.pid, options.marker, sendSignal, start?.(exitSeq !== undefined), origin, exitSeq),
+    kill: processes.kill,
+    alive: processes.alive,
   });
 }
 

@@ -6,7 +6,7 @@ import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { hostFiles, probePort, stdinFromWritable } from './internal/host-io.ts';
 import { jobEnv } from './internal/job-env.ts';
-import { jobAlive, leaderStart, noteExit, pidOrigin, signalJob, trackGroup } from './internal/proc-tree.ts';
+import { jobProcesses } from './internal/proc-tree.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
 import { ShutdownHooks, type ShutdownHost } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
@@ -72,18 +72,11 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
     code: s.signal ? null : s.code,
     signal: s.signal,
   }));
-  const start = options.marker !== undefined ? leaderStart(proc.pid) : undefined;
-  const origin = options.marker !== undefined ? pidOrigin(proc.pid) : undefined;
-  if (origin !== undefined) trackGroup(proc.pid);
-  // Scans for jobs seen to exit before a reading of /proc share it (see noteExit).
-  let exitSeq: number | undefined;
-  void exited.then(() => {
-    exitSeq = noteExit();
-  });
+  const processes = jobProcesses(proc.pid, options.marker, exited, sendSignal);
   return childFromWebStreams(proc.pid, proc, exited, {
     ...(options.stdin === 'pipe' ? { stdin: stdinFromWritable(proc.stdin) } : {}),
-    kill: (signal) => signalJob(proc.pid, options.marker, signal, sendSignal, start?.(exitSeq !== undefined), origin),
-    alive: () => jobAlive(proc.pid, options.marker, sendSignal, start?.(exitSeq !== undefined), origin, exitSeq),
+    kill: processes.kill,
+    alive: processes.alive,
   });
 }
 

@@ -8,7 +8,7 @@ import type { Child, ChildStdin, ExitStatus, Runtime, SpawnOptions } from '@bgta
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
 import { hostFiles, probePort } from './internal/host-io.ts';
 import { jobEnv } from './internal/job-env.ts';
-import { jobAlive, leaderStart, noteExit, pidOrigin, signalJob, trackGroup } from './internal/proc-tree.ts';
+import { jobProcesses } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
@@ -74,15 +74,10 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
       }
     : undefined;
   const pid = proc.pid ?? -1;
-  const start = pid > 0 && options.marker !== undefined ? leaderStart(pid) : undefined;
-  const origin = options.marker !== undefined ? pidOrigin(pid) : undefined;
-  if (origin !== undefined) trackGroup(pid);
+  const processes = jobProcesses(pid, options.marker, exited, sendSignal);
   let done = false;
-  // Scans for jobs seen to exit before a reading of /proc share it (see noteExit).
-  let exitSeq: number | undefined;
   void exited.then(() => {
     done = true;
-    exitSeq = noteExit();
   });
   return {
     pid,
@@ -92,10 +87,10 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
     ...(stdin ? { stdin } : {}),
     kill(signal) {
       // After exit the leader is reaped, but leftovers may still hold the group id.
-      if (pid > 0) signalJob(pid, options.marker, signal, sendSignal, start?.(exitSeq !== undefined), origin);
+      if (pid > 0) processes.kill(signal);
       else if (!done) proc.kill(signal);
     },
-    alive: () => pid > 0 && jobAlive(pid, options.marker, sendSignal, start?.(exitSeq !== undefined), origin, exitSeq),
+    alive: () => pid > 0 && processes.alive(),
   };
 }
 

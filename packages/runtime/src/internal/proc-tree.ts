@@ -93,7 +93,7 @@ function statOf(pid: string | number): { state: string; pgrp: number; start: num
 let exitsObserved = 0;
 
 /** Notes that a job's leader was seen to exit; the number to pass to {@link jobAlive} for it. */
-export function noteExit(): number {
+function noteExit(): number {
   return ++exitsObserved;
 }
 
@@ -321,7 +321,7 @@ function groupIsOurs(leader: { start: number } | undefined, since: number): bool
 const liveGroups = new Set<number>();
 
 /** Notes a job's group as live, for {@link jobPids}' shortcut. */
-export function trackGroup(pgid: number): void {
+function trackGroup(pgid: number): void {
   if (pgid > 0) liveGroups.add(pgid);
 }
 
@@ -376,4 +376,32 @@ function trySend(send: SendSignal, pid: number, signal: KillSignal): void {
   } catch {
     // ESRCH: already gone
   }
+}
+
+/** How the processes of one job are signalled and found: what every runtime's spawn hands back. */
+export interface JobProcesses {
+  /** Signals the job's group and every process carrying its marker (see {@link signalJob}). */
+  kill(signal: KillSignal): void;
+  /** True while any process of the job is alive (see {@link jobAlive}). */
+  alive(): boolean;
+}
+
+/**
+ * The {@link JobProcesses} of a job whose leader `pid` was just spawned. Call it right after the
+ * spawn, before anything else reads `/proc`: it takes the pid allocator's origin then, marks the
+ * group live, reads the leader's start time when first needed, and notes the exit when
+ * `exited` settles so that jobs seen to exit together share their scans.
+ */
+export function jobProcesses(pid: number, marker: string | undefined, exited: Promise<unknown>, send: SendSignal): JobProcesses {
+  const start = marker !== undefined ? leaderStart(pid) : undefined;
+  const origin = marker !== undefined ? pidOrigin(pid) : undefined;
+  if (origin !== undefined) trackGroup(pid);
+  let exitSeq: number | undefined;
+  void exited.then(() => {
+    exitSeq = noteExit();
+  });
+  return {
+    kill: (signal) => signalJob(pid, marker, signal, send, start?.(exitSeq !== undefined), origin),
+    alive: () => jobAlive(pid, marker, send, start?.(exitSeq !== undefined), origin, exitSeq),
+  };
 }
