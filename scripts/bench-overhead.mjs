@@ -8,19 +8,13 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
-import { node24, pathFor, systemNode } from './node-binaries.mjs';
+import { benchRuntimes, pathFor, systemNode } from './node-binaries.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const entry = join(root, 'packages/bench/src/bin/overhead.ts');
-const bin = (name) => join(root, 'node_modules/.bin', name);
 const args = process.argv.slice(2);
 const source = '--conditions=@bgtasks/source';
-const runtimes = [
-  ['node', systemNode(), [source, '--import', 'tsx', entry, ...args]],
-  ['node24', node24, [source, '--import', 'tsx', entry, ...args]],
-  ['bun', bin('bun'), [source, entry, ...args]],
-  ['deno', bin('deno'), ['run', '-A', source, entry, ...args]],
-];
+const runtimes = benchRuntimes(entry, args);
 
 if (args.includes('--help') || args.includes('-h')) {
   // The flags are the per-runtime entry's (which also validates --json for this script).

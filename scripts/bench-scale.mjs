@@ -6,11 +6,10 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { node24, pathFor, systemNode } from './node-binaries.mjs';
+import { benchRuntimes, pathFor } from './node-binaries.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const entry = join(root, 'packages/bench/src/bin/scale.ts');
-const bin = (name) => join(root, 'node_modules/.bin', name);
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? args.splice(jsonAt, 2)[1] : undefined;
@@ -18,13 +17,7 @@ if (args.includes('--help')) {
   console.log('usage: npm run bench:scale -- [--jobs N (1000)] [--rounds N (3)] [--json FILE]');
   process.exit(0);
 }
-const source = '--conditions=@bgtasks/source';
-const runtimes = [
-  ['node', systemNode(), ['--expose-gc', source, '--import', 'tsx', entry, ...args]],
-  ['node24', node24, ['--expose-gc', source, '--import', 'tsx', entry, ...args]],
-  ['bun', bin('bun'), [source, entry, ...args]],
-  ['deno', bin('deno'), ['run', '-A', '--v8-flags=--expose-gc', source, entry, ...args]],
-];
+const runtimes = benchRuntimes(entry, args, { exposeGc: true });
 
 function run(name, cmd, argv) {
   process.stderr.write(`measuring on ${name}...\n`);

@@ -30,3 +30,19 @@ export function versionOf(node) {
 export function pathFor(node) {
   return [dirname(node), process.env.PATH ?? ''].join(delimiter);
 }
+
+/**
+ * How each runtime a benchmark compares runs a TypeScript entry from the sources: `[name, command,
+ * argv]` for the system Node, Node 24, Bun and Deno. `exposeGc` lets the entry force a collection.
+ */
+export function benchRuntimes(entry, args, { exposeGc = false } = {}) {
+  const source = '--conditions=@bgtasks/source';
+  const bin = (name) => join(root, 'node_modules/.bin', name);
+  const nodeArgs = [...(exposeGc ? ['--expose-gc'] : []), source, '--import', 'tsx', entry, ...args];
+  return [
+    ['node', systemNode(), nodeArgs],
+    ['node24', node24, nodeArgs],
+    ['bun', bin('bun'), [source, entry, ...args]],
+    ['deno', bin('deno'), ['run', '-A', ...(exposeGc ? ['--v8-flags=--expose-gc'] : []), source, entry, ...args]],
+  ];
+}
