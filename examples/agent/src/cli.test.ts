@@ -32,6 +32,64 @@ function cli(args: readonly string[]): Promise<{ code: number; stdout: string; s
   });
 }
 
+/** A scenario file with one 30 s job `id` running `command`, in a fresh temp directory. */
+function oneJobScenario(id: string, command: (dir: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
+  const file = join(dir, `${id}.yaml`);
+  writeFileSync(
+    file,
+    `name: ${id}\nprompt: run it\njobs:\n  - id: ${id}\n    durationS: 30\n    command: "${command(dir)}"\nfinal:\n  text: done\n`,
+  );
+  return file;
+}
+
+/**
+ * A job script that ignores SIGTERM and leaves an escaped child (`setsid`) that ignores it too;
+ * both sleep `marker` seconds, so `sleepers(marker)` finds them.
+ */
+function stubbornScenario(marker: string): string {
+  return oneJobScenario('stubborn', (dir) => {
+    const script = join(dir, 'stubborn.sh');
+    writeFileSync(script, `trap '' TERM\nsetsid sh -c "trap '' TERM; exec sleep ${marker}" >/dev/null 2>&1 &\nsleep ${marker}\n`);
+    return `sh ${script}`;
+  });
+}
+
+/** Live processes whose command line holds `sleep <marker>`. */
+async function sleepers(marker: string): Promise<string[]> {
+  const ps = await new Promise<string>((resolve) => execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)));
+  return ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));
+}
+
+/**
+ * Runs the CLI with `args`, spawned through the runtime under test (Deno's node:child_process
+ * reports a signal for a child it signalled even when the child exited with a code of its own);
+ * the first time its output matches `when`, awaits `then` with the child.
+ */
+async function cliUntil(
+  args: readonly string[],
+  when: RegExp,
+  then: (child: { kill(signal: 'SIGINT'): void }) => Promise<void> | void,
+): Promise<{ code: number | null; out: string; signalled: boolean }> {
+  const [cmd, argv] = commandFor(runtime, bin, args);
+  const child = createRuntime().spawn(`exec ${[cmd, ...argv].map((a) => `'${a}'`).join(' ')}`, { env });
+  let out = '';
+  let signalled = false;
+  const decoder = new TextDecoder();
+  const reading = (async () => {
+    for await (const chunk of child.stdout) {
+      out += decoder.decode(chunk);
+      if (when.test(out) && !signalled) {
+        signalled = true;
+        await then(child);
+      }
+    }
+  })();
+  const status = await child.exited;
+  await reading;
+  return { code: status.code, out, signalled };
+}
+
 function jobsProduced(summary: RunSummary) {
   return summary.jobs.map((j) => [j.command, j.state, j.exitCode, j.outputBytes]).sort();
 }
@@ -185,123 +243,47 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
   );
 
   test('SIGINT during a run kills every job group, prints what ran and exits 130', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
     const marker = `31.${Date.now() % 100_000}`;
-    const file = join(dir, 'slow.yaml');
-    writeFileSync(
-      file,
-      `name: slow\nprompt: run it\njobs:\n  - id: slow\n    durationS: 30\n    command: "sleep ${marker}"\nfinal:\n  text: done\n`,
+    const file = oneJobScenario('slow', () => `sleep ${marker}`);
+    const { code, out } = await cliUntil(['--scenario', file, '--scale', '0.05'], /job slow started/, (child) =>
+      child.kill('SIGINT'),
     );
-    // Spawned through the runtime under test: Deno's node:child_process reports a signal for a
-    // child it signalled even when the child exited with a code of its own.
-    const [cmd, argv] = commandFor(runtime, bin, ['--scenario', file, '--scale', '0.05']);
-    const host = createRuntime();
-    const child = host.spawn(`exec ${[cmd, ...argv].map((a) => `'${a}'`).join(' ')}`, { env });
-    let out = '';
-    let signalled = false;
-    const decoder = new TextDecoder();
-    const reading = (async () => {
-      for await (const chunk of child.stdout) {
-        out += decoder.decode(chunk);
-        if (/job slow started/.test(out) && !signalled) {
-          signalled = true;
-          child.kill('SIGINT');
-        }
-      }
-    })();
-    const status = await child.exited;
-    await reading;
-    expect(status.code).toBe(130);
+    expect(code).toBe(130);
     expect(out).toMatch(/interrupted: every job was killed/);
     expect(out.match(/^Summary \(/gm)).toHaveLength(1);
     expect(out).toMatch(/slow {13}killed/);
-    const ps = await new Promise<string>((resolve) => execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)));
-    const alive = ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));
-    expect(alive).toEqual([]);
+    expect(await sleepers(marker)).toEqual([]);
   });
   test('SIGINT just after done:, while close() waits on a TERM-ignoring job with an escaped child: one summary, exit 130, nothing left', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
     const marker = `32.${Date.now() % 100_000}`;
-    writeFileSync(
-      join(dir, 'stubborn.sh'),
-      `trap '' TERM\nsetsid sh -c "trap '' TERM; exec sleep ${marker}" >/dev/null 2>&1 &\nsleep ${marker}\n`,
+    const file = stubbornScenario(marker);
+    const { code, out, signalled } = await cliUntil(
+      ['--scenario', file, '--scale', '0.05', '--notify', 'poll', '--max-turns', '2'],
+      /done: /,
+      (child) => child.kill('SIGINT'),
     );
-    const file = join(dir, 'stubborn.yaml');
-    writeFileSync(
-      file,
-      `name: stubborn\nprompt: run it\njobs:\n  - id: stubborn\n    durationS: 30\n    command: "sh ${join(dir, 'stubborn.sh')}"\nfinal:\n  text: done\n`,
-    );
-    const [cmd, argv] = commandFor(runtime, bin, ['--scenario', file, '--scale', '0.05', '--notify', 'poll', '--max-turns', '2']);
-    const host = createRuntime();
-    const child = host.spawn(`exec ${[cmd, ...argv].map((a) => `'${a}'`).join(' ')}`, { env });
-    let out = '';
-    let signalled = false;
-    const decoder = new TextDecoder();
-    const reading = (async () => {
-      for await (const chunk of child.stdout) {
-        out += decoder.decode(chunk);
-        if (/done: /.test(out) && !signalled) {
-          signalled = true;
-          child.kill('SIGINT');
-        }
-      }
-    })();
-    const status = await child.exited;
-    await reading;
     expect(out).toMatch(/job stubborn started/);
     expect(signalled).toBe(true);
-    expect(status.code).toBe(130);
+    expect(code).toBe(130);
     expect(out.match(/^Summary \(/gm)).toHaveLength(1);
-    const ps = await new Promise<string>((resolve) => execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)));
-    const alive = ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));
-    expect(alive).toEqual([]);
+    expect(await sleepers(marker)).toEqual([]);
   });
   test('a second SIGINT during shutdown SIGKILLs every job at once, prints the summary once and exits 130', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bgtasks-cli-'));
     const marker = `33.${Date.now() % 100_000}`;
-    writeFileSync(
-      join(dir, 'stubborn.sh'),
-      `trap '' TERM\nsetsid sh -c "trap '' TERM; exec sleep ${marker}" >/dev/null 2>&1 &\nsleep ${marker}\n`,
-    );
-    const file = join(dir, 'stubborn.yaml');
-    writeFileSync(
-      file,
-      `name: stubborn\nprompt: run it\njobs:\n  - id: stubborn\n    durationS: 30\n    command: "sh ${join(dir, 'stubborn.sh')}"\nfinal:\n  text: done\n`,
-    );
-    const [cmd, argv] = commandFor(runtime, bin, ['--scenario', file, '--scale', '0.05']);
+    const file = stubbornScenario(marker);
     const host = createRuntime();
-    const child = host.spawn(`exec ${[cmd, ...argv].map((a) => `'${a}'`).join(' ')}`, { env });
-    let out = '';
-    let signalled = false;
-    const decoder = new TextDecoder();
-    const reading = (async () => {
-      for await (const chunk of child.stdout) {
-        out += decoder.decode(chunk);
-        if (/job stubborn started/.test(out) && !signalled) {
-          signalled = true;
-          // Only once both sleeps run has the script set its TERM traps: a SIGINT before that
-          // would end a job that does not yet ignore SIGTERM, and there is no second to send.
-          for (let i = 0; i < 100; i++) {
-            const ps = await new Promise<string>((resolve) =>
-              execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)),
-            );
-            if (ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z')).length >= 2) break;
-            await host.sleep(50);
-          }
-          child.kill('SIGINT');
-          await host.sleep(30);
-          child.kill('SIGINT');
-        }
-      }
-    })();
-    const status = await child.exited;
-    await reading;
-    expect(status.code).toBe(130);
+    const { code, out } = await cliUntil(['--scenario', file, '--scale', '0.05'], /job stubborn started/, async (child) => {
+      // Only once both sleeps run has the script set its TERM traps: a SIGINT before that
+      // would end a job that does not yet ignore SIGTERM, and there is no second to send.
+      for (let i = 0; i < 100 && (await sleepers(marker)).length < 2; i++) await host.sleep(50);
+      child.kill('SIGINT');
+      await host.sleep(30);
+      child.kill('SIGINT');
+    });
+    expect(code).toBe(130);
     expect(out).toMatch(/interrupted again: every job was SIGKILLed/);
     expect(out.match(/^Summary \(/gm)).toHaveLength(1);
-    const ps = await new Promise<string>((resolve) => execFile('ps', ['-eo', 'stat=,args='], (_e, stdout) => resolve(stdout)));
-    const alive = ps.split('\n').filter((l) => l.includes(`sleep ${marker}`) && !l.trim().startsWith('Z'));
-    expect(alive).toEqual([]);
+    expect(await sleepers(marker)).toEqual([]);
   });
 });
 
