@@ -38,6 +38,22 @@ describe('BackgroundExecutor on virtual time', () => {
     expect(consumer.pending().map((n) => [n.jobId, n.state])).toEqual([[job.id, 'timed_out']]);
   });
 
+  test('jobs with different timeouts each time out at their own; no timer is left once all have ended', async () => {
+    const { executor, runtime } = setup({ maxConcurrent: 10 });
+    const timeouts = [7_000, 3_000, 9_000, 3_000, 1_000, 5_000];
+    const jobs = timeouts.map((timeoutMs) => executor.submit({ command: 'sleep 60', timeoutMs }));
+    const quick = executor.submit({ command: 'sleep 2', timeoutMs: 4_000 });
+    const ended = (await executor.wait([...jobs, quick].map((j) => j.id))).ended;
+    for (const [i, timeoutMs] of timeouts.entries()) {
+      const job = ended.find((j) => j.id === jobs[i]?.id);
+      expect(job?.state).toBe('timed_out');
+      expect((job?.endedAt ?? 0) - (job?.startedAt ?? 0)).toBe(timeoutMs);
+    }
+    expect(ended.find((j) => j.id === quick.id)?.state).toBe('completed');
+    // A host whose jobs have all ended has nothing armed that would keep it alive.
+    expect(runtime.clock.pendingTimers).toBe(0);
+  });
+
   test('a job that ignores SIGTERM is SIGKILLed after the grace period and marked forced', async () => {
     const { executor } = setup({ killGraceMs: 2_000 }, () => ({ durationMs: 60_000, ignoreTerm: true }));
     const job = executor.submit({ command: 'stubborn' });

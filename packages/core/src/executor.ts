@@ -17,6 +17,7 @@ import {
   UnsupportedError,
 } from './errors.ts';
 import type { CloseOptions, Executor, WaitForOptions, WaitForResult, WaitOptions, WaitResult } from './executor-api.ts';
+import { type Deadline, Deadlines } from './internal/deadlines.ts';
 import { type Deferred, deferred } from './internal/deferred.ts';
 import { commandSlug } from './internal/job-id.ts';
 import { alignEnd, decodeUtf8 } from './internal/utf8.ts';
@@ -163,7 +164,7 @@ export const DEFAULT_RETAIN_MS = 60 * 60_000;
 const DROPPED_IDS_KEPT = 10_000;
 /** How often the processes of a dying job are checked during its grace. */
 const KILL_POLL_MS = 25;
-/** Why a job's timers stop; one shared reason (an `abort()` without one builds a DOMException per job). */
+/** Why a job's watchers stop; one shared reason (an `abort()` without one builds a DOMException per job). */
 const JOB_ENDED = Object.freeze({ reason: 'job ended' });
 /** How long SIGKILLed processes may take to leave the process table before we stop waiting. */
 const SIGKILL_WAIT_MS = 2_000;
@@ -196,7 +197,12 @@ interface Entry {
   terminated?: Promise<void>;
   /** The main process has exited; only draining output remains. */
   exited?: boolean;
-  /** Aborts the job's timeout and kill-grace timers; dropped once the job has ended. */
+  /** The job's timeout while it runs (see {@link Deadlines}). */
+  deadline?: Deadline<Entry>;
+  /**
+   * Stops the watchers of a running job that asked for any (readiness, progress, prompts);
+   * dropped once the job has ended. Most jobs have none, and no controller.
+   */
   timers?: AbortController;
   buffer: OutputBuffer;
   done: Deferred<Job>;
@@ -278,6 +284,8 @@ export class BackgroundExecutor implements Executor {
   #logTotal = 0;
   /** Aborts log-TTL timers on close. */
   readonly #logTimers = new AbortController();
+  /** Timeouts of running jobs, behind one timer. */
+  readonly #deadlines: Deadlines<Entry>;
   #idCounter = 0;
   #closed = false;
   #hostEnvSource: Readonly<Record<string, string>> | undefined;
@@ -303,6 +311,7 @@ export class BackgroundExecutor implements Executor {
         ]);
       }
     }
+    this.#deadlines = new Deadlines(runtime, (entry) => this.#terminate(entry, 'timed_out', this.killGraceMs));
     this.bus = options.bus ?? new NotificationBus();
     this.bus.attach(this);
     this.reaped = options.registry?.reap() ?? [];
@@ -348,7 +357,6 @@ export class BackgroundExecutor implements Executor {
       marker: newMarker(),
       state: 'queued',
       queuedAt: this.runtime.now(),
-      timers: new AbortController(),
       buffer: new OutputBuffer(this.#options.outputLimit),
       done: deferred<Job>(),
       lines: new LineSplitter(),
@@ -758,12 +766,7 @@ export class BackgroundExecutor implements Executor {
         this.#options.registry?.add({ jobId: entry.id, pgid: child.pid, command: entry.spec.command, marker: entry.marker });
       }
       const timeoutMs = entry.spec.timeoutMs ?? this.defaultTimeoutMs;
-      if (timeoutMs !== Number.POSITIVE_INFINITY) {
-        this.runtime.sleep(timeoutMs, entry.timers?.signal).then(
-          () => this.#terminate(entry, 'timed_out', this.killGraceMs),
-          () => {},
-        );
-      }
+      if (timeoutMs !== Number.POSITIVE_INFINITY) entry.deadline = this.#deadlines.add(entry.startedAt + timeoutMs, entry);
       entry.lastOutputAt = this.runtime.now();
       this.#openLog(entry);
       this.#watch(entry);
@@ -855,9 +858,12 @@ export class BackgroundExecutor implements Executor {
 
   /** Starts the watchers a running job's spec asks for: readiness, progress, prompts. */
   #watch(entry: Entry): void {
-    // Only a running job has timers; an ended one (no timers) starts no watcher.
-    const signal = entry.timers?.signal ?? AbortSignal.abort();
+    // An ended job starts no watcher; a running one that asks for any gets what stops them.
     const ready = entry.spec.ready;
+    const progressMs = entry.spec.progressMs ?? this.#options.progressMs;
+    if (isFinalState(entry.state) || (!ready && progressMs === undefined && entry.spec.stdin !== 'pipe')) return;
+    entry.timers = new AbortController();
+    const signal = entry.timers.signal;
     if (ready) {
       const condition =
         'pattern' in ready
@@ -873,7 +879,6 @@ export class BackgroundExecutor implements Executor {
         });
       });
     }
-    const progressMs = entry.spec.progressMs ?? this.#options.progressMs;
     if (progressMs !== undefined) void this.#progress(entry, checkDuration('progressMs', progressMs), signal);
     if (entry.spec.stdin === 'pipe') void this.#prompts(entry, signal);
   }
@@ -995,6 +1000,8 @@ export class BackgroundExecutor implements Executor {
     if (isFinalState(entry.state)) return;
     entry.timers?.abort(JOB_ENDED);
     delete entry.timers;
+    if (entry.deadline) this.#deadlines.remove(entry.deadline);
+    delete entry.deadline;
     if (entry.child && entry.child.pid > 0) this.#options.registry?.remove(entry.id);
     const state: FinalJobState = entry.ending ?? (status.error === undefined && status.code === 0 ? 'completed' : 'failed');
     entry.state = state;
@@ -1032,28 +1039,25 @@ export class BackgroundExecutor implements Executor {
   /**
    * Drops ended jobs beyond `retainJobs` or older than `retainMs`, oldest first, with their
    * output and their notice in the bus history; a job whose notice some consumer has not yet
-   * been handed (or has leased and not acked) is kept until it has.
+   * been handed (or has leased and not acked) is kept until it has, and so are the jobs that
+   * ended after it.
    */
   #prune(): void {
     const now = this.runtime.now();
     let toDrop = this.#ended.length - this.retainJobs;
-    // Ended jobs are in end order: only the front can go, so the walk stops at the first job
-    // that is neither over the count nor too old (a long-lived host pays per dropped job, not
-    // per kept one).
+    // Ended jobs are in end order and consumers are handed notices in that order: only the front
+    // can go, and the walk stops at the first job that is neither over the count nor too old, or
+    // that some consumer still holds (the jobs after it wait for it). A long-lived host pays per
+    // dropped job, not per kept one, however far a consumer lags behind.
     let i = 0;
-    const held: Entry[] = [];
     for (; i < this.#ended.length; i++) {
       const e = this.#ended[i] as Entry;
       const old = now - (e.endedAt ?? now) >= this.retainMs;
-      if (toDrop <= 0 && !old) break;
-      if (this.bus.holds(e.id)) {
-        held.push(e);
-      } else {
-        this.#drop(e);
-        toDrop--;
-      }
+      if ((toDrop <= 0 && !old) || this.bus.holds(e.id)) break;
+      this.#drop(e);
+      toDrop--;
     }
-    if (i > 0) this.#ended.splice(0, i, ...held);
+    if (i > 0) this.#ended.splice(0, i);
   }
 
   #drop(entry: Entry): void {

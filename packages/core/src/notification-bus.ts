@@ -34,12 +34,21 @@ export class Consumer implements NoticeConsumer {
   #waiters = new Set<() => void>();
   #closed = false;
   readonly #onClose: (() => void) | undefined;
+  /** Notices of each job pending or leased here: {@link holds} in constant time, however far behind. */
+  readonly #held = new Map<string, number>();
 
   /** @internal created by {@link NotificationBus.consumer} */
   constructor(name: string, backlog: readonly Notice[], onClose?: () => void) {
     this.name = name;
     this.#queue = [...backlog];
+    for (const n of this.#queue) this.#hold(n, 1);
     this.#onClose = onClose;
+  }
+
+  #hold(notice: Notice, delta: 1 | -1): void {
+    const n = (this.#held.get(notice.jobId) ?? 0) + delta;
+    if (n > 0) this.#held.set(notice.jobId, n);
+    else this.#held.delete(notice.jobId);
   }
 
   /** Notices neither delivered nor leased, oldest first. */
@@ -74,7 +83,7 @@ export class Consumer implements NoticeConsumer {
 
   /** Marks a lease's notices delivered; they are never handed out again. */
   ack(lease: Lease): void {
-    this.#settle(lease);
+    for (const n of this.#settle(lease)) this.#hold(n, -1);
   }
 
   /**
@@ -84,10 +93,18 @@ export class Consumer implements NoticeConsumer {
    */
   release(lease: Lease): void {
     const notices = this.#settle(lease);
-    if (notices.length === 0 || this.#closed) return;
+    if (notices.length === 0) return;
+    if (this.#closed) {
+      for (const n of notices) this.#hold(n, -1);
+      return;
+    }
     // A released progress notice stays superseded by a newer one of its job that came meanwhile.
     const newer = new Set(this.#queue.filter((n) => n.kind === 'progress').map((n) => n.jobId));
-    const back = notices.filter((n) => !(n.kind === 'progress' && newer.has(n.jobId)));
+    const back = notices.filter((n) => {
+      const superseded = n.kind === 'progress' && newer.has(n.jobId);
+      if (superseded) this.#hold(n, -1);
+      return !superseded;
+    });
     this.#queue = [...back, ...this.#queue].sort((a, b) => a.seq - b.seq);
     this.#wake();
   }
@@ -126,9 +143,7 @@ export class Consumer implements NoticeConsumer {
 
   /** @internal True when the notice of job `jobId` is pending or leased here. */
   holds(jobId: string): boolean {
-    if (this.#queue.some((n) => n.jobId === jobId)) return true;
-    for (const notices of this.#leases.values()) if (notices.some((n) => n.jobId === jobId)) return true;
-    return false;
+    return this.#held.has(jobId);
   }
 
   /** @internal */
@@ -136,15 +151,21 @@ export class Consumer implements NoticeConsumer {
     if (this.#closed) return;
     // A newer progress notice of a job supersedes one not yet handed out (never a final one).
     if (notice.kind === 'progress') {
-      this.#queue = this.#queue.filter((n) => !(n.kind === 'progress' && n.jobId === notice.jobId));
+      this.#queue = this.#queue.filter((n) => {
+        const superseded = n.kind === 'progress' && n.jobId === notice.jobId;
+        if (superseded) this.#hold(n, -1);
+        return !superseded;
+      });
     }
     this.#queue.push(notice);
+    this.#hold(notice, 1);
     this.#wake();
   }
 
   /** Removes this consumer from its bus; pending and leased notices are dropped, waiters rejected. */
   close(): void {
     this.#closed = true;
+    for (const n of this.#queue) this.#hold(n, -1);
     this.#queue = [];
     this.#wake();
     this.#onClose?.();

@@ -137,6 +137,28 @@ describe('retention', () => {
     expect(executor.list().map((j) => j.id)).toEqual(['c']);
   });
 
+  test('a consumer far behind does not make each ending job look at every kept one', async () => {
+    const runtime = createVirtualRuntime({ script: () => ({ durationMs: 1 }), idleTurn: 'immediate' });
+    const executor = new BackgroundExecutor(runtime, { retainJobs: 10, maxConcurrent: 50 });
+    const late = executor.bus.consumer('late');
+    let asked = 0;
+    const holds = executor.bus.holds.bind(executor.bus);
+    executor.bus.holds = (id: string) => {
+      asked++;
+      return holds(id);
+    };
+    const ids = Array.from({ length: 2000 }, () => executor.submit({ command: 'x' }).id);
+    await executor.wait(ids);
+    // Every notice is still held: all 2000 jobs are kept, and each end asked about one job at most.
+    expect(executor.list()).toHaveLength(2000);
+    expect(asked).toBeLessThanOrEqual(2 * 2000);
+    // Once the consumer has read them, they go down to retainJobs.
+    for (let i = 0; i < 2000; i++) await late.next();
+    executor.submit({ command: 'x' });
+    await executor.wait([]);
+    expect(executor.list().length).toBeLessThanOrEqual(11);
+  });
+
   test('retainMs drops ended jobs by age', async () => {
     const runtime = createVirtualRuntime({ script: () => ({ durationMs: 10 }) });
     const executor = new BackgroundExecutor(runtime, { retainMs: 60_000 });
