@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { JOB_MARKER_VAR } from '@bgtasks/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasProcFs, jobPids, LEADER_GONE, leaderStart, pidOrigin, setProbeMaxPids } from './proc-tree.ts';
+import { hasProcFs, jobPids, LEADER_GONE, leaderStart, pidOrigin, readHeldProc, setProbeMaxPids } from './proc-tree.ts';
 
 const pidMax = (): number => Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim());
 const killed: number[] = [];
@@ -90,5 +90,23 @@ describe.skipIf(!hasProcFs())('jobPids scans only pids the job can have', () => 
     expect(jobPids(pid, undefined, start)).toEqual([pid]);
     // ...but a job whose leader is gone does not own a live process holding the leader's pid.
     expect(jobPids(pid, undefined, LEADER_GONE)).toEqual([]);
+  });
+
+  it('reads the fork count and the last pid afresh each time through the descriptors it keeps open', async () => {
+    const forks = (): number => Number(/\nprocesses (\d+)/.exec(readHeldProc('/proc/stat') ?? '')?.[1]);
+    const lastPid = (): number => Number(readHeldProc('/proc/sys/kernel/ns_last_pid'));
+    const before = { forks: forks(), last: lastPid() };
+    expect(before.forks).toBeGreaterThan(0);
+    const pids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const child = spawn('true', { stdio: 'ignore' });
+      pids.push(child.pid ?? -1);
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    expect(forks()).toBeGreaterThanOrEqual(before.forks + 3);
+    const last = lastPid();
+    // The last pid handed out is at least our last child's, unless the allocator wrapped since.
+    if (last >= before.last) expect(last).toBeGreaterThanOrEqual(pids.at(-1) ?? 0);
+    expect(readHeldProc('/proc/no-such-file')).toBeUndefined();
   });
 });
