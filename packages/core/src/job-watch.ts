@@ -40,11 +40,13 @@ export function compilePattern(field: string, pattern: string): RegExp {
 
 /** Splits decoded output into lines, each capped at {@link MAX_MATCH_LINE_CHARS}. */
 export class LineSplitter {
-  readonly #decoder = new TextDecoder('utf-8', { fatal: false });
+  /** Made at the first chunk: most jobs' output is never split into lines. */
+  #decoder: TextDecoder | undefined;
   #partial = '';
 
   /** The complete lines in `chunk` (with the partial line left over from before). */
   push(chunk: Uint8Array): string[] {
+    this.#decoder ??= new TextDecoder('utf-8', { fatal: false });
     const text = this.#decoder.decode(chunk, { stream: true });
     const lines: string[] = [];
     let start = 0;

@@ -30,7 +30,10 @@ export function alignEnd(bytes: Uint8Array, start: number, end: number): number 
   return end;
 }
 
+/** One decoder for every call: a decode without `stream` keeps no state between calls. */
+const DECODER = new TextDecoder('utf-8', { fatal: false });
+
 /** Decodes bytes as UTF-8; invalid bytes become U+FFFD, never an exception. */
 export function decodeUtf8(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return bytes.length === 0 ? '' : DECODER.decode(bytes);
 }
