@@ -205,10 +205,11 @@ interface Entry {
    */
   timers?: AbortController;
   buffer: OutputBuffer;
-  done: Deferred<Job>;
+  /** Made when something first waits for the job's end: most jobs are only read through their notice. */
+  done?: Deferred<Job>;
   lines: LineSplitter;
   /** Called with each complete output line (waiters on a pattern). */
-  lineListeners: Set<(line: string) => void>;
+  lineListeners?: Set<(line: string) => void>;
   /** Clock time of the last output (or of the start). */
   lastOutputAt: number;
   /**
@@ -358,9 +359,7 @@ export class BackgroundExecutor implements Executor {
       state: 'queued',
       queuedAt: this.runtime.now(),
       buffer: new OutputBuffer(this.#options.outputLimit),
-      done: deferred<Job>(),
       lines: new LineSplitter(),
-      lineListeners: new Set(),
       lastOutputAt: this.runtime.now(),
     };
     this.#jobs.set(id, entry);
@@ -506,7 +505,7 @@ export class BackgroundExecutor implements Executor {
     try {
       const racers: Promise<WaitForResult>[] = [
         this.#until(entry, condition, stop.signal, true).then((hit) => ({ ...hit, job: this.#snapshot(entry) })),
-        entry.done.promise.then((job) => ({ met: 'exit' as const, job })),
+        this.#whenEnded(entry).then((job) => ({ met: 'exit' as const, job })),
       ];
       if (timeoutMs !== Number.POSITIVE_INFINITY) {
         racers.push(
@@ -557,22 +556,23 @@ export class BackgroundExecutor implements Executor {
         const test = (line: string): boolean => {
           const m = condition.pattern.exec(line);
           if (!m) return false;
-          entry.lineListeners.delete(listener);
+          entry.lineListeners?.delete(listener);
           resolve({ met: 'pattern', match: line });
           return true;
         };
         const listener = (line: string): void => {
           test(line);
         };
-        const fed = entry.spec.ready !== undefined || entry.spec.stdin === 'pipe' || entry.lineListeners.size > 0;
+        const fed = entry.spec.ready !== undefined || entry.spec.stdin === 'pipe' || (entry.lineListeners?.size ?? 0) > 0;
         if (past && entry.buffer.totalBytes > 0) {
           const lines = entry.buffer.tail(64 * 1024, 1_000).split('\n');
           // Lines were not split while nobody listened: start from the line being written now.
           if (!fed) entry.lines.seed(lines.at(-1) ?? '');
           for (const line of lines) if (test(line.slice(0, 1_024))) return;
         }
+        entry.lineListeners ??= new Set();
         entry.lineListeners.add(listener);
-        signal.addEventListener('abort', () => entry.lineListeners.delete(listener), { once: true });
+        signal.addEventListener('abort', () => entry.lineListeners?.delete(listener), { once: true });
         return;
       }
       if ('port' in condition) {
@@ -666,7 +666,7 @@ export class BackgroundExecutor implements Executor {
   async kill(id: string): Promise<Job> {
     const entry = this.#entry(id);
     this.#terminate(entry, 'killed', this.killGraceMs);
-    return entry.done.promise;
+    return this.#whenEnded(entry);
   }
 
   /** Waits until the first (`any`) or every (`all`) job of `ids` has ended, or `timeoutMs`. */
@@ -682,7 +682,7 @@ export class BackgroundExecutor implements Executor {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (options.signal?.aborted) throw new AbortedError();
-      const dones = entries.map((e) => e.done.promise);
+      const dones = entries.map((e) => this.#whenEnded(e));
       const condition = entries.length === 0 ? Promise.resolve() : mode === 'any' ? Promise.race(dones) : Promise.all(dones);
       const racers: Promise<unknown>[] = [condition.then(() => 'met' as const)];
       if (timeoutMs !== Number.POSITIVE_INFINITY) {
@@ -718,7 +718,7 @@ export class BackgroundExecutor implements Executor {
       options.killGraceMs === undefined ? this.killGraceMs : checkDuration('killGraceMs', options.killGraceMs, { zero: true });
     const live = [...this.#jobs.values()].filter((e) => !isFinalState(e.state));
     for (const e of live) this.#terminate(e, 'killed', grace);
-    await Promise.all(live.map((e) => e.done.promise));
+    await Promise.all(live.map((e) => this.#whenEnded(e)));
     this.#logTimers.abort();
     // Nothing can read a closed executor's logs: they go now, not at a TTL no timer will see.
     const logged = [...this.#jobs.values()].filter((e) => e.log);
@@ -805,8 +805,9 @@ export class BackgroundExecutor implements Executor {
       for await (const chunk of stream) {
         entry.buffer.append(chunk);
         entry.lastOutputAt = this.runtime.now();
-        if (entry.lineListeners.size > 0) {
-          for (const line of entry.lines.push(chunk)) for (const l of [...entry.lineListeners]) l(line);
+        const listeners = entry.lineListeners;
+        if (listeners !== undefined && listeners.size > 0) {
+          for (const line of entry.lines.push(chunk)) for (const l of [...listeners]) l(line);
         } else if (entry.spec.ready || entry.spec.stdin === 'pipe') {
           entry.lines.push(chunk);
         }
@@ -1013,9 +1014,10 @@ export class BackgroundExecutor implements Executor {
       entry.buffer.append(new TextEncoder().encode(`bgtasks: could not start the job: ${status.error}\n`));
     }
     this.#ended.push(entry);
-    entry.lineListeners.clear();
+    delete entry.lineListeners;
     this.#endLog(entry);
-    const snap = this.#snapshot(entry);
+    const done = entry.done;
+    const snap = done ? this.#snapshot(entry) : undefined;
     this.bus.publish({
       jobId: entry.id,
       state,
@@ -1032,7 +1034,8 @@ export class BackgroundExecutor implements Executor {
     // The child (its streams, the runtime's process handle) is not needed once the job has
     // ended; a long-lived host must not keep one per finished job.
     delete entry.child;
-    entry.done.resolve(snap);
+    if (done && snap) done.resolve(snap);
+    delete entry.done;
     this.#prune();
   }
 
@@ -1069,6 +1072,13 @@ export class BackgroundExecutor implements Executor {
       const first = this.#dropped.values().next();
       if (!first.done) this.#dropped.delete(first.value);
     }
+  }
+
+  /** The job's final snapshot, once it has ended (at once if it has). */
+  #whenEnded(entry: Entry): Promise<Job> {
+    if (isFinalState(entry.state)) return Promise.resolve(this.#snapshot(entry));
+    entry.done ??= deferred<Job>();
+    return entry.done.promise;
   }
 
   #snapshot(e: Entry): Job {
