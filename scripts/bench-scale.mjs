@@ -13,11 +13,21 @@ const entry = join(root, 'packages/bench/src/bin/scale.ts');
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? args.splice(jsonAt, 2)[1] : undefined;
+const onlyAt = args.indexOf('--runtime');
+const only = onlyAt >= 0 ? (args.splice(onlyAt, 2)[1] ?? '').split(',') : undefined;
 if (args.includes('--help')) {
-  console.log('usage: npm run bench:scale -- [--jobs N (1000)] [--rounds N (3)] [--json FILE]');
+  console.log(
+    'usage: npm run bench:scale -- [--jobs N (1000)] [--rounds N (3)] [--runtime node,node24,bun,deno (all)] [--json FILE]',
+  );
   process.exit(0);
 }
-const runtimes = benchRuntimes(entry, args, { exposeGc: true });
+const all = benchRuntimes(entry, args, { exposeGc: true });
+const unknown = only?.filter((name) => !all.some(([n]) => n === name)) ?? [];
+if (unknown.length > 0) {
+  console.error(`--runtime: unknown ${unknown.join(', ')}; pick from ${all.map(([n]) => n).join(', ')}`);
+  process.exit(2);
+}
+const runtimes = only ? all.filter(([name]) => only.includes(name)) : all;
 
 function run(name, cmd, argv) {
   process.stderr.write(`measuring on ${name}...\n`);
@@ -50,9 +60,10 @@ for (const [name, cmd, argv] of runtimes) {
 const f0 = (n) => n.toFixed(0);
 const f2 = (n) => n.toFixed(2);
 console.log(
-  '\n| runtime | cap 1 | cap 4 | cap 16 | notice p50 / p99 ms (cap 4) | RSS, first 1000 jobs | RSS, next 1000 | heap kept per job | raw spawn loop, first 1000 |',
+  '\n| runtime | cap 1 | cap 4 | cap 16 | notice p50 / p99 ms (cap 4) | RSS per 1000 jobs: first / then (median) / largest later | heap reserved, all batches | heap kept per job | raw spawn loop, first 1000 |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|');
+const mb = (n) => `${n.toFixed(1)}`;
 for (const r of results) {
   r.runtime = r.label;
   const cell = (cap) => {
@@ -61,8 +72,9 @@ for (const r of results) {
   };
   const c4 = r.rows.find((x) => x.cap === 4);
   const m = r.memory;
+  const later = m.batchesMb.slice(1);
   console.log(
-    `| ${r.runtime} | ${cell(1)} | ${cell(4)} | ${cell(16)} | ${c4 ? `${f0(c4.noticeP50Ms)} / ${f0(c4.noticeP99Ms)}` : 'n/a'} | ${m.firstExecutorMb.toFixed(1)} MB | ${m.steadyExecutorMb.toFixed(1)} MB | ${m.heapPerJobBytes === undefined ? 'n/a' : `${m.heapPerJobBytes} B`} | ${m.firstRawMb.toFixed(1)} MB |`,
+    `| ${r.runtime} | ${cell(1)} | ${cell(4)} | ${cell(16)} | ${c4 ? `${f0(c4.noticeP50Ms)} / ${f0(c4.noticeP99Ms)}` : 'n/a'} | ${mb(m.firstExecutorMb)} / ${mb(m.steadyExecutorMb)} / ${mb(Math.max(...later))} MB | ${m.heapReservedMb === undefined ? 'n/a' : `${mb(m.heapReservedMb)} MB`} | ${m.heapPerJobBytes === undefined ? 'n/a' : `${m.heapPerJobBytes} B`} | ${mb(m.firstRawMb)} MB |`,
   );
 }
 if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);

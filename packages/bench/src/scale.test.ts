@@ -9,13 +9,16 @@ describe('measureScale', () => {
     const rounds: string[] = [];
     let rssReads = 0;
     let heapReads = 0;
+    let totalReads = 0;
     const result = await measureScale({
       runtime,
       rawSpawn: rawSpawnForHost(),
       rss: () => ++rssReads * 1e6,
       heapUsed: () => ++heapReads * 5000,
+      heapTotal: () => ++totalReads * 2e6,
       jobs: 12,
       memoryJobs: 5,
+      memoryBatches: 3,
       warmupJobs: 2,
       caps: [1, 3],
       rounds: 2,
@@ -28,11 +31,20 @@ describe('measureScale', () => {
       expect(row.ratio).toBeCloseTo(row.executorJobsPerS / row.rawJobsPerS);
       expect(row.noticeP99Ms).toBeGreaterThanOrEqual(row.noticeP50Ms);
     }
-    // Five settled RSS readings (one after the warm-up), one MB apart in this fake; the warm-up's
-    // growth is left out of the first executor batch. Two heap readings 5000 B apart over 5 jobs.
-    expect(rssReads).toBe(5);
+    // Settled RSS readings: before and after the raw loop, after the warm-up, after each of the
+    // three batches; one MB apart in this fake, so the warm-up's growth is left out of the first
+    // batch. Two heap readings 5000 B apart over 5 jobs; reserved heap read before and after.
+    expect(rssReads).toBe(6);
     expect(heapReads).toBe(2);
-    expect(result.memory).toEqual({ jobs: 5, firstRawMb: 1, firstExecutorMb: 1, steadyExecutorMb: 1, heapPerJobBytes: 1000 });
+    expect(result.memory).toEqual({
+      jobs: 5,
+      firstRawMb: 1,
+      firstExecutorMb: 1,
+      steadyExecutorMb: 1,
+      batchesMb: [1, 1, 1],
+      heapReservedMb: 2,
+      heapPerJobBytes: 1000,
+    });
     expect(rounds.filter((l) => l.startsWith('cap '))).toHaveLength(4);
   });
 

@@ -21,6 +21,8 @@ export interface ScaleOptions {
   rss: () => number;
   /** Bytes of live JS heap (after a GC), where the runtime says: what finished jobs really keep. */
   heapUsed?: () => number;
+  /** Bytes the JS heap has reserved (live or not), where the runtime says: its own sizing. */
+  heapTotal?: () => number;
   /** Executor jobs run before the memory baseline, so code loading and JIT are not counted. Default 100. */
   warmupJobs?: number;
   /** A full garbage collection, where the runtime offers one. */
@@ -33,6 +35,8 @@ export interface ScaleOptions {
   rounds?: number;
   /** Jobs per memory batch. Default 1000 (the figures are then "per 1000 finished jobs"). */
   memoryJobs?: number;
+  /** Memory batches, one executor throughout; the first is the fresh process's. Default 5, at least 2. */
+  memoryBatches?: number;
   /** The command every job runs. Default `true`. */
   command?: string;
   /** The runtime's version, copied into the result. */
@@ -53,19 +57,30 @@ export interface ScaleRow {
   noticeP99Ms: number;
 }
 
-/** Memory growth over `jobs` (1000 by default) finished jobs with no output. */
+/** Memory growth over batches of `jobs` (1000 by default) finished jobs with no output. */
 export interface ScaleMemory {
   jobs: number;
-  /** RSS growth of the executor's first 1000 jobs in this process (heap high-water included), MB. */
+  /** RSS growth of the executor's first batch in this process (the runtime's own heap sizing included), MB. */
   firstExecutorMb: number;
-  /** RSS growth of the next 1000 jobs (steady state), MB. */
+  /**
+   * RSS growth per batch once the host runs at its working size: the median over the batches
+   * after the first (a long-lived host's slope), MB.
+   */
   steadyExecutorMb: number;
+  /** RSS growth of every batch, the first included, in order, MB. */
+  batchesMb: number[];
+  /**
+   * Growth of what the JS heap reserved over all batches, MB, where the host says: the runtime
+   * sizing its heap (V8 doubles its young generation under allocation), not jobs kept.
+   */
+  heapReservedMb?: number;
   /** The same raw spawn loop's first 1000 spawns, for reference, MB. */
   firstRawMb: number;
   /**
    * Live heap kept per finished job (bytes, after a GC) over the first batch: the job records the
-   * retention policy keeps (`retainJobs`, 1000 by default). RSS moves with the heap's own sizing
-   * (V8 grows its young generation under load), this does not. Absent where the host has no heap figure.
+   * retention policy keeps (`retainJobs`, 1000 by default; later batches replace them, so the live
+   * heap stays flat). RSS moves with the heap's own sizing (V8 grows its young generation under
+   * load), this does not. Absent where the host has no heap figure.
    */
   heapPerJobBytes?: number;
 }
@@ -137,9 +152,10 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleResult> 
   const now = (): number => runtime.now();
   const log = options.onRound ?? (() => {});
 
-  // Memory: the raw loop's own growth, then (after a short warm-up of the executor's code) the
-  // executor's first and next batch, all kept.
+  // Memory: the raw loop's own growth, then (after a short warm-up of the executor's code) batch
+  // after batch of one executor, every job kept until retention replaces it.
   const memoryJobs = options.memoryJobs ?? 1000;
+  const memoryBatches = Math.max(2, options.memoryBatches ?? 5);
   const r0 = await settledRss(options);
   await rawRound(rawSpawn, command, env, memoryJobs, 4, now);
   const executor = new BackgroundExecutor(runtime, { maxConcurrent: 4, killOnShutdown: false });
@@ -150,24 +166,32 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleResult> 
   };
   const r1 = await settledRss(options);
   await batch(options.warmupJobs ?? 100);
-  const r1w = await settledRss(options);
+  let before = await settledRss(options);
   const h1 = options.heapUsed?.();
-  await batch(memoryJobs);
-  const r2 = await settledRss(options);
-  const h2 = options.heapUsed?.();
-  await batch(memoryJobs);
-  const r3 = await settledRss(options);
+  const reserved1 = options.heapTotal?.();
+  const batchesMb: number[] = [];
+  let h2: number | undefined;
+  for (let b = 0; b < memoryBatches; b++) {
+    await batch(memoryJobs);
+    const after = await settledRss(options);
+    if (b === 0) h2 = options.heapUsed?.();
+    batchesMb.push((after - before) / 1e6);
+    before = after;
+  }
+  const reserved2 = options.heapTotal?.();
   await executor.close();
-  const mb = (bytes: number): number => bytes / 1e6;
   const memory: ScaleMemory = {
     jobs: memoryJobs,
-    firstRawMb: mb(r1 - r0),
-    firstExecutorMb: mb(r2 - r1w),
-    steadyExecutorMb: mb(r3 - r2),
+    firstRawMb: (r1 - r0) / 1e6,
+    firstExecutorMb: batchesMb[0] ?? 0,
+    steadyExecutorMb: median(batchesMb.slice(1)),
+    batchesMb,
+    ...(reserved1 !== undefined && reserved2 !== undefined ? { heapReservedMb: (reserved2 - reserved1) / 1e6 } : {}),
     ...(h1 !== undefined && h2 !== undefined ? { heapPerJobBytes: Math.round((h2 - h1) / memoryJobs) } : {}),
   };
   log(
-    `memory: raw +${memory.firstRawMb.toFixed(1)} MB, executor +${memory.firstExecutorMb.toFixed(1)} MB then +${memory.steadyExecutorMb.toFixed(1)} MB` +
+    `memory: raw +${memory.firstRawMb.toFixed(1)} MB; executor batches ${batchesMb.map((mb) => `${mb >= 0 ? '+' : ''}${mb.toFixed(1)}`).join(', ')} MB` +
+      (memory.heapReservedMb !== undefined ? `, heap reserved +${memory.heapReservedMb.toFixed(1)} MB` : '') +
       (memory.heapPerJobBytes !== undefined ? `, heap kept per finished job ${memory.heapPerJobBytes} B` : ''),
   );
 

@@ -22,6 +22,7 @@ const result = await measureScale({
   rawSpawn: rawSpawnForHost(),
   rss: () => process.memoryUsage().rss,
   heapUsed: () => process.memoryUsage().heapUsed,
+  heapTotal: () => process.memoryUsage().heapTotal,
   version,
   ...(gc ? { gc } : {}),
   jobs: intFlag('--jobs', 1000),
