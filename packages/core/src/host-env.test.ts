@@ -34,4 +34,23 @@ describe('the host environment of jobs', () => {
     expect(seen[2]).not.toHaveProperty('ADDED_LATER');
     expect(seen[2]).not.toHaveProperty('PER_JOB');
   });
+
+  it('gives every job a marker of its own: bgt- and a version 4 UUID', async () => {
+    const virtual = createVirtualRuntime();
+    const markers: string[] = [];
+    const runtime: Runtime = {
+      ...virtual,
+      spawn: (command: string, options?: SpawnOptions) => {
+        markers.push(options?.marker ?? '');
+        return virtual.spawn(command, options);
+      },
+    };
+    const executor = new BackgroundExecutor(runtime, { maxConcurrent: 50 });
+    const ids = Array.from({ length: 200 }, () => executor.submit({ command: 'true' }).id);
+    await executor.wait(ids);
+    await executor.close();
+    expect(markers).toHaveLength(200);
+    for (const m of markers) expect(m).toMatch(/^bgt-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(markers).size).toBe(200);
+  });
 });
