@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { JOB_MARKER_VAR } from '@bgtasks/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasProcFs, jobPids, LEADER_GONE, leaderStart, pidOrigin, readHeldProc, setProbeMaxPids } from './proc-tree.ts';
@@ -108,5 +110,33 @@ describe.skipIf(!hasProcFs())('jobPids scans only pids the job can have', () => 
     // The last pid handed out is at least our last child's, unless the allocator wrapped since.
     if (last >= before.last) expect(last).toBeGreaterThanOrEqual(pids.at(-1) ?? 0);
     expect(readHeldProc('/proc/no-such-file')).toBeUndefined();
+  });
+
+  it('stops trusting a kept descriptor that was closed under it and now names another file, without closing it', () => {
+    const path = '/proc/sys/kernel/pid_max';
+    const digits = (text: string): boolean => /^\d+\n$/.test(text);
+    expect(readHeldProc(path, digits)).toMatch(/^\d+\n$/);
+    // Find the number it kept, close it behind its back, and let another file take the number.
+    const held = readdirSync('/proc/self/fd').find((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === path;
+      } catch {
+        return false;
+      }
+    });
+    expect(held).toBeDefined();
+    closeSync(Number(held));
+    const dir = mkdtempSync(join(tmpdir(), 'bgt-held-'));
+    writeFileSync(join(dir, 'other'), 'not a number\n');
+    const other = openSync(join(dir, 'other'), 'r');
+    try {
+      expect(other).toBe(Number(held));
+      expect(readHeldProc(path, digits)).toMatch(/^\d+\n$/);
+      // The other file's descriptor is still open and still reads the other file.
+      const buf = Buffer.alloc(64);
+      expect(buf.toString('latin1', 0, readSync(other, buf, 0, 64, 0))).toBe('not a number\n');
+    } finally {
+      closeSync(other);
+    }
   });
 });

@@ -92,30 +92,37 @@ const heldFds = new Map<string, number>();
  * The text of a system-wide `/proc` file that every job's end reads (the fork count, the last
  * pid), through a descriptor kept open and read from offset 0: procfs regenerates such a file
  * on each read at offset 0, so this is one syscall where opening each time is three. Falls back
- * to opening it again when the descriptor went bad.
+ * to opening it again when the descriptor went bad or reads what is not that file (`looksRight`
+ * false: the host closed a descriptor it did not open and the number now names another file).
  */
-export function readHeldProc(path: string): string | undefined {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    let fd = heldFds.get(path);
-    if (fd === undefined) {
-      try {
-        fd = openSync(path, 'r');
-      } catch {
-        return undefined;
-      }
-      heldFds.set(path, fd);
-    }
+export function readHeldProc(path: string, looksRight: (text: string) => boolean = () => true): string | undefined {
+  const held = heldFds.get(path);
+  if (held !== undefined) {
     try {
-      return readFd(fd, 0).toString('latin1');
+      const text = readFd(held, 0).toString('latin1');
+      if (looksRight(text)) return text;
     } catch {
-      heldFds.delete(path);
-      try {
-        closeSync(fd);
-      } catch {
-        // already closed under us
-      }
+      // closed under us
     }
+    // No longer ours (and perhaps another file's now): forget the number, never close it.
+    heldFds.delete(path);
   }
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const text = readFd(fd, 0).toString('latin1');
+    if (looksRight(text)) {
+      heldFds.set(path, fd);
+      return text;
+    }
+  } catch {
+    // unreadable: not kept
+  }
+  closeSync(fd);
   return undefined;
 }
 
@@ -225,7 +232,7 @@ const ORIGIN_READING_MAX_AGE_MS = 250;
 
 /** Forks (processes and threads) since boot, from `/proc/stat`, or undefined. */
 function forksSinceBoot(): number | undefined {
-  const stat = readHeldProc('/proc/stat');
+  const stat = readHeldProc('/proc/stat', (text) => text.startsWith('cpu '));
   if (stat === undefined) return undefined;
   const at = stat.indexOf('\nprocesses ');
   if (at < 0) return undefined;
@@ -334,7 +341,9 @@ export function setProbeMaxPids(n: number = PROBE_MAX_PIDS): number {
  */
 function candidatePids(first: number, afterExit?: number): Array<string | number> {
   if (first > 0) {
-    const text = sharedReading('last', afterExit, () => readHeldProc('/proc/sys/kernel/ns_last_pid'));
+    const text = sharedReading('last', afterExit, () =>
+      readHeldProc('/proc/sys/kernel/ns_last_pid', (text) => /^\d+\n$/.test(text)),
+    );
     const last = Number.parseInt(text ?? '', 10);
     if (Number.isInteger(last) && last >= first && last - first < probeMaxPids) {
       const range: number[] = [];
