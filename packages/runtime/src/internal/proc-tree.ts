@@ -44,14 +44,19 @@ function readProc(path: string): string | undefined {
   return bytes === undefined ? undefined : bytes.toString('latin1');
 }
 
-/** The bytes of a `/proc` file, in the shared buffer: valid until the next read. */
-function readProcBytes(path: string): Buffer | undefined {
-  let fd: number;
+/** A descriptor of `path` opened for reading, or undefined when it cannot be (the process is gone). */
+function openProc(path: string): number | undefined {
   try {
-    fd = openSync(path, 'r');
+    return openSync(path, 'r');
   } catch {
     return undefined;
   }
+}
+
+/** The bytes of a `/proc` file, in the shared buffer: valid until the next read. */
+function readProcBytes(path: string): Buffer | undefined {
+  const fd = openProc(path);
+  if (fd === undefined) return undefined;
   try {
     return readFd(fd, null);
   } catch {
@@ -107,12 +112,8 @@ export function readHeldProc(path: string, looksRight: (text: string) => boolean
     // No longer ours (and perhaps another file's now): forget the number, never close it.
     heldFds.delete(path);
   }
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
+  const fd = openProc(path);
+  if (fd === undefined) return undefined;
   try {
     const text = readFd(fd, 0).toString('latin1');
     if (looksRight(text)) {
