@@ -46,6 +46,9 @@ describe('measureScale', () => {
       heapPerJobBytes: 1000,
     });
     expect(rounds.filter((l) => l.startsWith('cap '))).toHaveLength(4);
+    expect(rounds.find((l) => l.startsWith('memory:'))).toBe(
+      'memory: raw +1.0 MB; executor batches +1.0, +1.0, +1.0 MB, heap reserved +2.0 MB, heap kept per finished job 1000 B',
+    );
   });
 
   it('the raw spawn of this host runs a real command to its end', async () => {

@@ -95,6 +95,11 @@ export interface ScaleResult {
   memory: ScaleMemory;
 }
 
+/** `+1.5` or `-0.3`: a growth in MB with its sign. */
+function signed(mb: number): string {
+  return `${mb >= 0 ? '+' : ''}${mb.toFixed(1)}`;
+}
+
 function median(values: readonly number[]): number {
   return percentile(values, 50);
 }
@@ -190,8 +195,8 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleResult> 
     ...(h1 !== undefined && h2 !== undefined ? { heapPerJobBytes: Math.round((h2 - h1) / memoryJobs) } : {}),
   };
   log(
-    `memory: raw +${memory.firstRawMb.toFixed(1)} MB; executor batches ${batchesMb.map((mb) => `${mb >= 0 ? '+' : ''}${mb.toFixed(1)}`).join(', ')} MB` +
-      (memory.heapReservedMb !== undefined ? `, heap reserved +${memory.heapReservedMb.toFixed(1)} MB` : '') +
+    `memory: raw ${signed(memory.firstRawMb)} MB; executor batches ${batchesMb.map(signed).join(', ')} MB` +
+      (memory.heapReservedMb !== undefined ? `, heap reserved ${signed(memory.heapReservedMb)} MB` : '') +
       (memory.heapPerJobBytes !== undefined ? `, heap kept per finished job ${memory.heapPerJobBytes} B` : ''),
   );
 
