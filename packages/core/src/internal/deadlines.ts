@@ -67,13 +67,6 @@ export class Deadlines<T> {
     if (this.#heap.length === 0) this.#disarm();
   }
 
-  /** Cancels the timer and forgets every deadline. */
-  clear(): void {
-    for (const d of this.#heap) d.index = -1;
-    this.#heap = [];
-    this.#disarm();
-  }
-
   #arm(): void {
     this.#disarm();
     const first = this.#heap[0];
