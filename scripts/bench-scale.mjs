@@ -14,7 +14,12 @@ const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? args.splice(jsonAt, 2)[1] : undefined;
 const onlyAt = args.indexOf('--runtime');
-const only = onlyAt >= 0 ? (args.splice(onlyAt, 2)[1] ?? '').split(',') : undefined;
+const onlyValue = onlyAt >= 0 ? args.splice(onlyAt, 2)[1] : undefined;
+if (onlyAt >= 0 && (onlyValue === undefined || onlyValue.startsWith('--') || onlyValue === '')) {
+  console.error('--runtime needs a comma-separated list, e.g. --runtime node,bun');
+  process.exit(2);
+}
+const only = onlyValue?.split(',');
 if (args.includes('--help')) {
   console.log(
     'usage: npm run bench:scale -- [--jobs N (1000)] [--rounds N (3)] [--runtime node,node24,bun,deno (all)] [--json FILE]',
