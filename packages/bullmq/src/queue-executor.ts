@@ -4,7 +4,6 @@
  * synchronous reads of the {@link Executor} interface answer at once.
  */
 import {
-  AbortedError,
   type CloseOptions,
   DEFAULT_MAX_CONCURRENT,
   DuplicateJobIdError,
@@ -29,7 +28,7 @@ import {
   type WaitOptions,
   type WaitResult,
 } from '@bgtasks/core';
-import { commandSlug, describeIssues } from '@bgtasks/core/internal';
+import { commandSlug, describeIssues, waitForEnds } from '@bgtasks/core/internal';
 import { createRuntime } from '@bgtasks/runtime';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -554,37 +553,17 @@ export class QueueExecutor implements Executor {
 
   async wait(ids: readonly string[], options: WaitOptions = {}): Promise<WaitResult> {
     const entries = ids.map((id) => this.#entry(id));
-    const mode = options.mode ?? 'all';
     if (options.timeoutMs !== undefined && !(options.timeoutMs >= 0)) {
       throw new InvalidJobSpecError([`timeoutMs: must be 0 or more, got ${String(options.timeoutMs)}`]);
     }
-    const stop = new AbortController();
-    const onAbort = (): void => stop.abort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      if (options.signal?.aborted) throw new AbortedError();
-      const dones = entries.map((e) => e.done);
-      const condition = entries.length === 0 ? Promise.resolve() : mode === 'any' ? Promise.race(dones) : Promise.all(dones);
-      const racers: Promise<unknown>[] = [condition.then(() => 'met' as const)];
-      if (options.timeoutMs !== undefined) {
-        racers.push(this.runtime.sleep(options.timeoutMs, stop.signal).then(() => 'timeout' as const));
-      }
-      if (options.signal) {
-        racers.push(
-          new Promise((_, reject) => stop.signal.addEventListener('abort', () => reject(new AbortedError()), { once: true })),
-        );
-      }
-      const outcome = await Promise.race(racers);
-      const snaps = entries.map((e) => ({ ...e.job }));
-      return {
-        ended: snaps.filter((j) => isFinalState(j.state)),
-        pending: snaps.filter((j) => !isFinalState(j.state)).map((j) => j.id),
-        timedOut: outcome === 'timeout',
-      };
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort);
-      stop.abort();
-    }
+    return waitForEnds(
+      this.runtime,
+      entries,
+      (e) => e.done,
+      (e) => ({ ...e.job }),
+      options,
+      options.timeoutMs ?? Number.POSITIVE_INFINITY,
+    );
   }
 
   /**

@@ -16,7 +16,7 @@ import {
   type NoticeConsumer,
   type Runtime,
 } from '@bgtasks/core';
-import type { JobSource } from '@bgtasks/core/internal';
+import { type JobSource, nextNotice, ReadyWaiters } from '@bgtasks/core/internal';
 import type { Redis } from 'ioredis';
 import { NoticeEntrySchema, pairs } from './internal/wire.ts';
 
@@ -56,7 +56,11 @@ export class RedisNoticeConsumer implements NoticeConsumer {
   /** Stream ids held here (queued or leased), so a re-read of the pending list adds nothing twice. */
   readonly #held = new Set<string>();
   #nextLeaseId = 1;
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new ReadyWaiters(
+    () => this.#queue.length > 0,
+    () => this.#closed,
+    'the notice bus is closed',
+  );
   #groupReady = false;
   #pendingListRead = false;
   #pulling: Promise<void> | undefined;
@@ -124,37 +128,15 @@ export class RedisNoticeConsumer implements NoticeConsumer {
     const held = this.#settle(lease);
     if (held.length === 0) return;
     this.#queue = [...held, ...this.#queue].sort((a, b) => a.notice.seq - b.notice.seq);
-    this.#wake();
+    this.#waiters.wake();
   }
 
   ready(signal?: AbortSignal): Promise<void> {
-    if (this.#queue.length > 0) return Promise.resolve();
-    if (this.#closed) return Promise.reject(new AbortedError('the notice bus is closed'));
-    if (signal?.aborted) return Promise.reject(new AbortedError());
-    return new Promise((resolve, reject) => {
-      const done = (): void => {
-        this.#waiters.delete(done);
-        signal?.removeEventListener('abort', onAbort);
-        if (this.#closed && this.#queue.length === 0) reject(new AbortedError('the notice bus is closed'));
-        else resolve();
-      };
-      const onAbort = (): void => {
-        this.#waiters.delete(done);
-        reject(new AbortedError());
-      };
-      this.#waiters.add(done);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return this.#waiters.ready(signal);
   }
 
-  async next(signal?: AbortSignal): Promise<Notice> {
-    for (;;) {
-      await this.ready(signal);
-      const lease = this.lease(1);
-      const notice = lease.notices[0];
-      await this.ack(lease);
-      if (notice) return notice;
-    }
+  next(signal?: AbortSignal): Promise<Notice> {
+    return nextNotice(this, signal);
   }
 
   /**
@@ -252,7 +234,7 @@ export class RedisNoticeConsumer implements NoticeConsumer {
     if (trimmed.length > 0) await redis.xack(stream, this.name, ...trimmed);
     if (fresh.length > 0 && !this.#closed) {
       this.#queue = [...this.#queue, ...fresh].sort((a, b) => a.notice.seq - b.notice.seq);
-      this.#wake();
+      this.#waiters.wake();
     }
     return ids;
   }
@@ -261,11 +243,7 @@ export class RedisNoticeConsumer implements NoticeConsumer {
   close(): void {
     this.#closed = true;
     this.#queue = [];
-    this.#wake();
-  }
-
-  #wake(): void {
-    for (const w of [...this.#waiters]) w();
+    this.#waiters.wake();
   }
 }
 

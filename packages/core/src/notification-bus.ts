@@ -3,8 +3,9 @@
  * A consumer leases notices when it builds a model request and acks the lease when the request
  * succeeds; on failure it releases the lease and the same notices ride the next request.
  */
-import { AbortedError, LeaseError, UnknownJobError } from './errors.ts';
+import { LeaseError, UnknownJobError } from './errors.ts';
 import type { NoticeBus, NoticeConsumer } from './executor-api.ts';
+import { nextNotice, ReadyWaiters } from './internal/ready-waiters.ts';
 import type { Job, Notice } from './job.ts';
 
 /** Where the bus looks up job snapshots for {@link NotificationBus.check}. */
@@ -31,7 +32,11 @@ export class Consumer implements NoticeConsumer {
   #queue: Notice[] = [];
   #leases = new Map<number, Notice[]>();
   #nextLeaseId = 1;
-  #waiters = new Set<() => void>();
+  readonly #waiters = new ReadyWaiters(
+    () => this.#queue.length > 0,
+    () => this.#closed,
+    'the notification bus is closed',
+  );
   #closed = false;
   readonly #onClose: (() => void) | undefined;
   /** Notices of each job pending or leased here: {@link holds} in constant time, however far behind. */
@@ -106,39 +111,17 @@ export class Consumer implements NoticeConsumer {
       return !superseded;
     });
     this.#queue = [...back, ...this.#queue].sort((a, b) => a.seq - b.seq);
-    this.#wake();
+    this.#waiters.wake();
   }
 
   /** Resolves once at least one notice is pending (at once if one is). */
   ready(signal?: AbortSignal): Promise<void> {
-    if (this.#queue.length > 0) return Promise.resolve();
-    if (this.#closed) return Promise.reject(new AbortedError(`the notification bus is closed`));
-    if (signal?.aborted) return Promise.reject(new AbortedError());
-    return new Promise((resolve, reject) => {
-      const done = (): void => {
-        this.#waiters.delete(done);
-        signal?.removeEventListener('abort', onAbort);
-        if (this.#closed && this.#queue.length === 0) reject(new AbortedError('the notification bus is closed'));
-        else resolve();
-      };
-      const onAbort = (): void => {
-        this.#waiters.delete(done);
-        reject(new AbortedError());
-      };
-      this.#waiters.add(done);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return this.#waiters.ready(signal);
   }
 
   /** Awaits the next notice and marks it delivered. */
-  async next(signal?: AbortSignal): Promise<Notice> {
-    for (;;) {
-      await this.ready(signal);
-      const lease = this.lease(1);
-      const notice = lease.notices[0];
-      this.ack(lease);
-      if (notice) return notice;
-    }
+  next(signal?: AbortSignal): Promise<Notice> {
+    return nextNotice(this, signal);
   }
 
   /** @internal True when the notice of job `jobId` is pending or leased here. */
@@ -159,7 +142,7 @@ export class Consumer implements NoticeConsumer {
     }
     this.#queue.push(notice);
     this.#hold(notice, 1);
-    this.#wake();
+    this.#waiters.wake();
   }
 
   /** Removes this consumer from its bus; pending and leased notices are dropped, waiters rejected. */
@@ -167,12 +150,8 @@ export class Consumer implements NoticeConsumer {
     this.#closed = true;
     for (const n of this.#queue) this.#hold(n, -1);
     this.#queue = [];
-    this.#wake();
+    this.#waiters.wake();
     this.#onClose?.();
-  }
-
-  #wake(): void {
-    for (const w of [...this.#waiters]) w();
   }
 }
 

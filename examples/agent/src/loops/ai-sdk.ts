@@ -6,21 +6,13 @@
  */
 import { createAnthropic } from '@ai-sdk/anthropic';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import {
-  type AgentEvent,
-  type AgentStopReason,
-  DEFAULT_MAX_TURNS,
-  newJobsOf,
-  PRICES,
-  priceFor,
-  RunRecorder,
-  watchJobs,
-} from '@bgtasks/agent';
+import { type AgentEvent, type AgentStopReason, DEFAULT_MAX_TURNS } from '@bgtasks/agent';
 import { bgTools, withNotices } from '@bgtasks/ai-sdk';
 import type { ToolOutcome } from '@bgtasks/polling';
 import { strategyFor } from '@bgtasks/strategies';
 import { type FinishReason, generateText, type ModelMessage, type StepResult, streamText, type Tool } from 'ai';
 import type { AgentLoop } from './loop.ts';
+import { LoopRecord } from './loop-record.ts';
 
 /** The AI SDK's finish reasons as the Messages API's stop reasons, for `turn_end` events. */
 const STOP_REASONS: Record<FinishReason, Extract<AgentEvent, { type: 'turn_end' }>['stopReason']> = {
@@ -62,9 +54,8 @@ export const runAiSdkLoop: AgentLoop = async (input) => {
   const { executor, signal, endpoint } = input;
   const runtime = executor.runtime;
   const maxTurns = input.maxTurns ?? DEFAULT_MAX_TURNS;
-  const record = new RunRecorder(executor, priceFor(input.model, PRICES), input.onEvent);
-  const emit = record.emit.bind(record);
-  const newJobs = newJobsOf(executor);
+  const book = new LoopRecord(input);
+  const { record } = book;
   const model = createAnthropic({
     apiKey: endpoint.apiKey,
     // The Anthropic SDK's base URL has no /v1; the AI SDK provider's has.
@@ -80,8 +71,7 @@ export const runAiSdkLoop: AgentLoop = async (input) => {
     },
   });
 
-  // Poll and block: jobs whose end a tool result showed; delivered once the request carrying them succeeds.
-  let shown: string[] = [];
+  // Poll and block: the jobs whose end the tool results of the request in flight showed.
   let carried: string[] = [];
   const tools: Record<string, Tool> = {};
   for (const [name, tool] of Object.entries(bgTools(executor, { strategy }))) {
@@ -90,21 +80,17 @@ export const runAiSdkLoop: AgentLoop = async (input) => {
       execute: async (toolInput: unknown, execution: Parameters<NonNullable<typeof tool.execute>>[1]) => {
         const startedAt = runtime.now();
         const outcome = (await tool.execute?.(toolInput, execution)) as ToolOutcome;
-        const [at, turn] = [runtime.now(), record.turn];
-        const { text, isError } = outcome;
-        emit({
-          type: 'tool_call',
+        const at = runtime.now();
+        book.toolCall({
           at,
-          turn,
           toolUseId: execution.toolCallId,
           name,
           input: toolInput,
-          isError,
-          text,
+          isError: outcome.isError,
+          text: outcome.text,
           durationMs: at - startedAt,
+          ...(outcome.endedJobs ? { endedJobs: outcome.endedJobs } : {}),
         });
-        for (const job of newJobs()) emit({ type: 'job_started', at, turn, jobId: job.id, command: job.spec.command });
-        shown.push(...(outcome.endedJobs ?? []));
         return outcome;
       },
     } as Tool;
@@ -112,14 +98,13 @@ export const runAiSdkLoop: AgentLoop = async (input) => {
 
   const prepareStep = async (step: { stepNumber: number; messages: ModelMessage[] }) => {
     record.startTurn();
-    carried = shown;
-    shown = [];
+    carried = book.takeShown();
     const { messages } = await notices.prepareStep(step);
     return { messages: withCacheBreakpoint(messages) };
   };
   const onStepFinish = async (step: StepResult<Record<string, Tool>>) => {
     await notices.onStepFinish();
-    for (const jobId of carried) record.deliver(jobId, executor.get(jobId).endedAt, record.sentAt, 'tool_result');
+    book.delivered(carried);
     carried = [];
     record.answered(answerOf(step));
   };
@@ -144,36 +129,22 @@ export const runAiSdkLoop: AgentLoop = async (input) => {
 
   // The wake-up loop of docs/ai-sdk.md: call, keep the history as the model saw it, ask the strategy.
   let messages: ModelMessage[] = [{ role: 'user', content: input.prompt }];
-  let stopReason: AgentStopReason | undefined;
-  const stopWatching = new AbortController();
-  watchJobs(executor, emit, stopWatching.signal);
-  try {
-    for (;;) {
-      const result = await call(messages);
-      messages = notices.history(result.response);
-      if (result.finishReason === 'length') stopReason = 'max_tokens';
-      else if (result.finishReason === 'content-filter') stopReason = 'refusal';
-      else if (result.finishReason === 'tool-calls') stopReason = 'max_turns';
-      if (stopReason) break;
-      const decision = await notices.endTurn({ signal, turnsLeft: maxTurns - record.turn });
-      if (decision.action === 'stop') {
-        stopReason = decision.reason ?? 'end_turn';
-        break;
+  const stopReason = await book.run(
+    async (): Promise<AgentStopReason | undefined> => {
+      for (;;) {
+        const result = await call(messages);
+        messages = notices.history(result.response);
+        if (result.finishReason === 'length') return 'max_tokens';
+        if (result.finishReason === 'content-filter') return 'refusal';
+        if (result.finishReason === 'tool-calls') return 'max_turns';
+        const decision = await notices.endTurn({ signal, turnsLeft: maxTurns - record.turn });
+        if (decision.action === 'stop') return decision.reason ?? 'end_turn';
+        if (decision.wake) record.emit({ type: 'wake', at: runtime.now(), turn: record.turn, ...decision.wake });
+        if (decision.say) messages = [...messages, { role: 'user', content: [{ type: 'text', text: decision.say }] }];
       }
-      if (decision.wake) emit({ type: 'wake', at: runtime.now(), turn: record.turn, ...decision.wake });
-      if (decision.say) messages = [...messages, { role: 'user', content: [{ type: 'text', text: decision.say }] }];
-    }
-  } catch (error) {
-    await notices.abandon();
-    if (!signal.aborted) {
-      const message = error instanceof Error ? error.message : String(error);
-      emit({ type: 'error', at: runtime.now(), turn: record.turn, message, error });
-      throw error;
-    }
-    stopReason = 'aborted';
-  } finally {
-    stopWatching.abort();
-  }
+    },
+    () => notices.abandon(),
+  );
   // The transcript gets the conversation in the AI SDK's own message format.
   return record.done(stopReason, messages as unknown as MessageParam[]);
 };

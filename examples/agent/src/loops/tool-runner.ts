@@ -6,20 +6,12 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { BetaMessage } from '@anthropic-ai/sdk/resources/beta/messages/messages';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
-import {
-  type AgentStopReason,
-  DEFAULT_MAX_TOKENS,
-  DEFAULT_MAX_TURNS,
-  newJobsOf,
-  PRICES,
-  priceFor,
-  RunRecorder,
-  watchJobs,
-} from '@bgtasks/agent';
+import { type AgentStopReason, DEFAULT_MAX_TOKENS, DEFAULT_MAX_TURNS } from '@bgtasks/agent';
 import { bgTools, withNotices } from '@bgtasks/anthropic';
 import { isFinalNotice } from '@bgtasks/core';
 import { strategyFor } from '@bgtasks/strategies';
 import type { AgentLoop } from './loop.ts';
+import { LoopRecord } from './loop-record.ts';
 
 const STOP_REASONS: Record<string, AgentStopReason> = {
   end_turn: 'end_turn',
@@ -34,11 +26,8 @@ const STOP_REASONS: Record<string, AgentStopReason> = {
 export const runToolRunnerLoop: AgentLoop = async (input) => {
   const { executor, signal } = input;
   const runtime = executor.runtime;
-  const record = new RunRecorder(executor, priceFor(input.model, PRICES), input.onEvent);
-  const emit = record.emit.bind(record);
-  /** Jobs whose end the last tool results show; delivered once the request carrying them succeeds. */
-  let shown: string[] = [];
-  const newJobs = newJobsOf(executor);
+  const book = new LoopRecord(input);
+  const { record } = book;
 
   // A request leaves: a new turn. An SDK retry sends the same body again and is not one.
   const send = input.endpoint.fetch ?? fetch;
@@ -54,24 +43,17 @@ export const runToolRunnerLoop: AgentLoop = async (input) => {
   const strategy = strategyFor(input.strategy);
   const tools = bgTools(executor, {
     strategy,
-    onCall: (call) => {
-      const { text, isError } = call.outcome;
-      const [at, turn] = [call.endedAt, record.turn];
-      const durationMs = call.endedAt - call.startedAt;
-      emit({
-        type: 'tool_call',
-        at,
-        turn,
+    onCall: (call) =>
+      book.toolCall({
+        at: call.endedAt,
         toolUseId: call.toolUseId ?? '',
         name: call.name,
         input: call.input,
-        isError,
-        text,
-        durationMs,
-      });
-      shown.push(...(call.outcome.endedJobs ?? []));
-      for (const job of newJobs()) emit({ type: 'job_started', at, turn, jobId: job.id, command: job.spec.command });
-    },
+        isError: call.outcome.isError,
+        text: call.outcome.text,
+        durationMs: call.endedAt - call.startedAt,
+        ...(call.outcome.endedJobs ? { endedJobs: call.outcome.endedJobs } : {}),
+      }),
   });
   const runner = client.beta.messages.toolRunner(
     {
@@ -92,30 +74,18 @@ export const runToolRunnerLoop: AgentLoop = async (input) => {
     onDelivered: (notices, d) => {
       for (const n of notices) if (isFinalNotice(n)) record.deliver(n.jobId, n.endedAt, d.sentAt, d.via);
     },
-    onWake: (wake) => emit({ type: 'wake', at: runtime.now(), turn: record.turn, ...wake }),
+    onWake: (wake) => record.emit({ type: 'wake', at: runtime.now(), turn: record.turn, ...wake }),
   });
 
   let final: BetaMessage | undefined;
-  let stopReason: AgentStopReason | undefined;
-  const stopWatching = new AbortController();
-  watchJobs(executor, emit, stopWatching.signal);
-  try {
+  let stopReason = await book.run(async () => {
     for await (const item of looped) {
       final = 'finalMessage' in item ? await item.finalMessage() : item;
-      for (const jobId of shown) record.deliver(jobId, executor.get(jobId).endedAt, record.sentAt, 'tool_result');
-      shown = [];
+      book.delivered(book.takeShown());
       record.answered(final);
     }
-  } catch (error) {
-    if (!signal.aborted) {
-      const message = error instanceof Error ? error.message : String(error);
-      emit({ type: 'error', at: runtime.now(), turn: record.turn, message, error });
-      throw error;
-    }
-    stopReason = 'aborted';
-  } finally {
-    stopWatching.abort();
-  }
+    return undefined;
+  });
   stopReason ??= STOP_REASONS[final?.stop_reason ?? ''] ?? 'end_turn';
   return record.done(stopReason, runner.params.messages as MessageParam[]);
 };

@@ -7,3 +7,5 @@ export { buildJobEnv, isSecretName, isSecretValue, type JobEnvOptions, NON_INTER
 export { Consumer, type JobSource } from '../notification-bus.ts';
 export { QUOTE_MAX_CHARS, quoteInput } from '../quote-input.ts';
 export { commandSlug } from './job-id.ts';
+export { type LeasingConsumer, nextNotice, ReadyWaiters } from './ready-waiters.ts';
+export { type RaceClock, raceStop, waitForEnds } from './wait-race.ts';
