@@ -1,7 +1,6 @@
 /** Errors of the agent loop. */
 import { BgTasksError, type BgTasksErrorOptions } from '@bgtasks/core';
-
-const MODEL_REQUEST = Symbol.for('bgtasks.error.ModelRequestError');
+import { defineError } from '@bgtasks/core/internal';
 
 /**
  * A model request failed for good: the SDK retried what it retries (429, 5xx, connection errors,
@@ -9,7 +8,7 @@ const MODEL_REQUEST = Symbol.for('bgtasks.error.ModelRequestError');
  * request carried were released, so none is lost; `partial` holds the run up to the failure.
  */
 export class ModelRequestError<Partial = unknown> extends BgTasksError {
-  readonly [MODEL_REQUEST] = true;
+  static override readonly isInstance = defineError<ModelRequestError>(this, 'ModelRequestError');
   /** The turn whose request failed. */
   readonly turn: number;
   /** HTTP status when the API answered, undefined for connection errors. */
@@ -22,13 +21,8 @@ export class ModelRequestError<Partial = unknown> extends BgTasksError {
       `model request of turn ${turn} failed${status !== undefined ? ` with status ${status}` : ''} after the SDK's retries: ${cause}`,
       options,
     );
-    this.name = 'ModelRequestError';
     this.turn = turn;
     this.status = status;
     this.partial = partial;
-  }
-
-  static override isInstance(value: unknown): value is ModelRequestError {
-    return typeof value === 'object' && value !== null && MODEL_REQUEST in value;
   }
 }

@@ -4,45 +4,32 @@
  * went wrong by type.
  */
 import { BgTasksError, type BgTasksErrorOptions } from '@bgtasks/core';
-
-const TOOL_INPUT = Symbol.for('bgtasks.error.ToolInputError');
+import { defineError } from '@bgtasks/core/internal';
 
 /** Input a model gave a tool that does not fit the tool's schema; `usage` says how to call it. */
 export class ToolInputError extends BgTasksError {
-  readonly [TOOL_INPUT] = true;
+  static override readonly isInstance = defineError<ToolInputError>(this, 'ToolInputError');
   readonly tool: string;
   readonly issues: readonly string[];
   readonly usage: string;
 
   constructor(tool: string, issues: readonly string[], usage: string, options: BgTasksErrorOptions = {}) {
     super(`invalid input for ${tool}: ${issues.join('; ')}. ${usage}`, options);
-    this.name = 'ToolInputError';
     this.tool = tool;
     this.issues = issues;
     this.usage = usage;
   }
-
-  static override isInstance(value: unknown): value is ToolInputError {
-    return typeof value === 'object' && value !== null && TOOL_INPUT in value;
-  }
 }
-
-const UNKNOWN_TOOL = Symbol.for('bgtasks.error.UnknownToolError');
 
 /** A tool name that the tool set does not offer. */
 export class UnknownToolError extends BgTasksError {
-  readonly [UNKNOWN_TOOL] = true;
+  static override readonly isInstance = defineError<UnknownToolError>(this, 'UnknownToolError');
   readonly tool: string;
   readonly available: readonly string[];
 
   constructor(tool: string, available: readonly string[], options: BgTasksErrorOptions = {}) {
     super(`unknown tool "${tool}"; the tools available here are: ${available.join(', ')}`, options);
-    this.name = 'UnknownToolError';
     this.tool = tool;
     this.available = available;
-  }
-
-  static override isInstance(value: unknown): value is UnknownToolError {
-    return typeof value === 'object' && value !== null && UNKNOWN_TOOL in value;
   }
 }

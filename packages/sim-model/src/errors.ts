@@ -3,10 +3,7 @@
  * `isInstance` answers across installed copies, messages that say what is wrong and what is valid.
  */
 import { BgTasksError, type BgTasksErrorOptions } from '@bgtasks/core';
-
-const SCENARIO = Symbol.for('bgtasks.error.InvalidScenarioError');
-const API = Symbol.for('bgtasks.error.SimApiError');
-const SERVE = Symbol.for('bgtasks.error.SimServeError');
+import { defineError } from '@bgtasks/core/internal';
 
 /** One problem in a scenario: the field (`jobs[1].after[0]`), what is wrong, and its line if known. */
 export interface ScenarioIssue {
@@ -22,20 +19,15 @@ function describe(issue: ScenarioIssue): string {
 
 /** A scenario (object or file) that failed validation; `issues` names each field and line. */
 export class InvalidScenarioError extends BgTasksError {
-  readonly [SCENARIO] = true;
+  static override readonly isInstance = defineError<InvalidScenarioError>(this, 'InvalidScenarioError');
   readonly issues: readonly ScenarioIssue[];
   readonly source: string | undefined;
 
   constructor(issues: readonly ScenarioIssue[], options: BgTasksErrorOptions & { source?: string } = {}) {
     const where = options.source === undefined ? '' : ` in ${options.source}`;
     super(`invalid scenario${where}: ${issues.map(describe).join('; ')}`, options);
-    this.name = 'InvalidScenarioError';
     this.issues = issues;
     this.source = options.source;
-  }
-
-  static override isInstance(value: unknown): value is InvalidScenarioError {
-    return typeof value === 'object' && value !== null && SCENARIO in value;
   }
 }
 
@@ -49,32 +41,18 @@ export type ApiErrorType =
 
 /** An error the simulated model answers over HTTP, shaped like the Messages API's. */
 export class SimApiError extends BgTasksError {
-  readonly [API] = true;
+  static override readonly isInstance = defineError<SimApiError>(this, 'SimApiError');
   readonly status: number;
   readonly type: ApiErrorType;
 
   constructor(status: number, type: ApiErrorType, message: string, options: BgTasksErrorOptions = {}) {
     super(message, options);
-    this.name = 'SimApiError';
     this.status = status;
     this.type = type;
-  }
-
-  static override isInstance(value: unknown): value is SimApiError {
-    return typeof value === 'object' && value !== null && API in value;
   }
 }
 
 /** A server the simulated model refuses to start, e.g. on a host that is not loopback. */
 export class SimServeError extends BgTasksError {
-  readonly [SERVE] = true;
-
-  constructor(message: string, options: BgTasksErrorOptions = {}) {
-    super(message, options);
-    this.name = 'SimServeError';
-  }
-
-  static override isInstance(value: unknown): value is SimServeError {
-    return typeof value === 'object' && value !== null && SERVE in value;
-  }
+  static override readonly isInstance = defineError<SimServeError>(this, 'SimServeError');
 }

@@ -3,6 +3,7 @@
  * may change or go in any release; import them from @bgtasks/core only if they move there.
  */
 export { describeIssues } from '../describe-issues.ts';
+export { defineError } from '../errors.ts';
 export { buildJobEnv, isSecretName, isSecretValue, type JobEnvOptions, NON_INTERACTIVE_ENV } from '../job-env.ts';
 export { Consumer, type JobSource } from '../notification-bus.ts';
 export { QUOTE_MAX_CHARS, quoteInput } from '../quote-input.ts';
