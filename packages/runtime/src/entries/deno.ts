@@ -2,20 +2,8 @@
 import type { Runtime } from '@bgtasks/core';
 import { createDenoRuntime } from '../deno.ts';
 
-export { hostRuntimeName } from '../host.ts';
-export { createJobRegistry, type JobRegistryOptions, type ProcStatReader } from '../job-registry.ts';
-export type { FetchHandler, HttpServer, ServeOptions } from '../serve.ts';
+export * from './common.ts';
 export { serveWithDeno as serve } from '../serve-deno.ts';
-export {
-  createVirtualRuntime,
-  defaultScript,
-  type ProcessScript,
-  type ScriptedProcess,
-  VirtualClock,
-  type VirtualClockOptions,
-  type VirtualRuntime,
-  type VirtualRuntimeOptions,
-} from '../virtual.ts';
 
 /** Which entry file the export conditions resolved to. */
 export const RUNTIME_ENTRY = 'deno';
