@@ -1,37 +1,39 @@
 #!/usr/bin/env node
-// npm run bench:scale [-- --jobs N --rounds N]: the executor's throughput at caps 1, 4, 16 against
-// the runtime's own spawn API in the same process, notice latency under that load, and memory per
-// 1000 finished jobs, on Node, Bun and Deno in turn (each in its own process), then tabulated.
-// --json FILE also writes every runtime's result.
-import { spawn } from 'node:child_process';
+// npm run bench:scale [-- --jobs N --rounds N --runtime LIST --json FILE]: the executor's
+// throughput at caps 1, 4, 16 against the runtime's own spawn API in the same process, notice
+// latency under that load, and memory per 1000 finished jobs, on Node, Bun and Deno in turn (each
+// in its own process), then tabulated. `--help` lists the flags; bad input: one line, exit 2.
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchRuntimes, pathFor } from './node-binaries.mjs';
+import { benchRuntimes, pathFor, systemNode } from './node-binaries.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const entry = join(root, 'packages/bench/src/bin/scale.ts');
 const args = process.argv.slice(2);
-const jsonAt = args.indexOf('--json');
-const jsonFile = jsonAt >= 0 ? args.splice(jsonAt, 2)[1] : undefined;
-const onlyAt = args.indexOf('--runtime');
-const onlyValue = onlyAt >= 0 ? args.splice(onlyAt, 2)[1] : undefined;
-if (onlyAt >= 0 && (onlyValue === undefined || onlyValue.startsWith('--') || onlyValue === '')) {
-  console.error('--runtime needs a comma-separated list, e.g. --runtime node,bun');
-  process.exit(2);
+const source = '--conditions=@bgtasks/source';
+
+// The flags are the per-runtime entry's (packages/bench/src/scale-args.ts): it validates every
+// one, also --runtime and --json, which this script reads.
+const check = spawnSync(systemNode(), [source, '--import', 'tsx', entry, ...args], {
+  cwd: root,
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, BGTASKS_SCALE_ARGS_ONLY: '1' },
+});
+if (check.status !== 0) process.exit(check.status ?? 1);
+if (args.includes('--help') || args.includes('-h')) process.exit(0);
+
+/** The value of `--NAME VALUE` or `--NAME=VALUE`; the entry has validated it. */
+function flag(name) {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === `--${name}`) return args[i + 1];
+    if (args[i]?.startsWith(`--${name}=`)) return args[i].slice(name.length + 3);
+  }
+  return undefined;
 }
-const only = onlyValue?.split(',');
-if (args.includes('--help')) {
-  console.log(
-    'usage: npm run bench:scale -- [--jobs N (1000)] [--rounds N (3)] [--runtime node,node24,bun,deno (all)] [--json FILE]',
-  );
-  process.exit(0);
-}
+const jsonFile = flag('json');
+const only = flag('runtime')?.split(',').filter(Boolean);
 const all = benchRuntimes(entry, args, { exposeGc: true });
-const unknown = only?.filter((name) => !all.some(([n]) => n === name)) ?? [];
-if (unknown.length > 0) {
-  console.error(`--runtime: unknown ${unknown.join(', ')}; pick from ${all.map(([n]) => n).join(', ')}`);
-  process.exit(2);
-}
 const runtimes = only ? all.filter(([name]) => only.includes(name)) : all;
 
 function run(name, cmd, argv) {

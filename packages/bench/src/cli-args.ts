@@ -1,6 +1,7 @@
 /** Flags of `npm run bench`, parsed without touching the process (the CLI entry passes argv). */
-import { choiceFlag, type FlagSpecs, flagsHelp, numberFlag, parseFlags, UsageError } from '@bgtasks/runtime/cli';
+import { choiceFlag, type FlagSpecs, flagsHelp, numberFlag, UsageError } from '@bgtasks/runtime/cli';
 import { BENCH_STRATEGIES, type BenchStrategy } from './bench-strategy.ts';
+import { commaList, outDir, readFlags } from './internal/flag-values.ts';
 import { DEFAULT_RANDOM_GRAPHS } from './random-workload.ts';
 import { DEFAULT_SYSTEM_TOKENS, MAX_SYSTEM_TOKENS } from './system-prompt.ts';
 /** What `npm run bench` was asked to do. */
@@ -114,26 +115,18 @@ Examples:
   npm run bench -- --runtime deno --workloads W1,W4 --strategies block,inject
   npm run bench -- --system-tokens 0   # the one-line system prompt, for comparison`;
 
-function list(text: string): string[] {
-  return text
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-}
-
 /**
  * Parses the flags after `npm run bench --`.
  * @throws UsageError with one line saying what was wrong and what is valid.
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const { values } = parseFlags(argv, BENCH_FLAGS);
-  const str = (name: keyof typeof BENCH_FLAGS) => values[name] as string | undefined;
+  const { help, str } = readFlags(argv, BENCH_FLAGS);
   const args: BenchArgs = {
-    help: values.help === true,
-    out: str('out') ?? 'bench-results',
+    help,
+    out: outDir(str('out')),
     clock: choiceFlag('clock', str('clock') ?? 'virtual', ['virtual', 'real'] as const),
     scale: numberFlag('scale', str('scale') ?? '0.05', { min: 0, exclusiveMin: true, max: 1 }),
-    workloads: list(str('workloads') ?? '').map((w) => w.toUpperCase()),
+    workloads: commaList(str('workloads') ?? '').map((w) => w.toUpperCase()),
     strategies: [...BENCH_STRATEGIES],
     randomGraphs: numberFlag('random-graphs', str('random-graphs') ?? String(DEFAULT_RANDOM_GRAPHS), {
       min: 1,
@@ -152,7 +145,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       integer: true,
     }),
   };
-  if (args.out.trim() === '') throw new UsageError('--out needs a directory; see --help');
   const jobs = str('jobs');
   if (jobs !== undefined) args.jobs = numberFlag('jobs', jobs, { min: 1, max: 64, integer: true });
   const runtime = str('runtime');
@@ -160,6 +152,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   for (const w of args.workloads)
     if (!/^W[1-6]$|^W7(-\d+)?$/.test(w)) throw new UsageError(`--workloads takes W1 ... W7 (or W7-N), got "${w}"; see --help`);
   const strategies = str('strategies');
-  if (strategies !== undefined) args.strategies = list(strategies).map((x) => choiceFlag('strategies', x, BENCH_STRATEGIES));
+  if (strategies !== undefined) args.strategies = commaList(strategies).map((x) => choiceFlag('strategies', x, BENCH_STRATEGIES));
   return args;
 }

@@ -1,5 +1,6 @@
 /** Flags of `npm run bench:overhead`, parsed without touching the process (the entry passes argv). */
-import { type FlagSpecs, flagsHelp, numberFlag, parseFlags, UsageError } from '@bgtasks/runtime/cli';
+import { type FlagSpecs, flagsHelp, numberFlag } from '@bgtasks/runtime/cli';
+import { jsonFile, readFlags } from './internal/flag-values.ts';
 import { DEFAULT_OVERHEAD_RUNS, DEFAULT_OVERHEAD_WARMUP } from './overhead.ts';
 
 /** What `npm run bench:overhead` was asked to do. */
@@ -45,17 +46,11 @@ ${flagsHelp(OVERHEAD_FLAGS)}`;
  * @throws UsageError with one line saying what was wrong and what is valid.
  */
 export function parseOverheadArgs(argv: readonly string[]): OverheadArgs {
-  const { values } = parseFlags(argv, OVERHEAD_FLAGS);
-  const str = (name: keyof typeof OVERHEAD_FLAGS) => values[name] as string | undefined;
-  const args: OverheadArgs = {
-    help: values.help === true,
+  const { help, str } = readFlags(argv, OVERHEAD_FLAGS);
+  return {
+    help,
     runs: numberFlag('runs', str('runs') ?? String(DEFAULT_OVERHEAD_RUNS), { min: 1, max: 100_000, integer: true }),
     warmup: numberFlag('warmup', str('warmup') ?? String(DEFAULT_OVERHEAD_WARMUP), { min: 0, max: 10_000, integer: true }),
+    ...jsonFile(str('json')),
   };
-  const json = str('json');
-  if (json !== undefined) {
-    if (json.trim() === '') throw new UsageError('--json needs a file name; see --help');
-    args.json = json;
-  }
-  return args;
 }

@@ -1,6 +1,7 @@
 /** Flags of `npm run bench:real-jobs`, parsed without touching the process. */
-import { choiceFlag, type FlagSpecs, flagsHelp, parseFlags, UsageError } from '@bgtasks/runtime/cli';
+import { choiceFlag, type FlagSpecs, flagsHelp, UsageError } from '@bgtasks/runtime/cli';
 import { BENCH_STRATEGIES, type BenchStrategy } from './bench-strategy.ts';
+import { commaList, outDir, readFlags } from './internal/flag-values.ts';
 import { COPY_DIR_PATTERN } from './real-jobs.ts';
 
 const RUNTIMES = ['node', 'bun', 'deno'] as const;
@@ -63,37 +64,28 @@ Examples:
   npm run bench:real-jobs -- --out bench-results --runtime node,bun,deno
   npm run bench:real-jobs -- --runtime deno --strategies block,inject`;
 
-function list(text: string): string[] {
-  return text
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-}
-
 /**
  * Parses the flags after `npm run bench:real-jobs --`.
  * @throws UsageError with one line saying what was wrong and what is valid.
  */
 export function parseRealJobsArgs(argv: readonly string[]): RealJobsArgs {
-  const { values } = parseFlags(argv, REAL_JOBS_FLAGS);
-  const str = (name: keyof typeof REAL_JOBS_FLAGS) => values[name] as string | undefined;
+  const { help, str } = readFlags(argv, REAL_JOBS_FLAGS);
   const args: RealJobsArgs = {
-    help: values.help === true,
-    out: str('out') ?? 'bench-results',
+    help,
+    out: outDir(str('out')),
     runtimes: [],
     strategies: [...BENCH_STRATEGIES],
   };
-  if (args.out.trim() === '') throw new UsageError('--out needs a directory; see --help');
   const runtimes = str('runtime');
   if (runtimes !== undefined) {
-    args.runtimes = list(runtimes).map((x) => choiceFlag('runtime', x, RUNTIMES));
+    args.runtimes = commaList(runtimes).map((x) => choiceFlag('runtime', x, RUNTIMES));
     if (args.runtimes.length === 0) throw new UsageError('--runtime needs node, bun, deno or a list of them; see --help');
     if (new Set(args.runtimes).size !== args.runtimes.length)
       throw new UsageError(`--runtime lists a runtime twice: "${runtimes}"; see --help`);
   }
   const strategies = str('strategies');
   if (strategies !== undefined) {
-    args.strategies = list(strategies).map((x) => choiceFlag('strategies', x, BENCH_STRATEGIES));
+    args.strategies = commaList(strategies).map((x) => choiceFlag('strategies', x, BENCH_STRATEGIES));
     if (args.strategies.length === 0)
       throw new UsageError(`--strategies needs one or more of ${BENCH_STRATEGIES.join(', ')}; see --help`);
   }

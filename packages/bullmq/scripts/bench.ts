@@ -2,24 +2,54 @@
 // worker processes against the local executor, and notice latency (job end -> the host has
 // the notice) through Redis. Uses the shared Redis at 127.0.0.1:6379 under a fresh prefix.
 import process from 'node:process';
-import { parseArgs } from 'node:util';
 import { BackgroundExecutor, type Executor, type Notice } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
+import { type FlagSpecs, flagsHelp, numberFlag, parseFlags, UsageError } from '@bgtasks/runtime/cli';
 import { QueueExecutor } from '../src/index.ts';
 import { type Proc, spawnWorker } from '../src/test-support/processes.ts';
 import { deletePrefix, uniquePrefix } from '../src/test-support/redis.ts';
 
-const { values } = parseArgs({
-  options: {
-    jobs: { type: 'string', default: '400' },
-    concurrency: { type: 'string', default: '4' },
-    redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
-    workers: { type: 'string', default: '1,2,4' },
-  },
-});
-const jobs = Number(values.jobs);
-const concurrency = Number(values.concurrency);
-const url = values.redis;
+const FLAGS = {
+  jobs: { type: 'string', value: 'N', default: '400', description: 'jobs of `true` per backend (1 or more)' },
+  concurrency: { type: 'string', value: 'N', default: '4', description: 'jobs at once per worker and locally (1 or more)' },
+  redis: { type: 'string', value: 'URL', default: 'redis://127.0.0.1:6379', description: 'the Redis to use' },
+  workers: { type: 'string', value: 'LIST', default: '1,2,4', description: 'worker process counts to measure, comma-separated' },
+  help: { type: 'boolean', short: 'h', description: 'this text' },
+} as const satisfies FlagSpecs;
+
+const HELP = `npm run bench:bullmq -- [flags]
+
+End-to-end throughput (submit -> notice of \`true\`) of the local executor and of the queue
+backend with each count of worker processes, and notice latency through Redis (shared Redis,
+fresh key prefix). Exit codes: 0 done, 1 a run failed, 2 bad input.
+
+${flagsHelp(FLAGS)}`;
+
+/** The flags, or one line on stderr and exit 2. */
+function parse(argv: readonly string[]) {
+  try {
+    const { values } = parseFlags(argv, FLAGS);
+    if (values.help === true) {
+      process.stdout.write(`${HELP}\n`);
+      process.exit(0);
+    }
+    const str = (name: keyof typeof FLAGS) => values[name] as string | undefined;
+    const whole = { min: 1, integer: true };
+    const workers = (str('workers') ?? '1,2,4').split(',').map((n) => numberFlag('workers', n.trim(), whole));
+    return {
+      jobs: numberFlag('jobs', str('jobs') ?? '400', whole),
+      concurrency: numberFlag('concurrency', str('concurrency') ?? '4', whole),
+      url: str('redis') ?? 'redis://127.0.0.1:6379',
+      workers,
+    };
+  } catch (error) {
+    if (!UsageError.isInstance(error)) throw error;
+    process.stderr.write(`bench:bullmq: ${error.message}\n`);
+    process.exit(2);
+  }
+}
+
+const { jobs, concurrency, url, workers: workerCounts } = parse(process.argv.slice(2));
 const runtime = createRuntime();
 
 interface Row {
@@ -62,7 +92,7 @@ const local = new BackgroundExecutor(runtime, { maxConcurrent: concurrency });
 rows.push(await measure(`local executor (maxConcurrent ${concurrency})`, local));
 await local.close();
 
-for (const n of values.workers.split(',').map(Number)) {
+for (const n of workerCounts) {
   const prefix = uniquePrefix();
   const workers: Proc[] = [];
   for (let i = 0; i < n; i++) {

@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { UsageError } from '@bgtasks/runtime/cli';
+import { describe, expect, test } from 'vitest';
+import { parseScaleArgs, SCALE_FLAGS, SCALE_HELP } from './scale-args.ts';
+
+describe('parseScaleArgs', () => {
+  test('defaults: 1000 jobs, 3 rounds, every runtime, no JSON file', () => {
+    expect(parseScaleArgs([])).toEqual({ help: false, jobs: 1000, rounds: 3 });
+  });
+
+  test('takes --jobs, --rounds, --runtime, --json in either form, and -h', () => {
+    expect(parseScaleArgs(['--jobs', '50', '--rounds=1', '--runtime', 'node24,bun', '--json', 'o.json', '-h'])).toEqual({
+      help: true,
+      jobs: 50,
+      rounds: 1,
+      runtimes: ['node24', 'bun'],
+      json: 'o.json',
+    });
+  });
+
+  test.each([
+    [['--bogus'], /^Unknown option '--bogus'; see --help$/],
+    [['--jobs', '0'], /^--jobs must be a whole number at least 1, got 0; see --help$/],
+    [['--rounds', '1.5'], /^--rounds must be a whole number/],
+    [['--runtime'], /--runtime/],
+    [['--runtime', ','], /^--runtime needs a comma-separated list/],
+    [['--runtime', 'node,java'], /^--runtime: unknown java; pick from node, node24, bun, deno$/],
+    [['--json', ' '], /^--json needs a file name; see --help$/],
+    [['extra'], /extra/],
+  ])('%j is a usage error with one line', (argv, message) => {
+    let error: unknown;
+    try {
+      parseScaleArgs(argv);
+    } catch (e) {
+      error = e;
+    }
+    expect(UsageError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  test('--help lists every flag, and the defaults of those that have one', () => {
+    for (const [name, flag] of Object.entries(SCALE_FLAGS)) {
+      expect(SCALE_HELP).toContain(`--${name}`);
+      if ('default' in flag) expect(SCALE_HELP).toContain(`(default: ${flag.default})`);
+    }
+  });
+});
+
+test('npm run bench:scale -- --bogus: one line on stderr, exit 2, nothing measured', () => {
+  const script = new URL('../../../scripts/bench-scale.mjs', import.meta.url).pathname;
+  const r = spawnSync('node', [script, '--bogus'], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toBe("bench:scale: Unknown option '--bogus'; see --help\n");
+  expect(r.stdout).toBe('');
+});
