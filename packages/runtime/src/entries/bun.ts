@@ -2,8 +2,8 @@
 import type { Runtime } from '@bgtasks/core';
 import { createBunRuntime } from '../bun.ts';
 
-export * from './common.ts';
 export { serveWithBun as serve } from '../serve-bun.ts';
+export * from './common.ts';
 
 /** Which entry file the export conditions resolved to. */
 export const RUNTIME_ENTRY = 'bun';

@@ -2,8 +2,8 @@
 import type { Runtime } from '@bgtasks/core';
 import { createDenoRuntime } from '../deno.ts';
 
-export * from './common.ts';
 export { serveWithDeno as serve } from '../serve-deno.ts';
+export * from './common.ts';
 
 /** Which entry file the export conditions resolved to. */
 export const RUNTIME_ENTRY = 'deno';

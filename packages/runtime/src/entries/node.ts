@@ -2,8 +2,8 @@
 import type { Runtime } from '@bgtasks/core';
 import { createNodeRuntime } from '../node.ts';
 
-export * from './common.ts';
 export { serveWithNode as serve } from '../serve-node.ts';
+export * from './common.ts';
 
 /** Which entry file the export conditions resolved to. */
 export const RUNTIME_ENTRY = 'node';
