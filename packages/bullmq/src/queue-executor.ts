@@ -13,7 +13,6 @@ import {
   isFinalState,
   type Job,
   type JobSpec,
-  JobSpecSchema,
   NOTICE_TAIL_BYTES,
   NOTICE_TAIL_LINES,
   type Notice,
@@ -28,7 +27,7 @@ import {
   type WaitOptions,
   type WaitResult,
 } from '@bgtasks/core';
-import { commandSlug, describeIssues, waitForEnds } from '@bgtasks/core/internal';
+import { commandSlug, describeIssues, parseJobSpec, waitForEnds } from '@bgtasks/core/internal';
 import { createRuntime } from '@bgtasks/runtime';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -264,14 +263,7 @@ export class QueueExecutor implements Executor {
    */
   async submit(spec: JobSpec): Promise<Job> {
     if (this.#closed) throw new ExecutorClosedError();
-    const parsed = JobSpecSchema.safeParse(spec);
-    if (!parsed.success) {
-      throw new InvalidJobSpecError([
-        ...describeIssues(parsed.error),
-        'valid fields: command (non-empty string), id?, cwd?, env?, timeoutMs? (positive integer), label?',
-      ]);
-    }
-    const clean = parsed.data;
+    const clean = parseJobSpec(spec, 'command (non-empty string), id?, cwd?, env?, timeoutMs? (positive integer), label?');
     // What the worker's executor would do with these is not relayed through Redis yet: refuse
     // them rather than start a job nobody can answer or wait on.
     const unsupported = (['stdin', 'ready', 'progressMs', 'log'] as const).filter(

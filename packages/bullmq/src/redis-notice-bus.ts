@@ -10,13 +10,12 @@ import {
   type ConsumerOptions,
   type Job,
   type Lease,
-  LeaseError,
   type Notice,
   type NoticeBus,
   type NoticeConsumer,
   type Runtime,
 } from '@bgtasks/core';
-import { type JobSource, nextNotice, ReadyWaiters } from '@bgtasks/core/internal';
+import { type JobSource, LeaseBook, nextNotice, ReadyWaiters } from '@bgtasks/core/internal';
 import type { Redis } from 'ioredis';
 import { NoticeEntrySchema, pairs } from './internal/wire.ts';
 
@@ -52,10 +51,9 @@ export class RedisNoticeConsumer implements NoticeConsumer {
   readonly #ctx: BusContext;
   readonly #from: 'start' | 'now';
   #queue: Held[] = [];
-  readonly #leases = new Map<number, Held[]>();
+  readonly #leases: LeaseBook<Held>;
   /** Stream ids held here (queued or leased), so a re-read of the pending list adds nothing twice. */
   readonly #held = new Set<string>();
-  #nextLeaseId = 1;
   readonly #waiters = new ReadyWaiters(
     () => this.#queue.length > 0,
     () => this.#closed,
@@ -70,6 +68,7 @@ export class RedisNoticeConsumer implements NoticeConsumer {
   /** @internal created by {@link RedisNoticeBus.consumer} */
   constructor(name: string, from: 'start' | 'now', ctx: BusContext) {
     this.name = name;
+    this.#leases = new LeaseBook(name);
     this.#from = from;
     this.#ctx = ctx;
   }
@@ -79,26 +78,15 @@ export class RedisNoticeConsumer implements NoticeConsumer {
   }
 
   get leased(): number {
-    let n = 0;
-    for (const held of this.#leases.values()) n += held.length;
-    return n;
+    return this.#leases.count;
   }
 
   lease(max = Number.POSITIVE_INFINITY): Lease {
     const held = this.#queue.splice(0, Math.max(0, max));
-    const id = this.#nextLeaseId++;
-    this.#leases.set(id, held);
-    return { id, consumer: this.name, notices: held.map((h) => h.notice) };
-  }
-
-  #settle(lease: Lease): Held[] {
-    if (lease.consumer !== this.name) {
-      throw new LeaseError(`lease ${lease.id} belongs to consumer "${lease.consumer}", not "${this.name}"`);
-    }
-    const held = this.#leases.get(lease.id);
-    if (!held) throw new LeaseError(`lease ${lease.id} of consumer "${this.name}" was already acked or released`);
-    this.#leases.delete(lease.id);
-    return held;
+    return this.#leases.open(
+      held,
+      held.map((h) => h.notice),
+    );
   }
 
   /**
@@ -106,7 +94,7 @@ export class RedisNoticeConsumer implements NoticeConsumer {
    * process), and in Redis by `XACK`, retried while Redis is away; resolves once Redis has it.
    */
   async ack(lease: Lease): Promise<void> {
-    const held = this.#settle(lease);
+    const held = this.#leases.settle(lease);
     if (held.length === 0) return;
     const ids = held.map((h) => h.streamId);
     for (;;) {
@@ -125,7 +113,7 @@ export class RedisNoticeConsumer implements NoticeConsumer {
 
   /** Returns a lease's notices to the front of the queue (they stay pending in Redis meanwhile). */
   release(lease: Lease): void {
-    const held = this.#settle(lease);
+    const held = this.#leases.settle(lease);
     if (held.length === 0) return;
     this.#queue = [...held, ...this.#queue].sort((a, b) => a.notice.seq - b.notice.seq);
     this.#waiters.wake();

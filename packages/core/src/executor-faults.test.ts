@@ -2,21 +2,12 @@
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRuntime } from '@bgtasks/runtime';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { InvalidJobSpecError } from './errors.ts';
-import { BackgroundExecutor, type ExecutorOptions } from './executor.ts';
+import type { BackgroundExecutor } from './executor.ts';
+import { realExecutors } from './real-executors.test-helper.ts';
 
-const executors: BackgroundExecutor[] = [];
-afterEach(async () => {
-  await Promise.all(executors.splice(0).map((e) => e.close({ killGraceMs: 100 })));
-});
-
-function make(options: ExecutorOptions = {}): BackgroundExecutor {
-  const executor = new BackgroundExecutor(createRuntime(), { killGraceMs: 300, ...options });
-  executors.push(executor);
-  return executor;
-}
+const { make } = realExecutors();
 
 async function run(executor: BackgroundExecutor, command: string, cwd?: string) {
   const job = executor.submit({ command, ...(cwd ? { cwd } : {}), timeoutMs: 20_000 });

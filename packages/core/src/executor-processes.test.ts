@@ -1,18 +1,10 @@
 // Executor behaviour with real processes, on whichever runtime runs the suite.
 import { createRuntime } from '@bgtasks/runtime';
-import { afterEach, describe, expect, test } from 'vitest';
-import { BackgroundExecutor, type ExecutorOptions } from './executor.ts';
+import { describe, expect, test } from 'vitest';
+import { BackgroundExecutor } from './executor.ts';
+import { realExecutors } from './real-executors.test-helper.ts';
 
-const executors: BackgroundExecutor[] = [];
-afterEach(async () => {
-  await Promise.all(executors.splice(0).map((e) => e.close({ killGraceMs: 100 })));
-});
-
-function make(options: ExecutorOptions = {}): BackgroundExecutor {
-  const executor = new BackgroundExecutor(createRuntime(), { killGraceMs: 300, ...options });
-  executors.push(executor);
-  return executor;
-}
+const { make, track } = realExecutors();
 
 async function run(executor: BackgroundExecutor, command: string, extra: { cwd?: string; timeoutMs?: number } = {}) {
   const job = executor.submit({ command, ...extra });
@@ -94,8 +86,9 @@ describe('BackgroundExecutor with real processes', () => {
   test('the job environment drops secrets and disables pagers and prompts', async () => {
     const real = createRuntime();
     const runtime = { ...real, env: () => ({ ...real.env(), ANTHROPIC_API_KEY: 'sk-test', GH_TOKEN: 'ghp', DB_PASSWORD: 'pw' }) };
-    const executor = new BackgroundExecutor(runtime, { env: { BGTASKS_DEMO_TOKEN: 'set-explicitly' }, allowEnv: ['GH_TOKEN'] });
-    executors.push(executor);
+    const executor = track(
+      new BackgroundExecutor(runtime, { env: { BGTASKS_DEMO_TOKEN: 'set-explicitly' }, allowEnv: ['GH_TOKEN'] }),
+    );
     const { text } = await run(
       executor,
       'echo "pager=$PAGER git=$GIT_TERMINAL_PROMPT key=$ANTHROPIC_API_KEY db=$DB_PASSWORD gh=$GH_TOKEN tok=$BGTASKS_DEMO_TOKEN"',

@@ -3,24 +3,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRuntime } from '@bgtasks/runtime';
-import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { InvalidJobSpecError } from './errors.ts';
-import { BackgroundExecutor, type ExecutorOptions } from './executor.ts';
+import { realExecutors } from './real-executors.test-helper.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bgtasks-log-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const executors: BackgroundExecutor[] = [];
-afterEach(async () => {
-  await Promise.all(executors.splice(0).map((e) => e.close({ killGraceMs: 100 })));
-});
-
-function make(options: ExecutorOptions = {}): BackgroundExecutor {
-  const executor = new BackgroundExecutor(createRuntime(), { killGraceMs: 300, ...options });
-  executors.push(executor);
-  return executor;
-}
+const { make } = realExecutors();
 
 /** Resident memory of this process (the host running the executor), from /proc. */
 function rssBytes(): number {

@@ -1,22 +1,13 @@
 // Readiness, waitFor, progress and piped stdin with real processes, on whichever runtime runs
 // the suite.
 import { createServer } from 'node:net';
-import { createRuntime } from '@bgtasks/runtime';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { InvalidJobSpecError, JobInputError } from './errors.ts';
-import { BackgroundExecutor, type ExecutorOptions } from './executor.ts';
+import type { BackgroundExecutor } from './executor.ts';
 import type { Notice } from './job.ts';
+import { realExecutors } from './real-executors.test-helper.ts';
 
-const executors: BackgroundExecutor[] = [];
-afterEach(async () => {
-  await Promise.all(executors.splice(0).map((e) => e.close({ killGraceMs: 100 })));
-});
-
-function make(options: ExecutorOptions = {}): BackgroundExecutor {
-  const executor = new BackgroundExecutor(createRuntime(), { killGraceMs: 300, ...options });
-  executors.push(executor);
-  return executor;
-}
+const { make } = realExecutors();
 
 /** A port nothing listens on right now. */
 async function freePort(): Promise<number> {

@@ -3,8 +3,9 @@
  * A consumer leases notices when it builds a model request and acks the lease when the request
  * succeeds; on failure it releases the lease and the same notices ride the next request.
  */
-import { LeaseError, UnknownJobError } from './errors.ts';
+import { UnknownJobError } from './errors.ts';
 import type { NoticeBus, NoticeConsumer } from './executor-api.ts';
+import { LeaseBook } from './internal/lease-book.ts';
 import { nextNotice, ReadyWaiters } from './internal/ready-waiters.ts';
 import type { Job, Notice } from './job.ts';
 
@@ -30,8 +31,7 @@ export interface ConsumerOptions {
 export class Consumer implements NoticeConsumer {
   readonly name: string;
   #queue: Notice[] = [];
-  #leases = new Map<number, Notice[]>();
-  #nextLeaseId = 1;
+  readonly #leases: LeaseBook<Notice>;
   readonly #waiters = new ReadyWaiters(
     () => this.#queue.length > 0,
     () => this.#closed,
@@ -45,6 +45,7 @@ export class Consumer implements NoticeConsumer {
   /** @internal created by {@link NotificationBus.consumer} */
   constructor(name: string, backlog: readonly Notice[], onClose?: () => void) {
     this.name = name;
+    this.#leases = new LeaseBook(name);
     this.#queue = [...backlog];
     for (const n of this.#queue) this.#hold(n, 1);
     this.#onClose = onClose;
@@ -63,32 +64,18 @@ export class Consumer implements NoticeConsumer {
 
   /** Number of notices currently leased and not yet settled. */
   get leased(): number {
-    let n = 0;
-    for (const notices of this.#leases.values()) n += notices.length;
-    return n;
+    return this.#leases.count;
   }
 
   /** Takes up to `max` pending notices (all by default) under a new lease. */
   lease(max = Number.POSITIVE_INFINITY): Lease {
     const notices = this.#queue.splice(0, Math.max(0, max));
-    const id = this.#nextLeaseId++;
-    this.#leases.set(id, notices);
-    return { id, consumer: this.name, notices };
-  }
-
-  #settle(lease: Lease): Notice[] {
-    if (lease.consumer !== this.name) {
-      throw new LeaseError(`lease ${lease.id} belongs to consumer "${lease.consumer}", not "${this.name}"`);
-    }
-    const notices = this.#leases.get(lease.id);
-    if (!notices) throw new LeaseError(`lease ${lease.id} of consumer "${this.name}" was already acked or released`);
-    this.#leases.delete(lease.id);
-    return notices;
+    return this.#leases.open(notices, notices);
   }
 
   /** Marks a lease's notices delivered; they are never handed out again. */
   ack(lease: Lease): void {
-    for (const n of this.#settle(lease)) this.#hold(n, -1);
+    for (const n of this.#leases.settle(lease)) this.#hold(n, -1);
   }
 
   /**
@@ -97,7 +84,7 @@ export class Consumer implements NoticeConsumer {
    * after close.
    */
   release(lease: Lease): void {
-    const notices = this.#settle(lease);
+    const notices = this.#leases.settle(lease);
     if (notices.length === 0) return;
     if (this.#closed) {
       for (const n of notices) this.#hold(n, -1);

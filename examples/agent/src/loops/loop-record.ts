@@ -3,22 +3,15 @@
  * jobs started, jobs' ends shown by tool results and delivered once the request carrying them
  * succeeds, errors), so that `--loop ai-sdk` and `--loop tool-runner` report like `runAgent`.
  */
-import type { AgentStopReason } from '@bgtasks/agent';
+import type { AgentEvent, AgentStopReason } from '@bgtasks/agent';
 import { newJobsOf, PRICES, priceFor, RunRecorder, watchJobs } from '@bgtasks/agent';
 import type { LoopInput } from './loop.ts';
 
-/** A tool call as a framework reports it once it has ended. */
-export interface EndedCall {
-  at: number;
-  toolUseId: string;
-  name: string;
-  input: unknown;
-  isError: boolean;
-  text: string;
-  durationMs: number;
+/** A tool call as a framework reports it once it has ended: its `tool_call` event, less the turn. */
+export type EndedCall = Omit<Extract<AgentEvent, { type: 'tool_call' }>, 'type' | 'turn'> & {
   /** Jobs whose end the call's result shows the model. */
   endedJobs?: readonly string[];
-}
+};
 
 /** A loop's recorder with the events and deliveries the framework loops share. */
 export class LoopRecord {

@@ -8,5 +8,7 @@ export { buildJobEnv, isSecretName, isSecretValue, type JobEnvOptions, NON_INTER
 export { Consumer, type JobSource } from '../notification-bus.ts';
 export { QUOTE_MAX_CHARS, quoteInput } from '../quote-input.ts';
 export { commandSlug } from './job-id.ts';
+export { LeaseBook } from './lease-book.ts';
+export { parseJobSpec } from './parse-spec.ts';
 export { type LeasingConsumer, nextNotice, ReadyWaiters } from './ready-waiters.ts';
 export { type RaceClock, raceStop, waitForEnds } from './wait-race.ts';

@@ -3,27 +3,23 @@
  * working directory (confined to `cwdRoot`), its environment (the host's, scrubbed) and its
  * command line (under `setpriv` when isolated); then its process, spawned and registered.
  */
-import { describeIssues } from '../describe-issues.ts';
 import { InvalidJobSpecError } from '../errors.ts';
 import type { ExecutorOptions, JobIsolation } from '../executor-options.ts';
 import type { FullLogs } from '../full-log.ts';
-import { type JobSpec, JobSpecSchema } from '../job.ts';
+import type { JobSpec } from '../job.ts';
 import { buildJobEnv } from '../job-env.ts';
 import { compilePattern } from '../job-watch.ts';
 import { quoteInput } from '../quote-input.ts';
 import type { Child, Runtime } from '../runtime.ts';
 import type { Entry } from './job-entry.ts';
+import { parseJobSpec } from './parse-spec.ts';
 
 /** The spec, validated against the schema and what this executor (`logs`, `cwdRoot`) and runtime can do. */
 export function checkSpec(runtime: Runtime, spec: JobSpec, logs: FullLogs, cwdRoot: string | undefined): JobSpec {
-  const parsed = JobSpecSchema.safeParse(spec);
-  if (!parsed.success) {
-    throw new InvalidJobSpecError([
-      ...describeIssues(parsed.error),
-      'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean)',
-    ]);
-  }
-  const clean = parsed.data;
+  const clean = parseJobSpec(
+    spec,
+    'command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean)',
+  );
   if (clean.ready && 'pattern' in clean.ready) compilePattern('ready.pattern', clean.ready.pattern);
   if (clean.ready && 'port' in clean.ready && !runtime.probePort) {
     throw new InvalidJobSpecError([`ready.port needs a runtime with probePort(); the ${runtime.name} runtime has none`]);
