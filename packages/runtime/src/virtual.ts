@@ -3,16 +3,7 @@
  * (duration, exit code, output) instead of real ones. A 5-minute build costs microseconds, and
  * the same inputs always give the same timeline.
  */
-import {
-  type Child,
-  type ChildStdin,
-  type ExitStatus,
-  type KillSignal,
-  type Runtime,
-  type RuntimeFiles,
-  type ShutdownHook,
-  type SpawnOptions,
-} from '@bgtasks/core';
+import type { Child, ChildStdin, ExitStatus, KillSignal, Runtime, RuntimeFiles, ShutdownHook, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue } from './internal/chunk-queue.ts';
 import { VirtualClock, type VirtualClockOptions } from './virtual-clock.ts';
 
