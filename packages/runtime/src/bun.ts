@@ -2,15 +2,12 @@
  * The Bun runtime: `Bun.spawn` with `detached: true` (setsid, so the job leads its own process
  * group); signals and exit hooks through `node:process`, which Bun implements.
  */
-import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
-import { hostFiles, probePort } from './internal/host-io.ts';
+import { hostRuntime } from './internal/host-runtime.ts';
 import { jobEnv } from './internal/job-env.ts';
 import { jobProcesses } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
-import { ShutdownHooks } from './internal/shutdown.ts';
-import { realSleep } from './internal/sleep.ts';
 
 /** The part of Bun's API this file uses. */
 interface BunSubprocess {
@@ -91,16 +88,5 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
 
 /** The runtime for Bun. */
 export function createBunRuntime(): Runtime {
-  const hooks = new ShutdownHooks(processShutdownHost());
-  return {
-    name: 'bun',
-    spawn: spawnWithBun,
-    now: () => performance.now(),
-    sleep: realSleep,
-    env: processEnv,
-    onShutdown: (fn) => hooks.add(fn),
-    realPath: (path) => realpathSync(path),
-    probePort,
-    files: hostFiles,
-  };
+  return hostRuntime({ name: 'bun', spawn: spawnWithBun, env: processEnv, shutdownHost: processShutdownHost() });
 }

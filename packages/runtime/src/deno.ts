@@ -2,14 +2,13 @@
  * The Deno runtime: `Deno.Command` with `detached: true` (setsid, so the job leads its own
  * process group), `Deno.kill(-pgid)` for the group, `Deno.addSignalListener` for shutdown.
  */
-import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
-import { hostFiles, probePort, stdinFromWritable } from './internal/host-io.ts';
+import { stdinFromWritable } from './internal/host-io.ts';
+import { hostRuntime } from './internal/host-runtime.ts';
 import { jobEnv } from './internal/job-env.ts';
 import { jobProcesses } from './internal/proc-tree.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
-import { ShutdownHooks, type ShutdownHost } from './internal/shutdown.ts';
-import { realSleep } from './internal/sleep.ts';
+import type { ShutdownHost } from './internal/shutdown.ts';
 
 /** The part of Deno's API this file uses. */
 interface DenoChildProcess {
@@ -118,16 +117,5 @@ function denoShutdownHost(): ShutdownHost {
 
 /** The runtime for Deno. */
 export function createDenoRuntime(): Runtime {
-  const hooks = new ShutdownHooks(denoShutdownHost());
-  return {
-    name: 'deno',
-    spawn: spawnWithDeno,
-    now: () => performance.now(),
-    sleep: realSleep,
-    env: () => deno().env.toObject(),
-    onShutdown: (fn) => hooks.add(fn),
-    realPath: (path) => realpathSync(path),
-    probePort,
-    files: hostFiles,
-  };
+  return hostRuntime({ name: 'deno', spawn: spawnWithDeno, env: () => deno().env.toObject(), shutdownHost: denoShutdownHost() });
 }

@@ -3,15 +3,12 @@
  * session and process-group leader, and the group is signalled as a whole.
  */
 import { spawn as spawnChild } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import type { Child, ChildStdin, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
-import { hostFiles, probePort } from './internal/host-io.ts';
+import { hostRuntime } from './internal/host-runtime.ts';
 import { jobEnv } from './internal/job-env.ts';
 import { jobProcesses } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
-import { ShutdownHooks } from './internal/shutdown.ts';
-import { realSleep } from './internal/sleep.ts';
 
 /** Spawns `sh -c command` through node:child_process (used by Node, and as the fallback). */
 export function spawnWithChildProcess(command: string, options: SpawnOptions = {}): Child {
@@ -96,16 +93,5 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
 
 /** The runtime for Node.js. */
 export function createNodeRuntime(): Runtime {
-  const hooks = new ShutdownHooks(processShutdownHost());
-  return {
-    name: 'node',
-    spawn: spawnWithChildProcess,
-    now: () => performance.now(),
-    sleep: realSleep,
-    env: processEnv,
-    onShutdown: (fn) => hooks.add(fn),
-    realPath: (path) => realpathSync(path),
-    probePort,
-    files: hostFiles,
-  };
+  return hostRuntime({ name: 'node', spawn: spawnWithChildProcess, env: processEnv, shutdownHost: processShutdownHost() });
 }
