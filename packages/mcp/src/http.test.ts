@@ -31,8 +31,13 @@ afterAll(async () => {
   await http.close();
 });
 
+/** The header that opens the door of the server under test. */
+function auth(): Record<string, string> {
+  return { authorization: `Bearer ${http.token}` };
+}
+
 async function connect(): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
-  const transport = new StreamableHTTPClientTransport(new URL(http.url));
+  const transport = new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: auth() } });
   const client = new Client({ name: 'http-test', version: '1.0.0' });
   await client.connect(transport);
   return { client, transport };
@@ -45,7 +50,12 @@ function rawPost(headers: Record<string, string>, body: unknown): Promise<{ stat
       http.url,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...auth(),
+          ...headers,
+        },
       },
       (res) => {
         let text = '';
@@ -159,6 +169,7 @@ describe('bgtasks-mcp over Streamable HTTP', () => {
   test('a session left without DELETE or event stream is closed once idle, not while its job runs', async () => {
     const idle = await serveMcpHttp({
       createSession: () => createMcpServer({ executor: new BackgroundExecutor(runtime, { killGraceMs: 500 }) }),
+      token: null,
       idleMs: 150,
       sleep: (ms, signal) => runtime.sleep(ms, signal),
     });

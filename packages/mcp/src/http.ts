@@ -3,14 +3,16 @@
  * (the SDK's `WebStandardStreamableHTTPServerTransport`, one per session), so it runs on the
  * server of each runtime (`serve()` of `@bgtasks/runtime`: node:http, Bun.serve, Deno.serve).
  *
- * A server that runs shell commands is an attack surface: it binds loopback only, and every
- * request must name this server in `Host` (and, when it has one, in `Origin`), which defeats DNS
- * rebinding and cross-site requests from a browser page. Each session has its own executor; a
- * session ends on DELETE, or when its client's event stream drops and no request follows within
- * a grace period, and its jobs are killed then.
+ * A server that runs shell commands is an attack surface: it binds loopback only, every request
+ * must name this server in `Host` (and, when it has one, in `Origin`), which defeats DNS
+ * rebinding and cross-site requests from a browser page, and every request must carry the
+ * server's bearer token (see `bearer.ts`), which keeps out other local users. Each session has
+ * its own executor; a session ends on DELETE, or when its client's event stream drops and no
+ * request follows within a grace period, and its jobs are killed then.
  */
 import { serve } from '@bgtasks/runtime';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { generateToken, hasBearer, WWW_AUTHENTICATE } from './bearer.ts';
 import type { McpSession } from './create-server.ts';
 import { McpUsageError } from './errors.ts';
 import { BoundedEventStore } from './event-store.ts';
@@ -36,6 +38,12 @@ export interface McpHttpHandlerOptions {
   createSession: () => McpSession | Promise<McpSession>;
   /** `Host` values accepted, e.g. `127.0.0.1:8123` (see {@link loopbackHosts}). */
   allowedHosts: () => readonly string[];
+  /**
+   * The bearer token every request must carry (`Authorization: Bearer <token>`); a request
+   * without it gets 401 before anything else happens. `null` turns the check off: only for a
+   * client that cannot send a header (the conformance runner), never on a shared machine.
+   */
+  token: string | null;
   /** `Origin` values accepted when a request has one. Default: `http://` + each allowed host. */
   allowedOrigins?: () => readonly string[];
   /** Default {@link DEFAULT_MAX_SESSIONS}. */
@@ -71,10 +79,10 @@ interface Open {
   idle?: AbortController;
 }
 
-function jsonRpcError(status: number, code: number, message: string): Response {
+function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), {
     status,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
   });
 }
 
@@ -86,7 +94,7 @@ export function loopbackHosts(port: number): string[] {
 /**
  * The MCP endpoint as a fetch handler.
  * @example
- * const handler = createMcpHttpHandler({ createSession, allowedHosts: () => loopbackHosts(port), sleep: runtime.sleep });
+ * const handler = createMcpHttpHandler({ createSession, token, allowedHosts: () => loopbackHosts(port), sleep: runtime.sleep });
  */
 export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHandler {
   const open = new Map<string, Open>();
@@ -147,6 +155,11 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
     const origin = request.headers.get('origin');
     if (origin !== null && !origins().includes(origin)) {
       return jsonRpcError(403, -32000, `Forbidden: Origin ${JSON.stringify(origin.slice(0, 100))} may not call this server`);
+    }
+    if (options.token !== null && !(await hasBearer(request, options.token))) {
+      return jsonRpcError(401, -32000, 'Unauthorized: send "Authorization: Bearer <token>" with the token bgtasks-mcp printed', {
+        'www-authenticate': WWW_AUTHENTICATE,
+      });
     }
     if (new URL(request.url).pathname !== MCP_PATH)
       return jsonRpcError(404, -32000, `Not found: the MCP endpoint is ${MCP_PATH}`);
@@ -214,7 +227,12 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
 }
 
 /** Options of {@link serveMcpHttp}. */
-export interface ServeMcpHttpOptions extends Omit<McpHttpHandlerOptions, 'allowedHosts' | 'allowedOrigins'> {
+export interface ServeMcpHttpOptions extends Omit<McpHttpHandlerOptions, 'allowedHosts' | 'allowedOrigins' | 'token'> {
+  /**
+   * The bearer token clients must send. Default: a fresh random one (see {@link McpHttpServer.token});
+   * `null` turns the check off (see {@link McpHttpHandlerOptions.token}).
+   */
+  token?: string | null;
   /** 0 (default) picks a free port. */
   port?: number;
   /** A loopback address: `127.0.0.1` (default), `localhost` or `::1`. */
@@ -226,6 +244,8 @@ export interface McpHttpServer {
   /** The MCP endpoint, e.g. `http://127.0.0.1:8123/mcp`. */
   readonly url: string;
   readonly port: number;
+  /** The bearer token every request must carry, or `null` when the check is off. */
+  readonly token: string | null;
   readonly handler: McpHttpHandler;
   /** Closes every session (killing their jobs) and stops listening. */
   close(): Promise<void>;
@@ -235,7 +255,7 @@ export interface McpHttpServer {
  * Serves the MCP endpoint on loopback with the runtime's own HTTP server.
  * @example
  * const http = await serveMcpHttp({ createSession, sleep: runtime.sleep });
- * console.log(http.url);
+ * console.log(http.url, http.token); // clients send `Authorization: Bearer ${http.token}`
  */
 export async function serveMcpHttp(options: ServeMcpHttpOptions): Promise<McpHttpServer> {
   const hostname = options.hostname ?? '127.0.0.1';
@@ -245,12 +265,14 @@ export async function serveMcpHttp(options: ServeMcpHttpOptions): Promise<McpHtt
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new McpUsageError(`port must be 0-65535, got ${port}`);
   let bound = 0;
-  const handler = createMcpHttpHandler({ ...options, allowedHosts: () => loopbackHosts(bound) });
+  const token = options.token === undefined ? generateToken() : options.token;
+  const handler = createMcpHttpHandler({ ...options, token, allowedHosts: () => loopbackHosts(bound) });
   const server = await serve(handler.fetch, { port, hostname });
   bound = server.port;
   return {
     url: `${server.url}${MCP_PATH}`,
     port: server.port,
+    token,
     handler,
     async close() {
       await handler.close();

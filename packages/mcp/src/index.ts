@@ -1,5 +1,6 @@
 /** @module @bgtasks/mcp: bgtasks as an MCP server (tools from the polling descriptors, bg_bash as an MCP task, notices on every result), over stdio or Streamable HTTP. */
 export { HELP, type McpCliOptions, parseMcpArgs } from './args.ts';
+export { generateToken, MIN_TOKEN_LENGTH, WWW_AUTHENTICATE } from './bearer.ts';
 export {
   createMcpServer,
   IMMEDIATE_RESPONSE_META,
