@@ -271,6 +271,7 @@ describe.concurrent(`bgtasks-mcp flags on ${runtime}`, () => {
     ['a --token with a space', ['--http', '--token', 'has a space in it here'], /--token may hold only/],
     ['--token and --insecure-no-token', ['--http', '--token', 'a'.repeat(20), '--insecure-no-token'], /contradict/],
     ['a missing --cwd', ['--cwd', '/nonexistent/bgtasks'], /--cwd: "\/nonexistent\/bgtasks" does not exist/],
+    ['a --cwd that is a file', ['--cwd', '/etc/passwd'], /--cwd: "\/etc\/passwd" is not a directory/],
     ['a positional argument', ['serve'], /Unexpected argument 'serve'/],
   ])('%s exits 2 with one line', async (_name, args, message) => {
     const r = await run(args);

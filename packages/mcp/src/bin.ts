@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // bgtasks-mcp: binds the MCP server to this process (argv, stdio, signals, exit code).
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
@@ -40,6 +40,8 @@ try {
 } catch {
   fail(`--cwd: "${options.cwd}" does not exist`);
 }
+// A file here would start the server and fail every job; say so now instead.
+if (!statSync(cwdRoot).isDirectory()) fail(`--cwd: "${options.cwd}" is not a directory`);
 
 const runtime = createRuntime();
 // Running job groups are recorded, so a server that died without cleaning up (kill -9) has its

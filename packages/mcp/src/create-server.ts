@@ -125,7 +125,11 @@ export function createMcpServer(options: McpServerOptions): McpSession {
     if (!taskStore.isOpen(taskId)) return;
     const told = await checkBg.execute({ id: jobId }, { signal: stop.signal });
     const failed = executor.get(jobId).state !== 'completed';
-    await store.storeTaskResult(taskId, failed ? 'failed' : 'completed', resultOf({ ...told, isError: told.isError || failed }));
+    // A job that ran and failed (or timed out) is a tool result with isError, not a task failure:
+    // `failed` is for protocol errors, and a client shows a failed task as an error without the
+    // result, losing the job's output and exit code exactly when they matter (SEP-2663 says so
+    // outright; 2025-11-25 allows it: "completed" means the request finished, isError says how).
+    await store.storeTaskResult(taskId, 'completed', resultOf({ ...told, isError: told.isError || failed }));
   };
 
   const startTask = async (
@@ -140,8 +144,8 @@ export function createMcpServer(options: McpServerOptions): McpSession {
     if (jobId !== undefined) rider?.silence(jobId);
     const task = await extra.taskStore.createTask({ ...(ttl !== undefined ? { ttl } : {}) });
     if (jobId === undefined) {
-      // Bad input: the task fails at once with the same isError result a plain call gets.
-      await extra.taskStore.storeTaskResult(task.taskId, 'failed', resultOf(outcome));
+      // Bad input: the task completes at once with the same isError result a plain call gets.
+      await extra.taskStore.storeTaskResult(task.taskId, 'completed', resultOf(outcome));
     } else {
       taskStore.bindJob(task.taskId, jobId);
       follow(task.taskId, jobId, extra.taskStore).catch(() => {});

@@ -88,7 +88,8 @@ describe('bgtasks-mcp over Streamable HTTP', () => {
     const run = await streamTask(client, { command: `${g.wait}; echo http-tail; exit 4`, id: 'h' }, undefined, g.open);
     expect(run.types[0]).toBe('taskCreated');
     expect(run.statuses[0]).toBe('working');
-    expect(run.statuses.at(-1)).toBe('failed');
+    expect(run.statuses.at(-1)).toBe('completed');
+    expect(run.result?.isError).toBe(true);
     const { tasks } = await client.experimental.tasks.listTasks();
     expect(tasks.map((t) => t.taskId)).toEqual([run.task.taskId]);
     const result = (await client.experimental.tasks.getTaskResult(run.task.taskId, CallToolResultSchema)) as CallToolResult;
