@@ -152,6 +152,33 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
     }
   });
 
+  test('a stdin line over 10 MiB gets an error and the server lives on, its jobs too', async () => {
+    const [cmd, argv] = commandLine([]);
+    const child = spawn(cmd, argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      const send = (message: unknown) => child.stdin.write(`${JSON.stringify(message)}\n`);
+      const init = { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } };
+      send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: init });
+      send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      const m = marker();
+      send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'bg_bash', arguments: { command: `sleep ${m}` } } });
+      await eventually(() => sleepers(m).length === 1, 20_000);
+      const huge = `{"jsonrpc":"2.0","id":3,"method":"ping","params":{"pad":"${'x'.repeat(11 * 1024 * 1024)}"}}\n`;
+      child.stdin.write(huge);
+      send({ jsonrpc: '2.0', id: 4, method: 'ping' });
+      await eventually(() => out.includes('"id":4'), 20_000);
+      expect(out).toMatch(/"code":-32600,"message":"Invalid Request: message over 10485760 bytes/);
+      expect(child.exitCode).toBeNull();
+      expect(sleepers(m)).toHaveLength(1);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   test('garbage on stdin is skipped and the server answers the next message', async () => {
     const [cmd, argv] = commandLine([]);
     const child = spawn(cmd, argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });

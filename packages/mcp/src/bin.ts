@@ -6,12 +6,12 @@ import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { BackgroundExecutor } from '@bgtasks/core';
 import { createJobRegistry, createRuntime } from '@bgtasks/runtime';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { HELP, type McpCliOptions, parseMcpArgs } from './args.ts';
 import { checkToken } from './bearer.ts';
 import { createMcpServer, MCP_SERVER_VERSION } from './create-server.ts';
 import { McpUsageError } from './errors.ts';
 import { serveMcpHttp } from './http.ts';
+import { LineTransport } from './line-transport.ts';
 
 function fail(message: string): never {
   process.stderr.write(`bgtasks-mcp: ${message}\n`);
@@ -115,8 +115,10 @@ if (options.http) {
   }
 } else {
   const mcp = session();
-  await mcp.server.connect(new StdioServerTransport());
-  // The SDK's stdio transport does not notice the client going away: its stdin ending is that.
+  const write = (text: string) =>
+    new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+  await mcp.server.connect(new LineTransport({ input: process.stdin, write, raw: mcp.rawArguments }));
+  // The client going away is stdin ending (the transport sees it too; these cover a close without end).
   process.stdin.once('end', () => void mcp.close());
   process.stdin.once('close', () => void mcp.close());
   await mcp.closed;

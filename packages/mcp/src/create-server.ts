@@ -23,6 +23,7 @@ import {
   McpError,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { RawArguments } from './json-rpc-gate.ts';
 import { NoticeRider } from './notice-rider.ts';
 import { JobTaskStore, type JobTaskStoreOptions } from './task-store.ts';
 
@@ -57,6 +58,11 @@ export interface McpSession {
   readonly server: Server;
   readonly taskStore: JobTaskStore;
   readonly executor: Executor;
+  /**
+   * `tools/call` arguments exactly as the client sent them, kept by the transport's gate
+   * (`LineTransport`, the HTTP handler) for the tool's own validation; see `json-rpc-gate.ts`.
+   */
+  readonly rawArguments: RawArguments;
   /** Resolves once the session closed and (by default) every job of it has ended. */
   readonly closed: Promise<void>;
   /** Closes the connection, stops watching jobs, and closes the executor (unless told not to). */
@@ -69,6 +75,16 @@ function toolOf(descriptor: ToolDescriptor): Tool {
     description: descriptor.description,
     inputSchema: inputSchemaOf(descriptor.inputSchema) as Tool['inputSchema'],
     execution: { taskSupport: descriptor.name === TASK_TOOL ? 'optional' : 'forbidden' },
+  };
+}
+
+/** `arguments` a tool can validate: a JSON object, or absent (null counts as absent, as in process). */
+function argumentsError(name: string, args: unknown): ToolOutcome | undefined {
+  if (args === undefined || args === null || (typeof args === 'object' && !Array.isArray(args))) return undefined;
+  const what = Array.isArray(args) ? 'an array' : `a ${typeof args}`;
+  return {
+    text: `invalid input for ${name}: "arguments" must be an object of the tool's parameters, got ${what}`,
+    isError: true,
   };
 }
 
@@ -137,8 +153,9 @@ export function createMcpServer(options: McpServerOptions): McpSession {
     args: unknown,
     extra: CreateTaskRequestHandlerExtra,
     ttl: number | undefined,
+    refused?: ToolOutcome,
   ): Promise<CreateTaskResult> => {
-    const outcome = await tool.execute(args, { signal: extra.signal });
+    const outcome = refused ?? (await tool.execute(args, { signal: extra.signal }));
     const jobId = outcome.isError ? undefined : outcome.startedJobs?.[0];
     // At once, before any await: a concurrent plain call must not take this job's notice.
     if (jobId !== undefined) rider?.silence(jobId);
@@ -155,8 +172,13 @@ export function createMcpServer(options: McpServerOptions): McpSession {
   };
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  const rawArguments = new RawArguments();
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const { name, arguments: args, task } = request.params;
+    const { name, task } = request.params;
+    // The arguments as sent (own `__proto__` key and all), when a gate kept them; the SDK's parse
+    // of them is only a fallback for transports without one (in memory).
+    const kept = rawArguments.take(extra.requestId);
+    const args = kept.found ? kept.value : request.params.arguments;
     const tool = byName.get(name);
     if (!tool) {
       throw new McpError(
@@ -164,6 +186,7 @@ export function createMcpServer(options: McpServerOptions): McpSession {
         `unknown tool "${String(name).slice(0, 100)}"; tools: ${[...byName.keys()].join(', ')}`,
       );
     }
+    const refused = argumentsError(name, args);
     if (task) {
       if (name !== TASK_TOOL) {
         throw new McpError(
@@ -171,9 +194,9 @@ export function createMcpServer(options: McpServerOptions): McpSession {
           `${name} cannot run as a task (execution.taskSupport is forbidden); call it without "task"`,
         );
       }
-      return startTask(tool, args ?? {}, extra as CreateTaskRequestHandlerExtra, task.ttl);
+      return startTask(tool, args ?? {}, extra as CreateTaskRequestHandlerExtra, task.ttl, refused);
     }
-    const outcome = await tool.execute(args ?? {}, { signal: extra.signal });
+    const outcome = refused ?? (await tool.execute(args ?? {}, { signal: extra.signal }));
     const ride = rider?.take(outcome.endedJobs);
     // A cancelled request gets no answer from the SDK: its notices wait for the next result.
     if (extra.signal.aborted) await ride?.release();
@@ -199,5 +222,5 @@ export function createMcpServer(options: McpServerOptions): McpSession {
   server.onclose = () => {
     void close();
   };
-  return { server, taskStore, executor, closed, close };
+  return { server, taskStore, executor, rawArguments, closed, close };
 }

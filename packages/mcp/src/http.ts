@@ -16,6 +16,8 @@ import { generateToken, hasBearer, WWW_AUTHENTICATE } from './bearer.ts';
 import type { McpSession } from './create-server.ts';
 import { McpUsageError } from './errors.ts';
 import { BoundedEventStore } from './event-store.ts';
+import { type Admission, admit, parseErrorReply, type RawArguments } from './json-rpc-gate.ts';
+import { MAX_LINE_BYTES } from './line-transport.ts';
 
 /** The path the MCP endpoint answers on. */
 export const MCP_PATH = '/mcp';
@@ -84,6 +86,69 @@ function jsonRpcError(status: number, code: number, message: string, headers: Re
     status,
     headers: { 'content-type': 'application/json', ...headers },
   });
+}
+
+/** Reads a body of at most `limit` bytes (`undefined` when longer), without buffering more. */
+async function readBounded(request: Request, limit: number): Promise<string | undefined> {
+  if (Number(request.headers.get('content-length') ?? 0) > limit) return undefined;
+  const reader = request.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * The JSON-RPC body of a POST through the gate of `json-rpc-gate.ts` (the same as stdio's):
+ * `{ body }` to hand the transport, or `{ response }` with the spec's error. Other requests, and
+ * bodies that are not JSON by their content type, pass untouched (the transport refuses those).
+ */
+async function gateBody(request: Request): Promise<{ body?: unknown } | { response: Response }> {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (request.method !== 'POST' || type !== 'application/json') return {};
+  const text = await readBounded(request, MAX_LINE_BYTES);
+  if (text === undefined) {
+    return { response: jsonRpcError(413, -32600, `Invalid Request: body over ${MAX_LINE_BYTES} bytes`) };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    const reply = parseErrorReply(error instanceof Error ? error.message.slice(0, 200) : 'not JSON');
+    return { response: Response.json(reply, { status: 400 }) };
+  }
+  for (const value of Array.isArray(body) ? body : [body]) {
+    const admission = admit(value);
+    if (!('message' in admission)) {
+      // A notification the gate drops still gets HTTP's 202, as an accepted notification would.
+      if (admission.reply === undefined) return { response: new Response(null, { status: 202 }) };
+      return { response: Response.json(admission.reply, { status: 400 }) };
+    }
+  }
+  return { body };
+}
+
+/** The gated body as handed to a session's transport: its `tools/call` arguments kept in `raw`. */
+function forSession(body: unknown, raw: RawArguments): { parsedBody: unknown } | undefined {
+  if (body === undefined) return undefined;
+  const pass = (value: unknown) => (admit(value, raw) as Extract<Admission, { message: unknown }>).message;
+  return { parsedBody: Array.isArray(body) ? body.map(pass) : pass(body) };
 }
 
 /** The `Host` values under which a loopback server on `port` is reached. */
@@ -164,6 +229,8 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
     if (new URL(request.url).pathname !== MCP_PATH)
       return jsonRpcError(404, -32000, `Not found: the MCP endpoint is ${MCP_PATH}`);
     if (closed) return jsonRpcError(503, -32000, 'the server is shutting down');
+    const gated = await gateBody(request);
+    if ('response' in gated) return gated.response;
 
     const id = request.headers.get('mcp-session-id');
     if (id !== null) {
@@ -172,7 +239,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       entry.grace?.abort();
       entry.grace = undefined;
       armIdle(id, entry);
-      const response = await entry.transport.handleRequest(request);
+      const response = await entry.transport.handleRequest(request, forSession(gated.body, entry.session.rawArguments));
       if (request.method === 'GET' && response.ok) {
         entry.streams++;
         // The client may already have gone while the stream was being set up.
@@ -199,7 +266,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
     const entry: Open = { transport, session, streams: 0 };
     transport.onclose = () => forget(transport.sessionId, entry);
     await session.server.connect(transport);
-    const response = await transport.handleRequest(request);
+    const response = await transport.handleRequest(request, forSession(gated.body, session.rawArguments));
     if (transport.sessionId === undefined) {
       // Not an initialize request: no session was made, so nothing may linger.
       forget(undefined, entry);
