@@ -12,6 +12,7 @@ import { createMcpServer, MCP_SERVER_VERSION } from './create-server.ts';
 import { McpUsageError } from './errors.ts';
 import { serveMcpHttp } from './http.ts';
 import { LineTransport } from './line-transport.ts';
+import { createStatelessMcpServer } from './stateless-tools.ts';
 
 function fail(message: string): never {
   process.stderr.write(`bgtasks-mcp: ${message}\n`);
@@ -53,20 +54,19 @@ try {
 } catch (error) {
   process.stderr.write(`bgtasks-mcp: no job registry (${error instanceof Error ? error.message : String(error)}); continuing\n`);
 }
-// Each session gets its own executor: its jobs are its own, and die with it. Each executor's
-// shutdown hook kills its job groups on SIGINT/SIGTERM before the runtime exits (130/143).
-const session = () =>
-  createMcpServer({
-    executor: new BackgroundExecutor(runtime, {
-      cwdRoot,
-      ...(registry ? { registry } : {}),
-      maxConcurrent: options.maxConcurrent,
-      defaultTimeoutMs: Math.round(options.timeoutS * 1000),
-      // Full logs (bg_bash log: true) next to the registry, capped and removed after a day.
-      logs: { dir: join(registryDir, '..', 'logs') },
-    }),
-    notices: options.notices,
+// Each session (2025-11-25) gets its own executor: its jobs are its own, and die with it; the
+// stateless revision (2026-07-28) has no session, so its requests share one executor of the
+// server. Each executor's shutdown hook kills its job groups on SIGINT/SIGTERM (exit 130/143).
+const newExecutor = () =>
+  new BackgroundExecutor(runtime, {
+    cwdRoot,
+    ...(registry ? { registry } : {}),
+    maxConcurrent: options.maxConcurrent,
+    defaultTimeoutMs: Math.round(options.timeoutS * 1000),
+    // Full logs (bg_bash log: true) next to the registry, capped and removed after a day.
+    logs: { dir: join(registryDir, '..', 'logs') },
   });
+const session = (executor = newExecutor()) => createMcpServer({ executor, notices: options.notices });
 
 if (options.http) {
   // The token: --token, else BGTASKS_MCP_TOKEN (not visible to other users, unlike argv), else a
@@ -84,7 +84,8 @@ if (options.http) {
   let http: Awaited<ReturnType<typeof serveMcpHttp>>;
   try {
     http = await serveMcpHttp({
-      createSession: session,
+      createSession: () => session(),
+      stateless: createStatelessMcpServer({ executor: newExecutor() }).server,
       token,
       port: options.port,
       maxSessions: options.maxSessions,
@@ -114,10 +115,12 @@ if (options.http) {
     process.stdout.write('bgtasks-mcp: clients must send "Authorization: Bearer <token>" with the token you gave\n');
   }
 } else {
-  const mcp = session();
+  const executor = newExecutor();
+  const mcp = session(executor);
+  const stateless = createStatelessMcpServer({ executor }).server;
   const write = (text: string) =>
     new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
-  await mcp.server.connect(new LineTransport({ input: process.stdin, write, raw: mcp.rawArguments }));
+  await mcp.server.connect(new LineTransport({ input: process.stdin, write, raw: mcp.rawArguments, stateless }));
   // The client going away is stdin ending (the transport sees it too; these cover a close without end).
   process.stdin.once('end', () => void mcp.close());
   process.stdin.once('close', () => void mcp.close());

@@ -26,15 +26,13 @@ import {
 import { RawArguments } from './json-rpc-gate.ts';
 import { NoticeRider } from './notice-rider.ts';
 import { JobTaskStore, type JobTaskStoreOptions } from './task-store.ts';
+import { argumentsError, resultOf, TASK_TOOL, toolOf } from './tool-results.ts';
 
 /** The `_meta` key whose text a host may hand the model at once while a task runs (spec 2025-11-25). */
 export const IMMEDIATE_RESPONSE_META = 'io.modelcontextprotocol/model-immediate-response';
 
 /** The version this server announces. */
 export const MCP_SERVER_VERSION = '0.1.0';
-
-/** The tool that may run as a task. */
-const TASK_TOOL = 'bg_bash';
 
 /** Options of {@link createMcpServer}. */
 export interface McpServerOptions extends Omit<JobTaskStoreOptions, 'onStatus'> {
@@ -67,31 +65,6 @@ export interface McpSession {
   readonly closed: Promise<void>;
   /** Closes the connection, stops watching jobs, and closes the executor (unless told not to). */
   close(): Promise<void>;
-}
-
-function toolOf(descriptor: ToolDescriptor): Tool {
-  return {
-    name: descriptor.name,
-    description: descriptor.description,
-    inputSchema: inputSchemaOf(descriptor.inputSchema) as Tool['inputSchema'],
-    execution: { taskSupport: descriptor.name === TASK_TOOL ? 'optional' : 'forbidden' },
-  };
-}
-
-/** `arguments` a tool can validate: a JSON object, or absent (null counts as absent, as in process). */
-function argumentsError(name: string, args: unknown): ToolOutcome | undefined {
-  if (args === undefined || args === null || (typeof args === 'object' && !Array.isArray(args))) return undefined;
-  const what = Array.isArray(args) ? 'an array' : `a ${typeof args}`;
-  return {
-    text: `invalid input for ${name}: "arguments" must be an object of the tool's parameters, got ${what}`,
-    isError: true,
-  };
-}
-
-function resultOf(outcome: ToolOutcome, extra?: string): CallToolResult {
-  const content: CallToolResult['content'] = [{ type: 'text', text: outcome.text }];
-  if (extra !== undefined) content.push({ type: 'text', text: extra });
-  return { content, isError: outcome.isError };
 }
 
 /**

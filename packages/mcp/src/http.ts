@@ -18,6 +18,8 @@ import { McpUsageError } from './errors.ts';
 import { BoundedEventStore } from './event-store.ts';
 import { type Admission, admit, parseErrorReply, type RawArguments } from './json-rpc-gate.ts';
 import { MAX_LINE_BYTES } from './line-transport.ts';
+import { serveStateless, wantsStateless } from './stateless-http.ts';
+import type { StatelessServer } from './stateless-server.ts';
 
 /** The path the MCP endpoint answers on. */
 export const MCP_PATH = '/mcp';
@@ -48,6 +50,11 @@ export interface McpHttpHandlerOptions {
   token: string | null;
   /** `Origin` values accepted when a request has one. Default: `http://` + each allowed host. */
   allowedOrigins?: () => readonly string[];
+  /**
+   * Serves MCP revision 2026-07-28 (stateless, the tasks extension) beside the sessions of
+   * 2025-11-25: a POST without a session whose `_meta` names its protocol version goes here.
+   */
+  stateless?: StatelessServer;
   /** Default {@link DEFAULT_MAX_SESSIONS}. */
   maxSessions?: number;
   /** Default {@link DEFAULT_RECONNECT_GRACE_MS}. */
@@ -231,6 +238,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
     if (closed) return jsonRpcError(503, -32000, 'the server is shutting down');
     const gated = await gateBody(request);
     if ('response' in gated) return gated.response;
+    if (options.stateless && wantsStateless(request, gated.body)) return serveStateless(options.stateless, request, gated.body);
 
     const id = request.headers.get('mcp-session-id');
     if (id !== null) {

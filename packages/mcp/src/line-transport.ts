@@ -11,6 +11,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { admit, parseErrorReply, type RawArguments, tooLargeReply } from './json-rpc-gate.ts';
+import { isStatelessRequest, type StatelessServer } from './stateless-server.ts';
 
 /** Longest line read, like the SDK's stdio buffer: 10 MiB. */
 export const MAX_LINE_BYTES = 10 * 1024 * 1024;
@@ -25,6 +26,11 @@ export interface LineTransportOptions {
   raw?: RawArguments;
   /** Default {@link MAX_LINE_BYTES}. */
   maxLineBytes?: number;
+  /**
+   * Serves revision 2026-07-28 beside the session's 2025-11-25: a request whose `_meta` names its
+   * protocol version goes here (the owner of its tasks is this connection).
+   */
+  stateless?: StatelessServer;
 }
 
 /**
@@ -114,9 +120,37 @@ export class LineTransport implements Transport {
       this.#reply(parseErrorReply(error instanceof Error ? error.message.slice(0, 200) : 'not JSON'));
       return;
     }
+    const stateless = this.#options.stateless;
+    if (stateless && isStatelessRequest(value)) {
+      this.#stateless(stateless, value as { id?: unknown; method: string; params?: Record<string, unknown> });
+      return;
+    }
     const admission = admit(value, this.#options.raw);
     if ('message' in admission) this.onmessage?.(admission.message);
     else if (admission.reply) this.#reply(admission.reply);
+  }
+
+  #listening: Array<() => void> = [];
+  readonly #owner = `stdio ${crypto.randomUUID()}`;
+
+  #stateless(server: StatelessServer, message: { id?: unknown; method: string; params?: Record<string, unknown> }): void {
+    const checked = admit(message);
+    if (!('message' in checked)) {
+      if (checked.reply) this.#reply(checked.reply);
+      return;
+    }
+    if (message.id === undefined) return;
+    const asked = { message, owner: this.#owner, signal: new AbortController().signal };
+    if (message.method === 'subscriptions/listen') {
+      const listening = server.listen(asked, (event) => this.#reply(event as unknown as JSONRPCMessage));
+      if (typeof listening === 'function') this.#listening.push(listening);
+      else this.#reply(listening.body as unknown as JSONRPCMessage);
+      return;
+    }
+    server.handle(asked).then(
+      (reply) => this.#reply(reply.body as unknown as JSONRPCMessage),
+      (error: unknown) => this.onerror?.(error instanceof Error ? error : new Error(String(error))),
+    );
   }
 
   #reply(message: JSONRPCMessage): void {
@@ -135,6 +169,7 @@ export class LineTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.#chunks = [];
+    for (const stop of this.#listening.splice(0)) stop();
     this.onclose?.();
   }
 }
