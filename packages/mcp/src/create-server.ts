@@ -11,17 +11,15 @@
  * would replace with its own.
  */
 import type { Executor } from '@bgtasks/core';
-import { inputSchemaOf, pollingTools, type ToolDescriptor, type ToolOutcome } from '@bgtasks/polling';
+import { pollingTools, type ToolDescriptor, type ToolOutcome } from '@bgtasks/polling';
 import type { CreateTaskRequestHandlerExtra } from '@modelcontextprotocol/sdk/experimental/tasks';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
-  type CallToolResult,
   type CreateTaskResult,
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
-  type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { RawArguments } from './json-rpc-gate.ts';
 import { NoticeRider } from './notice-rider.ts';

@@ -83,12 +83,11 @@ export interface StatelessReply {
 export function isStatelessRequest(message: unknown, headers?: Headers): boolean {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return false;
   const m = message as { method?: unknown; params?: { _meta?: Record<string, unknown> } };
-  if (typeof m.method !== 'string' || m.method === 'initialize') return false;
-  const version = m.params?._meta?.[META.version];
+  if (typeof m.method !== 'string') return false;
+  if (m.params?._meta?.[META.version] !== undefined) return true;
+  // Without _meta: a header naming a revision past 2025 (not on initialize, the old handshake).
   const header = headers?.get('mcp-protocol-version');
-  return (
-    version !== undefined || (header !== null && header !== undefined && header !== '2025-11-25' && !header.startsWith('2025-'))
-  );
+  return m.method !== 'initialize' && typeof header === 'string' && header !== '' && !/^20(24|25)-/.test(header);
 }
 
 class RpcError extends Error {

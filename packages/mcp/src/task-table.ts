@@ -105,6 +105,8 @@ export class TaskTable {
   readonly #executor: Executor;
   readonly #entries = new Map<string, Entry>();
   readonly #byJob = new Map<string, Entry>();
+  /** The prompt each running job waits at, for a task made after its notice went by (bounded). */
+  readonly #prompts = new Map<string, string>();
   readonly #listeners = new Set<(task: DetailedTask, owner: string) => void>();
   readonly #stop = new AbortController();
   readonly #now: () => number;
@@ -130,6 +132,12 @@ export class TaskTable {
       } catch {
         await consumer.close?.();
         return;
+      }
+      if (notice.kind === 'input_required') {
+        this.#prompts.set(notice.jobId, notice.tail);
+        if (this.#prompts.size > 1_000) this.#prompts.delete(this.#prompts.keys().next().value as string);
+      } else {
+        this.#prompts.delete(notice.jobId);
       }
       const entry = this.#byJob.get(notice.jobId);
       if (!entry || isTerminal(entry.task.status)) continue;
@@ -200,7 +208,8 @@ export class TaskTable {
     // The job may have ended before the task existed: finish it now.
     const state = this.#executor.get(jobId).state;
     if (state !== 'queued' && state !== 'running') void this.#end(entry);
-    return { ...task };
+    else if (this.#prompts.has(jobId)) this.#ask(entry, this.#prompts.get(jobId) as string);
+    return { ...entry.task, status: 'working' };
   }
 
   #find(taskId: string, owner: string): Entry | undefined {
@@ -244,6 +253,7 @@ export class TaskTable {
     if (asking === undefined || !(asking in responses) || entry.task.status !== 'input_required') return true;
     const answer = responses[asking] as { action?: unknown; content?: unknown } | undefined;
     entry.asking = undefined;
+    this.#prompts.delete(entry.jobId);
     this.#set(entry, { status: 'working' });
     if (answer?.action === 'accept') await this.#executor.write(entry.jobId, `${answerLine(answer.content)}\n`).catch(() => {});
     else await this.#executor.closeStdin(entry.jobId).catch(() => {});
