@@ -19,6 +19,9 @@ export const REVISION_2026 = '2026-07-28';
 /** Every revision the server speaks (2025-11-25 through `initialize` and the SDK). */
 export const SUPPORTED_REVISIONS = ['2025-11-25', REVISION_2026] as const;
 
+/** Caching hints (SEP-2549) of results that do not change while the server runs. */
+const CACHE = { cacheScope: 'private', ttlMs: 60_000 } as const;
+
 const META = {
   version: 'io.modelcontextprotocol/protocolVersion',
   capabilities: 'io.modelcontextprotocol/clientCapabilities',
@@ -30,9 +33,10 @@ export const HEADER_MISMATCH = -32020;
 export const MISSING_CLIENT_CAPABILITY = -32021;
 export const UNSUPPORTED_VERSION = -32022;
 
-/** What a tool call became: a result now, or a job the server may follow as a task. */
+/** What a tool call became: a result now, a question first (SEP-2322), or a job the server may follow as a task. */
 export type ToolRun =
   | { result: CallToolResult }
+  | { inputRequests: Record<string, unknown>; requestState?: string }
   | {
       jobId: string;
       /** The job's end as the task's outcome. */
@@ -44,7 +48,15 @@ export type ToolRun =
 /** A tool of a stateless server. */
 export interface StatelessTool {
   readonly tool: Tool;
-  run(args: unknown, signal: AbortSignal): Promise<ToolRun>;
+  /**
+   * `round` carries the caller's declared capabilities and the answers of an earlier
+   * `input_required` round (multi-round tools only). Throw {@link RpcError} for a protocol error.
+   */
+  run(
+    args: unknown,
+    signal: AbortSignal,
+    round: { clientCapabilities: Record<string, unknown>; inputResponses?: unknown; requestState?: unknown },
+  ): Promise<ToolRun>;
 }
 
 /** Options of {@link createStatelessServer}. */
@@ -90,7 +102,8 @@ export function isStatelessRequest(message: unknown, headers?: Headers): boolean
   return m.method !== 'initialize' && typeof header === 'string' && header !== '' && !/^20(24|25)-/.test(header);
 }
 
-class RpcError extends Error {
+/** A JSON-RPC error a tool (or the dispatcher) answers with, and its HTTP status. */
+export class RpcError extends Error {
   readonly code: number;
   readonly status: number;
   readonly data: unknown;
@@ -138,16 +151,17 @@ export function createStatelessServer(options: StatelessServerOptions) {
       throw new RpcError(HEADER_MISMATCH, 'Header mismatch: MCP-Protocol-Version must equal _meta protocolVersion');
     }
     const headerMethod = headers.get('mcp-method');
-    if (headerMethod !== null && headerMethod !== method) {
-      throw new RpcError(
-        HEADER_MISMATCH,
-        `Header mismatch: Mcp-Method ${JSON.stringify(headerMethod.slice(0, 100))} is not ${method}`,
-      );
+    if (headerMethod !== method) {
+      const shown = headerMethod === null ? 'missing' : JSON.stringify(headerMethod.slice(0, 100));
+      throw new RpcError(HEADER_MISMATCH, `Header mismatch: Mcp-Method is ${shown}, the body's method is ${method}`);
     }
     const name = nameOf(method, params);
     const headerName = headers.get('mcp-name');
-    if (name !== undefined && headerName !== null && headerName !== name) {
-      throw new RpcError(HEADER_MISMATCH, 'Header mismatch: Mcp-Name must equal the body name');
+    if (name !== undefined && headerName !== name) {
+      throw new RpcError(
+        HEADER_MISMATCH,
+        `Header mismatch: Mcp-Name is ${headerName === null ? 'missing' : 'not the body name'}`,
+      );
     }
   };
 
@@ -174,8 +188,13 @@ export function createStatelessServer(options: StatelessServerOptions) {
     }
     const support = tool.tool.execution?.taskSupport;
     if (support === 'required') requireTasks(hasTasks);
-    const run = await tool.run(params.arguments, request.signal);
+    const run = await tool.run(params.arguments, request.signal, {
+      clientCapabilities: (params._meta as Record<string, Record<string, unknown>>)[META.capabilities] as Record<string, unknown>,
+      inputResponses: params.inputResponses,
+      requestState: params.requestState,
+    });
     if ('result' in run) return complete(run.result);
+    if ('inputRequests' in run) return { ...run, resultType: 'input_required' };
     const { jobId, finish } = run;
     const endedInline = await Promise.race([
       options.waitJob(jobId, request.signal),
@@ -206,13 +225,14 @@ export function createStatelessServer(options: StatelessServerOptions) {
     if (typeof version !== 'string') throw new RpcError(-32602, `Invalid params: _meta["${META.version}"] is required`);
     const client = meta[META.capabilities];
     if (!isObject(client)) throw new RpcError(-32602, `Invalid params: _meta["${META.capabilities}"] is required`);
+    // Headers first: a body that disagrees with its own headers is a mismatch, whatever its version.
+    checkHeaders(request, version, params);
     if (version !== REVISION_2026) {
       throw new RpcError(UNSUPPORTED_VERSION, `Unsupported protocol version ${JSON.stringify(version.slice(0, 50))}`, 400, {
         supported: [...SUPPORTED_REVISIONS],
         requested: version,
       });
     }
-    checkHeaders(request, version, params);
     return { params, hasTasks: isObject(client.extensions) && isObject(client.extensions[TASKS_EXTENSION]) };
   };
 
@@ -222,6 +242,7 @@ export function createStatelessServer(options: StatelessServerOptions) {
     switch (method) {
       case 'server/discover':
         return complete({
+          ...CACHE,
           supportedVersions: [...SUPPORTED_REVISIONS],
           capabilities,
           serverInfo: { name: options.name, version: options.version },
@@ -229,7 +250,8 @@ export function createStatelessServer(options: StatelessServerOptions) {
           _meta: { [META.serverInfo]: { name: options.name, version: options.version } },
         });
       case 'tools/list':
-        return complete({ tools: options.tools.map((t) => t.tool) });
+        // The list is fixed for the server's life, but the token decides who may see it: private.
+        return complete({ tools: options.tools.map((t) => t.tool), ...CACHE });
       case 'tools/call':
         return callTool(request, params, hasTasks);
       case 'tasks/get': {
@@ -273,13 +295,14 @@ export function createStatelessServer(options: StatelessServerOptions) {
   return {
     /**
      * `subscriptions/listen`: after the checks, sends `notifications/subscriptions/acknowledged`,
-     * then a `notifications/tasks` (the task as `tasks/get` shows it) on every status change of
-     * the caller's tasks, until the returned stop is called. An error reply when a check fails.
+     * then, to a caller with the tasks extension, a `notifications/tasks` (the task as `tasks/get`
+     * shows it) on every status change of its tasks, until the returned stop is called (the
+     * server has no list-changed notifications: its lists are fixed). An error reply when a check fails.
      */
     listen(request: StatelessRequest, send: (message: Record<string, unknown>) => void): StatelessReply | (() => void) {
+      let hasTasks = false;
       try {
-        const { hasTasks } = admitMeta(request);
-        requireTasks(hasTasks);
+        hasTasks = admitMeta(request).hasTasks;
       } catch (error) {
         return errorReply(request.message.id ?? null, error);
       }
@@ -287,7 +310,9 @@ export function createStatelessServer(options: StatelessServerOptions) {
       const meta = { 'io.modelcontextprotocol/subscriptionId': subscriptionId };
       send({ jsonrpc: '2.0', method: 'notifications/subscriptions/acknowledged', params: { _meta: meta } });
       return options.tasks.onChange((task, owner) => {
-        if (owner === request.owner) send({ jsonrpc: '2.0', method: 'notifications/tasks', params: { ...task, _meta: meta } });
+        // Only task changes exist to tell, and only to a caller that speaks the extension.
+        if (hasTasks && owner === request.owner)
+          send({ jsonrpc: '2.0', method: 'notifications/tasks', params: { ...task, _meta: meta } });
       });
     },
     async handle(request: StatelessRequest): Promise<StatelessReply> {
