@@ -45,6 +45,7 @@ import {
 import { quoteInput } from './quote-input.ts';
 import type { JobRegistry, ReapedJob } from './registry.ts';
 import type { Child, ExitStatus, Runtime } from './runtime.ts';
+import type { SafePattern } from './safe-pattern.ts';
 
 /** Options of {@link BackgroundExecutor}. */
 export interface ExecutorOptions {
@@ -146,7 +147,7 @@ export interface JobIsolation {
 }
 
 /** A readiness condition, validated. */
-type Condition = { pattern: RegExp } | { port: number } | { idleMs: number };
+type Condition = { pattern: SafePattern } | { port: number } | { idleMs: number };
 
 /** Quotes `text` as one word for `sh`. */
 function shellWord(text: string): string {
@@ -593,8 +594,7 @@ export class BackgroundExecutor implements Executor {
     return new Promise((resolve) => {
       if ('pattern' in condition) {
         const test = (line: string): boolean => {
-          const m = condition.pattern.exec(line);
-          if (!m) return false;
+          if (!condition.pattern.test(line)) return false;
           entry.lineListeners?.delete(listener);
           resolve({ met: 'pattern', match: line });
           return true;

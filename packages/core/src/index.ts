@@ -109,3 +109,4 @@ export {
   type ShutdownHook,
   type SpawnOptions,
 } from './runtime.ts';
+export { compileSafePattern, MAX_SAFE_PATTERN_LENGTH, MAX_SAFE_PATTERN_PROGRAM, type SafePattern } from './safe-pattern.ts';
