@@ -42,6 +42,7 @@ import {
   type OutputSnapshot,
   type ReadOptions,
 } from './output-buffer.ts';
+import { checkJobPort } from './port-readiness.ts';
 import { quoteInput } from './quote-input.ts';
 import type { JobRegistry, ReapedJob } from './registry.ts';
 import type { Child, ExitStatus, Runtime } from './runtime.ts';
@@ -148,6 +149,8 @@ export interface JobIsolation {
 
 /** A readiness condition, validated. */
 type Condition = { pattern: SafePattern } | { port: number } | { idleMs: number };
+/** What held: the matched line by pattern; by port, whether the listener's owner was unknown. */
+type ReadyHit = { met: ReadyMet; match?: string; portOwner?: 'unknown' };
 
 /** Quotes `text` as one word for `sh`. */
 function shellWord(text: string): string {
@@ -520,7 +523,7 @@ export class BackgroundExecutor implements Executor {
 
   /**
    * Resolves when job `id` is ready: an output line matches `pattern` (lines still in memory
-   * count), 127.0.0.1:`port` accepts a connection, or it wrote nothing for `idleMs`; with
+   * count), a process of the job listens on `port`, or it wrote nothing for `idleMs`; with
    * `exit` when it ends first, `timeout` after `timeoutMs`. A bad pattern throws
    * {@link InvalidJobSpecError} naming `pattern`.
    */
@@ -590,7 +593,7 @@ export class BackgroundExecutor implements Executor {
    * Resolves when `condition` holds for a running `entry`; never settles once `signal` aborts
    * (the caller races it with the job's end). With `past`, lines still in memory count.
    */
-  #until(entry: Entry, condition: Condition, signal: AbortSignal, past: boolean): Promise<{ met: ReadyMet; match?: string }> {
+  #until(entry: Entry, condition: Condition, signal: AbortSignal, past: boolean): Promise<ReadyHit> {
     return new Promise((resolve) => {
       if ('pattern' in condition) {
         const test = (line: string): boolean => {
@@ -606,7 +609,9 @@ export class BackgroundExecutor implements Executor {
         if (past && entry.buffer.totalBytes > 0) {
           const lines = entry.buffer.tail(64 * 1024, 1_000).split('\n');
           // Lines were not split while nobody listened: start from the line being written now.
-          if (!fed) entry.lines.seed(lines.at(-1) ?? '');
+          // (tail() drops a final newline: a complete last line must not be seeded as partial.)
+          const complete = entry.buffer.read({ offset: entry.buffer.totalBytes - 1, limit: 1 }).text === '\n';
+          if (!fed) entry.lines.seed(complete ? '' : (lines.at(-1) ?? ''));
           for (const line of lines) if (test(line.slice(0, 1_024))) return;
         }
         entry.lineListeners ??= new Set();
@@ -618,8 +623,10 @@ export class BackgroundExecutor implements Executor {
         const probe = this.runtime.probePort?.bind(this.runtime);
         void (async () => {
           while (!signal.aborted && probe) {
-            if (entry.state === 'running' && (await probe(condition.port, PORT_PROBE_TIMEOUT_MS))) {
-              if (!signal.aborted) resolve({ met: 'port' });
+            const found =
+              entry.state === 'running' ? await checkJobPort(entry.child, condition.port, probe, PORT_PROBE_TIMEOUT_MS) : 'no';
+            if (found !== 'no') {
+              if (!signal.aborted) resolve({ met: 'port', ...(found === 'unverified' ? { portOwner: 'unknown' as const } : {}) });
               return;
             }
             await this.runtime.sleep(PORT_POLL_MS, signal).catch(() => {});
@@ -916,6 +923,7 @@ export class BackgroundExecutor implements Executor {
         this.#publishRunning(entry, 'ready', {
           ready: hit.met,
           ...(hit.match !== undefined ? { match: hit.match, tail: hit.match } : {}),
+          ...(hit.portOwner !== undefined ? { portOwner: hit.portOwner } : {}),
         });
       });
     }

@@ -92,6 +92,12 @@ export interface Child {
    * process carrying its marker (zombies count as dead).
    */
   alive(): boolean;
+  /**
+   * True when a process of this job holds a TCP socket listening on `port` (IPv4 or IPv6, any
+   * address). Absent where the platform cannot tell (no `/proc`): readiness by port then falls
+   * back to a connect probe, and the ready notice says the listener's owner was not checked.
+   */
+  listensOn?(port: number): boolean;
 }
 
 /**
