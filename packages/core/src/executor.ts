@@ -47,6 +47,7 @@ import { quoteInput } from './quote-input.ts';
 import type { JobRegistry, ReapedJob } from './registry.ts';
 import type { Child, ExitStatus, Runtime } from './runtime.ts';
 import type { SafePattern } from './safe-pattern.ts';
+import { closeInput, writeInput } from './stdin-feed.ts';
 
 /** Options of {@link BackgroundExecutor}. */
 export interface ExecutorOptions {
@@ -654,32 +655,16 @@ export class BackgroundExecutor implements Executor {
    */
   async write(id: string, text: string): Promise<void> {
     const entry = this.#entry(id);
-    const stdin = this.#stdin(entry);
-    const bytes = new TextEncoder().encode(text);
-    const stop = new AbortController();
-    try {
-      // A job that never reads would hold the caller (a tool call) forever once the pipe is full.
-      const outcome = await Promise.race([
-        stdin.write(bytes).then(() => 'written' as const),
-        this.runtime.sleep(this.writeTimeoutMs, stop.signal).then(() => 'stuck' as const),
-      ]);
-      if (outcome === 'stuck') {
-        throw new JobInputError(
-          id,
-          `it has not read its input within ${this.writeTimeoutMs} ms (the pipe is full); the ${bytes.length} bytes stay queued for it`,
-        );
-      }
-    } catch (error) {
-      if (JobInputError.isInstance(error)) throw error;
-      throw new JobInputError(id, 'its stdin is closed (the job closed it or ended)', { cause: error });
-    } finally {
-      stop.abort();
-    }
+    await writeInput(this.runtime, entry.id, this.#stdin(entry), new TextEncoder().encode(text), this.writeTimeoutMs);
   }
 
-  /** Closes the stdin of job `id` (it reads end-of-file); closing twice is a no-op. */
+  /**
+   * Closes the stdin of job `id` (it reads end-of-file); closing twice is a no-op. Like
+   * {@link write}, returns within `writeTimeoutMs` (a {@link JobInputError}) while the pipe is full.
+   */
   async closeStdin(id: string): Promise<void> {
-    await this.#stdin(this.#entry(id)).close();
+    const entry = this.#entry(id);
+    await closeInput(this.runtime, entry.id, this.#stdin(entry), this.writeTimeoutMs);
   }
 
   #stdin(entry: Entry): NonNullable<NonNullable<Entry['child']>['stdin']> {
