@@ -44,7 +44,10 @@ export interface FileSink {
 export interface RuntimeFiles {
   /** Creates directory `path` (and its parents) with owner-only permissions. */
   mkdir(path: string): Promise<void>;
-  /** Opens `path` for appending, creating it (owner-only) or truncating it. */
+  /**
+   * Creates `path` (owner-only) and opens it for appending. Fails when anything exists at `path`:
+   * a planted symlink is never followed (`O_CREAT | O_EXCL | O_NOFOLLOW`).
+   */
   append(path: string): Promise<FileSink>;
   /** Up to `length` bytes of `path` from byte `offset` (fewer at its end); synchronous. */
   read(path: string, offset: number, length: number): Uint8Array;
