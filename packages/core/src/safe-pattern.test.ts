@@ -45,6 +45,8 @@ describe('safe patterns', () => {
     expect(() => compileSafePattern('pattern', '(')).toThrow(/pattern: not a valid regular expression \(.*missing/);
     expect(() => compileSafePattern('pattern', '')).toThrow(/pattern: must be a pattern of 1-1000 characters/);
     expect(() => compileSafePattern('pattern', 'a{1001}')).toThrow(/not a valid regular expression/);
+    expect(compileSafePattern('pattern', '.{250}').test('x'.repeat(250))).toBe(true);
+    expect(() => compileSafePattern('pattern', '.{400}')).toThrow(/too large once compiled/);
     expect(() => compileSafePattern('pattern', '\\w{600}\\d{600}')).toThrow(
       new RegExp(`too large once compiled \\(\\d+ instructions, at most ${MAX_SAFE_PATTERN_PROGRAM}\\)`),
     );
