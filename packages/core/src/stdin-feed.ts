@@ -46,7 +46,7 @@ async function within(runtime: Runtime, timeoutMs: number, work: Promise<void>):
  * taken them within `timeoutMs` (they stay queued for it), when more than
  * {@link MAX_QUEUED_INPUT_BYTES} would then wait for it, or when its stdin is closed.
  */
-export async function writeInput(
+export async function writeToStdin(
   runtime: Runtime,
   jobId: string,
   stdin: ChildStdin,
@@ -90,7 +90,7 @@ export async function writeInput(
  * Throws {@link JobInputError} when that has not happened within `timeoutMs`: the close stays
  * pending and completes when the job reads the rest.
  */
-export async function closeInput(runtime: Runtime, jobId: string, stdin: ChildStdin, timeoutMs: number): Promise<void> {
+export async function closeStdinWithin(runtime: Runtime, jobId: string, stdin: ChildStdin, timeoutMs: number): Promise<void> {
   const closing = stdin.close();
   closing.catch(() => {});
   let outcome: 'done' | 'stuck';
