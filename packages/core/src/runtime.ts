@@ -100,7 +100,7 @@ export interface Child {
    * address). Absent where the platform cannot tell (no `/proc`): readiness by port then falls
    * back to a connect probe, and the ready notice says the listener's owner was not checked.
    */
-  listensOn?(port: number): boolean;
+  listensOn?(port: number): Promise<boolean>;
 }
 
 /**
