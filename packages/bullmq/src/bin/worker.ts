@@ -51,7 +51,7 @@ try {
   concurrency = count('--concurrency', values.concurrency);
   globalConcurrency = count('--global-concurrency', values['global-concurrency']);
   lockDurationMs = count('--lock-duration-ms', values['lock-duration-ms']);
-  checkValues(values);
+  if (values.help !== true && values.version !== true) checkValues(values);
 } catch (error) {
   if (!UsageError.isInstance(error)) throw error;
   process.stderr.write(`bgtasks-worker: ${terminalSafe(error.message)}\n`);
