@@ -1,4 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { ALONE, PURE_LOGIC, runsPureLogic, testPass } from './scripts/test-groups.ts';
 
 // Vite resolves package exports itself, so tell it which runtime we are on: the first
 // matching key of an exports map ("bun", "deno", "node") then picks the same file the
@@ -8,16 +9,39 @@ const g = globalThis as { Bun?: unknown; Deno?: unknown };
 const runtimeCondition = g.Bun !== undefined ? 'bun' : g.Deno !== undefined ? 'deno' : 'node';
 const conditions = ['@bgtasks/source', runtimeCondition, 'node', 'import', 'module', 'default'];
 
+// Two groups (see scripts/test-groups.ts and docs/testing.md): "parallel", several files at once
+// (most tests wait on processes and timers, not on the CPU), then "alone", the files that read
+// this process's peak memory, one at a time. Pure-logic files run on the `node` pass only.
+const ALL = ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'scripts/**/*.test.ts'];
+const pass = testPass(process.env);
+/** Files at once in the parallel group; BGTASKS_TEST_WORKERS overrides (vitest's default is cores - 1, so 1 here). */
+const workers = Number(process.env.BGTASKS_TEST_WORKERS) || 3;
+
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
     reporters: process.env.BGTASKS_VITEST_JSON
       ? ['default', ['json', { outputFile: process.env.BGTASKS_VITEST_JSON }]]
       : ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'parallel',
+          include: ALL,
+          exclude: [...configDefaults.exclude, ...ALONE, ...(runsPureLogic(pass) ? [] : Object.keys(PURE_LOGIC))],
+          maxWorkers: workers,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'alone', include: [...ALONE], maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
