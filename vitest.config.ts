@@ -1,5 +1,7 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { ALONE, PURE_LOGIC, runsPureLogic, testPass } from './scripts/test-groups.ts';
+import { defaultLayout } from './scripts/test-layout.mjs';
 
 // Vite resolves package exports itself, so tell it which runtime we are on: the first
 // matching key of an exports map ("bun", "deno", "node") then picks the same file the
@@ -14,8 +16,11 @@ const conditions = ['@bgtasks/source', runtimeCondition, 'node', 'import', 'modu
 // this process's peak memory, one at a time. Pure-logic files run on the `node` pass only.
 const ALL = ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'scripts/**/*.test.ts'];
 const pass = testPass(process.env);
-/** Files at once in the parallel group; BGTASKS_TEST_WORKERS overrides (vitest's default is cores - 1, so 1 here). */
-const workers = Number(process.env.BGTASKS_TEST_WORKERS) || 3;
+/**
+ * Files at once in the parallel group: BGTASKS_TEST_WORKERS (scripts/test-all.mjs sets it), else
+ * by the machine's load (vitest's own default, cores - 1, is 1 file at a time on 2 cores).
+ */
+const workers = Number(process.env.BGTASKS_TEST_WORKERS) || defaultLayout(availableParallelism(), loadavg()[0] ?? 0).workers;
 
 export default defineConfig({
   resolve: { conditions },

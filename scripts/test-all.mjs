@@ -11,8 +11,10 @@
 // so the pure-logic files run on the `node` pass only.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { node24, pathFor, systemNode, versionOf } from './node-binaries.mjs';
+import { defaultLayout } from './test-layout.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const vitest = join(root, 'node_modules/vitest/vitest.mjs');
@@ -25,7 +27,10 @@ const all = [
 ];
 const only = (process.env.BGTASKS_RUNTIMES ?? '').split(',').filter(Boolean);
 const runtimes = only.length > 0 ? all.filter((r) => only.includes(r.name)) : all;
-const concurrency = Math.max(1, Number(process.env.BGTASKS_TEST_CONCURRENCY) || 2);
+// How much at once: the environment's numbers, else by the machine's load (see test-groups.ts).
+const layout = defaultLayout(availableParallelism(), loadavg()[0] ?? 0);
+const concurrency = Math.max(1, Number(process.env.BGTASKS_TEST_CONCURRENCY) || layout.runtimes);
+const workers = Math.max(1, Number(process.env.BGTASKS_TEST_WORKERS) || layout.workers);
 const extra = process.argv.slice(2);
 const outDir = join(root, '.test-results');
 rmSync(outDir, { recursive: true, force: true });
@@ -44,6 +49,7 @@ function run(rt, project, live) {
         // A test that spawns `node` by name gets the Node this run is about.
         ...(rt.name.startsWith('node') ? { PATH: pathFor(rt.cmd) } : {}),
         BGTASKS_TEST_PASS: rt.name,
+        BGTASKS_TEST_WORKERS: String(workers),
         BGTASKS_VITEST_JSON: json,
         FORCE_COLOR: process.env.CI ? '0' : '1',
       },
@@ -89,6 +95,9 @@ function record(rt, r) {
 }
 
 const started = Date.now();
+console.log(
+  `load ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores: ${workers} files at once per runtime, ${concurrency} runtimes at once`,
+);
 // Phase 1: the parallel project, `concurrency` runtimes at once.
 const live = concurrency === 1 || runtimes.length === 1;
 const queue = [...runtimes];
@@ -96,6 +105,7 @@ await Promise.all(
   Array.from({ length: Math.min(concurrency, runtimes.length) }, async () => {
     for (let rt = queue.shift(); rt; rt = queue.shift()) {
       if (live) process.stdout.write(header(rt, 'parallel'));
+      else console.log(`--- ${rt.name} [parallel] started; its output follows when it ends`);
       const r = await run(rt, 'parallel', live);
       if (!live) process.stdout.write(Buffer.concat([Buffer.from(header(rt, 'parallel')), r.output]));
       record(rt, r);
@@ -118,7 +128,9 @@ for (const row of results.values()) {
   writeFileSync(join(outDir, `${row.name}.json`), JSON.stringify(merged));
 }
 
-console.log(`\nall runtimes: ${((Date.now() - started) / 1000).toFixed(1)} s wall, ${concurrency} at once`);
+console.log(
+  `\nall runtimes: ${((Date.now() - started) / 1000).toFixed(1)} s wall (${workers} files, ${concurrency} runtimes at once)`,
+);
 console.log('runtime  passed  failed  skipped  seconds');
 for (const r of results.values()) {
   console.log(

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { ALONE, PURE_LOGIC, runsPureLogic } from './test-groups.ts';
+import { defaultLayout } from './test-layout.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -37,5 +38,11 @@ describe('test groups', () => {
 
   test('pure logic runs on the node pass and in a direct vitest run, not on the other passes', () => {
     expect([undefined, 'node', 'node24', 'bun', 'deno'].map(runsPureLogic)).toEqual([true, true, false, false, false]);
+  });
+
+  test('the layout runs more at once on an idle machine and one thing at a time on a saturated one', () => {
+    expect(defaultLayout(2, 0.3)).toEqual({ workers: 3, runtimes: 2 });
+    expect(defaultLayout(2, 1.5)).toEqual({ workers: 2, runtimes: 1 });
+    expect(defaultLayout(2, 30)).toEqual({ workers: 1, runtimes: 1 });
   });
 });
