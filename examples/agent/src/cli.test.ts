@@ -268,6 +268,7 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout.trim())).toMatchObject({ runtime: other, strategy: 'poll', stopReason: 'end_turn' });
     },
+    SUBPROCESS_TEST_MS,
   );
 
   test('SIGINT during a run kills every job group, prints what ran and exits 130', async () => {
