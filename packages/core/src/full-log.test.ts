@@ -7,7 +7,7 @@ import { createRuntime } from '@bgtasks/runtime';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { InvalidJobSpecError } from './errors.ts';
 import { BackgroundExecutor, type ExecutorOptions } from './executor.ts';
-import { LOG_HIGH_WATER_BYTES } from './job-watch.ts';
+import { LOG_HIGH_WATER_BYTES } from './full-log.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bgtasks-log-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
