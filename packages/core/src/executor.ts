@@ -45,9 +45,12 @@ import {
 import { quoteInput } from './quote-input.ts';
 import type { JobRegistry, ReapedJob } from './registry.ts';
 import type { Child, ExitStatus, Runtime } from './runtime.ts';
+import { checkSandbox, type SandboxSpec, sandboxNotice, spawnSandbox } from './sandbox.ts';
 
 /** Options of {@link BackgroundExecutor}. */
 export interface ExecutorOptions {
+  /** Run every job in an OS sandbox unless its spec says `sandbox: false` (see docs/sandbox.md). */
+  sandbox?: SandboxSpec;
   /** Most jobs running at once; the rest wait in FIFO order. Default 4. */
   maxConcurrent?: number;
   /** Timeout of a job whose spec names none; `Infinity` for none. Default 30 minutes. */
@@ -312,7 +315,7 @@ export class BackgroundExecutor implements Executor {
 
   constructor(runtime: Runtime, options: ExecutorOptions = {}) {
     this.runtime = runtime;
-    this.#options = options;
+    this.#options = { ...options, sandbox: checkSandbox(runtime, options.sandbox) };
     this.maxConcurrent = Math.floor(positiveInt('maxConcurrent', options.maxConcurrent, DEFAULT_MAX_CONCURRENT));
     this.defaultTimeoutMs = checkDuration('defaultTimeoutMs', options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS, {
       infinite: true,
@@ -348,7 +351,7 @@ export class BackgroundExecutor implements Executor {
     if (!parsed.success) {
       throw new InvalidJobSpecError([
         ...describeIssues(parsed.error),
-        'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean)',
+        'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean), sandbox? (boolean | { allowWrite?, denyRead?, network?, allowPorts? })',
       ]);
     }
     const clean = parsed.data;
@@ -364,6 +367,7 @@ export class BackgroundExecutor implements Executor {
       ]);
     }
     if (this.#options.cwdRoot !== undefined) clean.cwd = this.#confine(clean.cwd);
+    if (clean.sandbox !== undefined) checkSandbox(this.runtime, clean.sandbox);
     if (clean.id !== undefined && this.#jobs.has(clean.id)) {
       throw new DuplicateJobIdError(clean.id, [...this.#jobs.keys()]);
     }
@@ -618,7 +622,8 @@ export class BackgroundExecutor implements Executor {
         const probe = this.runtime.probePort?.bind(this.runtime);
         void (async () => {
           while (!signal.aborted && probe) {
-            if (entry.state === 'running' && (await probe(condition.port, PORT_PROBE_TIMEOUT_MS))) {
+            const inside = entry.child?.probePort?.bind(entry.child);
+            if (entry.state === 'running' && (await (inside ?? probe)(condition.port, PORT_PROBE_TIMEOUT_MS))) {
               if (!signal.aborted) resolve({ met: 'port' });
               return;
             }
@@ -798,6 +803,7 @@ export class BackgroundExecutor implements Executor {
         env,
         marker: entry.marker,
         ...(entry.spec.stdin === 'pipe' ? { stdin: 'pipe' as const } : {}),
+        ...spawnSandbox(this.runtime, entry.spec.sandbox, this.#options.sandbox, entry.spec.cwd, env),
       });
       entry.child = child;
       entry.pid = child.pid;
@@ -1069,6 +1075,7 @@ export class BackgroundExecutor implements Executor {
       endedAt: entry.endedAt,
       command: entry.spec.command,
       ...(entry.spec.label !== undefined ? { label: entry.spec.label } : {}),
+      ...sandboxNotice(entry.spec.sandbox, this.#options.sandbox, entry.buffer.tail(NOTICE_TAIL_BYTES, 50)),
     });
     // The child (its streams, the runtime's process handle) is not needed once the job has
     // ended; a long-lived host must not keep one per finished job.

@@ -109,3 +109,14 @@ export {
   type ShutdownHook,
   type SpawnOptions,
 } from './runtime.ts';
+export {
+  checkSandbox,
+  DEFAULT_DENY_READ,
+  resolveSandbox,
+  type SandboxContext,
+  type SandboxSpec,
+  SandboxSpecSchema,
+  SandboxUnavailableError,
+  type SpawnSandbox,
+  sandboxViolations,
+} from './sandbox.ts';

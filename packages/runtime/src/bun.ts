@@ -5,10 +5,11 @@
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { hostFiles, probePort } from './internal/host-io.ts';
-import { jobEnv } from './internal/job-env.ts';
 import { jobProcesses } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
+import { sandboxProblem } from './internal/sandbox-check.ts';
+import { prepareSpawn } from './internal/sandbox-spawn.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
 
@@ -45,10 +46,11 @@ function bun(): BunApi {
 
 function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
   let proc: BunSubprocess;
+  const prepared = prepareSpawn(command, options, processEnv);
   try {
-    proc = bun().spawn(['/bin/sh', '-c', command], {
+    proc = bun().spawn([prepared.file, ...prepared.args], {
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-      env: jobEnv(options, processEnv),
+      env: prepared.env,
       stdin: options.stdin === 'pipe' ? 'pipe' : 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',
@@ -83,6 +85,7 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
       }
     : undefined;
   return childFromWebStreams(proc.pid, proc, exited, {
+    ...prepared.started(proc.pid, exited),
     ...(stdin ? { stdin } : {}),
     kill: processes.kill,
     alive: processes.alive,
@@ -102,5 +105,6 @@ export function createBunRuntime(): Runtime {
     realPath: (path) => realpathSync(path),
     probePort,
     files: hostFiles,
+    sandboxProblem: (sandbox) => sandboxProblem(sandbox, processEnv().PATH),
   };
 }

@@ -5,9 +5,10 @@
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { hostFiles, probePort, stdinFromWritable } from './internal/host-io.ts';
-import { jobEnv } from './internal/job-env.ts';
 import { jobProcesses } from './internal/proc-tree.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
+import { sandboxProblem } from './internal/sandbox-check.ts';
+import { prepareSpawn } from './internal/sandbox-spawn.ts';
 import { ShutdownHooks, type ShutdownHost } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
 
@@ -54,11 +55,12 @@ function sendSignal(pid: number, signal: string | 0): void {
 
 function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
   let proc: DenoChildProcess;
+  const prepared = prepareSpawn(command, options, () => deno().env.toObject());
   try {
-    proc = new (deno().Command)('/bin/sh', {
-      args: ['-c', command],
+    proc = new (deno().Command)(prepared.file, {
+      args: prepared.args,
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-      env: jobEnv(options, () => deno().env.toObject()),
+      env: prepared.env,
       clearEnv: true,
       stdin: options.stdin === 'pipe' ? 'piped' : 'null',
       stdout: 'piped',
@@ -74,6 +76,7 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
   }));
   const processes = jobProcesses(proc.pid, options.marker, exited, sendSignal);
   return childFromWebStreams(proc.pid, proc, exited, {
+    ...prepared.started(proc.pid, exited),
     ...(options.stdin === 'pipe' ? { stdin: stdinFromWritable(proc.stdin) } : {}),
     kill: processes.kill,
     alive: processes.alive,
@@ -129,5 +132,6 @@ export function createDenoRuntime(): Runtime {
     realPath: (path) => realpathSync(path),
     probePort,
     files: hostFiles,
+    sandboxProblem: (sandbox) => sandboxProblem(sandbox, deno().env.toObject().PATH),
   };
 }

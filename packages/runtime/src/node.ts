@@ -7,17 +7,19 @@ import { realpathSync } from 'node:fs';
 import type { Child, ChildStdin, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
 import { hostFiles, probePort } from './internal/host-io.ts';
-import { jobEnv } from './internal/job-env.ts';
 import { jobProcesses } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
+import { sandboxProblem } from './internal/sandbox-check.ts';
+import { prepareSpawn } from './internal/sandbox-spawn.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
 
 /** Spawns `sh -c command` through node:child_process (used by Node, and as the fallback). */
 export function spawnWithChildProcess(command: string, options: SpawnOptions = {}): Child {
-  const proc = spawnChild('/bin/sh', ['-c', command], {
+  const prepared = prepareSpawn(command, options, processEnv);
+  const proc = spawnChild(prepared.file, prepared.args, {
     cwd: options.cwd,
-    env: jobEnv(options, processEnv),
+    env: prepared.env,
     detached: true,
     stdio: [options.stdin === 'pipe' ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
@@ -80,6 +82,7 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
     done = true;
   });
   return {
+    ...prepared.started(pid, exited),
     pid,
     stdout,
     stderr,
@@ -107,5 +110,6 @@ export function createNodeRuntime(): Runtime {
     realPath: (path) => realpathSync(path),
     probePort,
     files: hostFiles,
+    sandboxProblem: (sandbox) => sandboxProblem(sandbox, processEnv().PATH),
   };
 }

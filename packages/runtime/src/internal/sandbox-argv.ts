@@ -1,0 +1,80 @@
+/**
+ * The one place a sandboxed job's command line is built: `bwrap` (bubblewrap) around `sh -c`.
+ * Node, Bun and Deno spawn what {@link launchCommand} returns. Why bubblewrap directly and not
+ * `@anthropic-ai/sandbox-runtime`: docs/sandbox.md.
+ *
+ * The job sees the host's file system read-only, its cwd and `allowWrite` read-write, a private
+ * /tmp (tmpfs, gone when it ends), `denyRead` paths unreadable (an empty 0000 directory or
+ * /dev/null mounted over each), no capabilities, and its own user, PID, IPC and (network `off`)
+ * network namespaces. `--die-with-parent` plus the PID namespace mean that when the job's shell
+ * ends, or bwrap is killed, the kernel kills every process left inside, `setsid` or not.
+ */
+import { existsSync, statSync } from 'node:fs';
+import type { SpawnOptions, SpawnSandbox } from '@bgtasks/core';
+
+/** Where the host's loopback-port sockets appear inside the sandbox. */
+export const PORTS_DIR_INSIDE = '/tmp/.bgtasks-ports';
+
+/** What to spawn: a program, its arguments, extra environment. */
+export interface Launch {
+  file: string;
+  args: string[];
+}
+
+/** Hex of `port` as /proc/net/tcp writes it. */
+function hexPort(port: number): string {
+  return port.toString(16).toUpperCase().padStart(4, '0');
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The shell text run inside the sandbox: for each allowed port a `socat` listening on
+ * 127.0.0.1:PORT inside (forwarding to the host through a bound Unix socket), a wait until they
+ * listen, then the job's own `sh -c`.
+ */
+function innerScript(command: string, ports: readonly number[]): string {
+  if (ports.length === 0) return command;
+  const lines = ports.map(
+    (p) => `socat TCP-LISTEN:${p},bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:${PORTS_DIR_INSIDE}/${p}.sock 2>/dev/null &`,
+  );
+  const listening = ports.map((p) => `grep -q ':${hexPort(p)} 00000000:0000 0A' /proc/net/tcp`).join(' && ');
+  lines.push(`i=0; until { ${listening}; } || [ $i -ge 500 ]; do i=$((i+1)); sleep 0.01; done`);
+  lines.push(`exec /bin/sh -c ${shellQuote(command)}`);
+  return lines.join('\n');
+}
+
+/**
+ * The bwrap argument list for `command` under `sandbox`; `portsDir` is the host directory holding
+ * one Unix socket per allowed port (see sandbox-ports.ts).
+ */
+export function bwrapArgs(command: string, sandbox: SpawnSandbox, cwd: string, portsDir?: string): string[] {
+  const args = ['--die-with-parent', '--unshare-user', '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL'];
+  if (sandbox.network === 'off') args.push('--unshare-net');
+  args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
+  for (const path of sandbox.allowWrite) {
+    if (existsSync(path)) args.push('--bind', path, path);
+  }
+  if (portsDir !== undefined) args.push('--bind', portsDir, PORTS_DIR_INSIDE);
+  // Denies come after the binds, so a credential inside a writable tree stays unreadable.
+  for (const path of sandbox.denyRead) {
+    let dir: boolean;
+    try {
+      dir = statSync(path).isDirectory();
+    } catch {
+      continue; // bubblewrap can only cover what exists; what is created later is not covered
+    }
+    if (dir) args.push('--perms', '0000', '--tmpfs', path, '--remount-ro', path);
+    else args.push('--ro-bind', '/dev/null', path);
+  }
+  args.push('--setenv', 'TMPDIR', '/tmp', '--chdir', cwd, '--', '/bin/sh', '-c', innerScript(command, sandbox.allowPorts));
+  return args;
+}
+
+/** `sh -c command`, or bwrap around it when `options.sandbox` is set (`bwrap` is its path). */
+export function launchCommand(command: string, options: SpawnOptions, cwd: string, bwrap: string, portsDir?: string): Launch {
+  if (!options.sandbox) return { file: '/bin/sh', args: ['-c', command] };
+  return { file: bwrap, args: bwrapArgs(command, options.sandbox, cwd, portsDir) };
+}
