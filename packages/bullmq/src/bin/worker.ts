@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // bgtasks-worker: takes jobs from a bgtasks queue on Redis and runs them on this machine.
 import process from 'node:process';
+import type { SandboxSpec } from '@bgtasks/core';
 import { createJobRegistry } from '@bgtasks/runtime';
-import { flagsHelp, numberFlag, parseFlags, terminalSafe, UsageError } from '@bgtasks/runtime/cli';
+import { flagsHelp, numberFlag, parseFlags, sandboxFromFlags, terminalSafe, UsageError } from '@bgtasks/runtime/cli';
 import { DEFAULT_REDIS_URL, redactUrl, startWorker } from '../index.ts';
 import { WORKER_FLAGS } from '../worker-flags.ts';
 
@@ -14,17 +15,19 @@ process group, with its timeout, bounded output and secret-free environment).
 Options:
 ${flagsHelp(WORKER_FLAGS)}
 
-Exit codes: 0 stopped by SIGINT/SIGTERM after killing its jobs, 1 Redis unreachable, 2 bad usage.`;
+Exit codes: 0 stopped by SIGINT/SIGTERM after killing its jobs, 1 Redis unreachable or --sandbox
+not possible on this machine, 2 bad usage.`;
 
 /** Largest value of the count flags: generous, but never NaN, Infinity or a fraction. */
 const COUNT_MAX = { '--concurrency': 10_000, '--global-concurrency': 10_000, '--lock-duration-ms': 86_400_000 };
 
-function count(flag: keyof typeof COUNT_MAX, value: string | boolean | undefined): number | undefined {
+function count(flag: keyof typeof COUNT_MAX, value: string | boolean | string[] | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
   return numberFlag(flag.slice(2), value, { min: 1, max: COUNT_MAX[flag], integer: true });
 }
 
-let values: Record<string, string | boolean | undefined>;
+let values: Record<string, string | boolean | string[] | undefined>;
+let sandbox: SandboxSpec | undefined;
 let concurrency: number | undefined;
 let globalConcurrency: number | undefined;
 let lockDurationMs: number | undefined;
@@ -33,6 +36,7 @@ try {
   concurrency = count('--concurrency', values.concurrency);
   globalConcurrency = count('--global-concurrency', values['global-concurrency']);
   lockDurationMs = count('--lock-duration-ms', values['lock-duration-ms']);
+  sandbox = sandboxFromFlags(values);
 } catch (error) {
   if (!UsageError.isInstance(error)) throw error;
   process.stderr.write(`bgtasks-worker: ${terminalSafe(error.message)}\n`);
@@ -69,6 +73,7 @@ try {
     ...(globalConcurrency !== undefined ? { globalConcurrency } : {}),
     ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
     ...(str('cwd-root') !== undefined ? { cwdRoot: str('cwd-root') } : {}),
+    ...(sandbox !== undefined ? { sandbox } : {}),
     ...(str('state-dir') !== undefined ? { registry: createJobRegistry({ dir: str('state-dir') ?? '' }) } : {}),
     ...(str('allow-env') !== undefined ? { allowEnv: (str('allow-env') ?? '').split(',').filter(Boolean) } : {}),
   });
@@ -78,7 +83,7 @@ try {
     );
   }
   process.stdout.write(
-    `bgtasks-worker ${worker.name} ready: queue ${str('queue') ?? 'bgtasks'} at ${redactUrl(url)}, concurrency ${concurrency ?? 4}\n`,
+    `bgtasks-worker ${worker.name} ready: queue ${str('queue') ?? 'bgtasks'} at ${redactUrl(url)}, concurrency ${concurrency ?? 4}${sandbox ? ', jobs sandboxed' : ''}\n`,
   );
 } catch (error) {
   process.stderr.write(`bgtasks-worker: ${error instanceof Error ? error.message : String(error)}\n`);
