@@ -143,12 +143,12 @@ const VIOLATIONS: readonly { test: RegExp; says: string }[] = [
  * from its output; undefined when nothing looks blocked.
  * @example
  * sandboxViolations("sh: 1: cannot create /etc/x: Read-only file system");
- * // 'blocked: a write outside the allowed paths; to allow it, ask for sandbox.allowWrite (or network/allowPorts)'
+ * // 'blocked: a write outside the allowed paths; ask the user to allow what the job needs (sandbox allowWrite, allowPorts, network)'
  */
 export function sandboxViolations(output: string): string | undefined {
   const seen = VIOLATIONS.filter((v) => v.test.test(output)).map((v) => v.says);
   if (seen.length === 0) return undefined;
-  return `blocked: ${seen.join(', ')}; to allow it, ask for sandbox.allowWrite (or network/allowPorts)`;
+  return `blocked: ${seen.join(', ')}; ask the user to allow what the job needs (sandbox allowWrite, allowPorts, network)`;
 }
 
 const SANDBOX_UNAVAILABLE = Symbol.for('bgtasks.error.SandboxUnavailableError');
