@@ -38,7 +38,10 @@ describe(`bgtasks-agent --sandbox on ${runtime}`, () => {
         `name: sbx\nprompt: run it\njobs:\n  - id: sbx\n    durationS: 1\n    command: "echo in > inside.txt; echo out > ${dir}/outside.txt"\nfinal:\n  text: done\n`,
       );
       const transcript = join(dir, 'run.jsonl');
-      const r = await cli(['--scenario', scenario, '--scale', '0.05', '--sandbox', '--cwd', cwd, '--transcript', transcript], env);
+      const r = await cli(
+        ['--scenario', scenario, '--scale', '0.05', '--sandbox', '--cwd', cwd, '--transcript', transcript],
+        env,
+      );
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(readFileSync(join(cwd, 'inside.txt'), 'utf8')).toBe('in\n');
@@ -50,8 +53,8 @@ describe(`bgtasks-agent --sandbox on ${runtime}`, () => {
   }, 120_000);
 
   test('a --sandbox-* flag without --sandbox exits 2 with one line', async () => {
-    const r = await cli(['--sandbox-allow-port', '80'], { ...createRuntime().env() });
+    const r = await cli(['--sandbox-port', '80'], { ...createRuntime().env() });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('bgtasks-agent: --sandbox-allow-port needs --sandbox; see --help\n');
+    expect(r.stderr).toBe('bgtasks-agent: --sandbox-port needs --sandbox; see --help\n');
   }, 60_000);
 });

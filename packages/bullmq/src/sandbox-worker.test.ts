@@ -47,7 +47,9 @@ describe('bgtasks-worker --sandbox', () => {
     const w = spawnScript(bin, ['--redis', SHARED_REDIS, '--prefix', uniquePrefix(), '--sandbox'], { PATH: '/nonexistent' });
     const { code } = await w.exited;
     expect(code).toBe(1);
-    expect(w.stderr()).toMatch(/^bgtasks-worker: the job sandbox cannot run here: bubblewrap \(bwrap\) is not on PATH; install bubblewrap: apt-get install bubblewrap/);
+    expect(w.stderr()).toMatch(
+      /^bgtasks-worker: the job sandbox cannot run here: bubblewrap \(bwrap\) is not on PATH; install bubblewrap: apt-get install bubblewrap/,
+    );
     expect(w.lines.join('\n')).not.toMatch(/ready/);
   }, 60_000);
 });

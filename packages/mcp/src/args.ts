@@ -67,7 +67,7 @@ Examples:
   bgtasks-mcp                                    # stdio, for Claude Code, Claude Desktop, Cursor
   claude mcp add bgtasks -- npx bgtasks-mcp      # add it to Claude Code
   bgtasks-mcp --http --port 8123 --cwd ~/repo    # http://127.0.0.1:8123/mcp
-  bgtasks-mcp --sandbox --sandbox-allow-port 5432  # jobs sandboxed, may reach 127.0.0.1:5432
+  bgtasks-mcp --sandbox --sandbox-port 5432  # jobs sandboxed, may reach 127.0.0.1:5432
 `;
 
 /** Validated flags. */

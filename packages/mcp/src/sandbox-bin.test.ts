@@ -57,9 +57,9 @@ describe(`bgtasks-mcp --sandbox on ${runtime}`, () => {
   });
 
   test.each([
-    [['--sandbox-allow-write', '/x'], /^bgtasks-mcp: --sandbox-allow-write needs --sandbox; see --help\n$/],
-    [['--sandbox', '--sandbox-allow-port', '0'], /^bgtasks-mcp: --sandbox-allow-port must be .*\n$/],
-    [['--sandbox', '--sandbox-network', 'wifi'], /^bgtasks-mcp: --sandbox-network must be one of off, host, got "wifi"; see --help\n$/],
+    [['--sandbox-write', '/x'], /^bgtasks-mcp: --sandbox-write needs --sandbox; see --help\n$/],
+    [['--sandbox', '--sandbox-port', '0'], /^bgtasks-mcp: --sandbox-port must be .*\n$/],
+    [['--sandbox', '--sandbox-net', 'wifi'], /^bgtasks-mcp: --sandbox-net must be one of off, host, got "wifi"; see --help\n$/],
   ])('%j exits 2 with one line', async (args, said) => {
     const { code, stderr } = await run(args);
     expect(code).toBe(2);

@@ -16,29 +16,29 @@ export const SANDBOX_FLAGS = {
     description:
       'run every job in an OS sandbox (bubblewrap): writes only to its cwd and a\nprivate /tmp, no ~/.ssh, ~/.aws, .env..., no network',
   },
-  'sandbox-allow-write': {
+  'sandbox-write': {
     type: 'string',
     multiple: true,
-    value: 'PATH',
-    description: '--sandbox: also let jobs write PATH (repeatable)',
+    value: 'DIR',
+    description: '--sandbox: also let jobs write in DIR (repeatable)',
   },
-  'sandbox-deny-read': {
+  'sandbox-deny': {
     type: 'string',
     multiple: true,
     value: 'PATH',
     description: '--sandbox: also hide PATH from jobs (repeatable)',
   },
-  'sandbox-allow-port': {
+  'sandbox-port': {
     type: 'string',
     multiple: true,
     value: 'N',
     description: "--sandbox: let jobs reach the host's 127.0.0.1:N (repeatable)",
   },
-  'sandbox-network': {
+  'sandbox-net': {
     type: 'string',
-    value: 'off|host',
+    value: 'MODE',
     default: 'off',
-    description: "--sandbox: off, a network of the job's own; host, the host's, unrestricted",
+    description: "--sandbox: off, a network of the job's own; host, the host's (unrestricted)",
   },
 } as const satisfies FlagSpecs;
 
@@ -62,20 +62,20 @@ export function sandboxFromFlags(values: ParsedFlags['values']): SandboxSpec | u
       if (p.trim() === '') throw new UsageError(`--${flag} needs a path; see --help`);
       return p;
     });
-  const allowWrite = paths('sandbox-allow-write');
-  const denyRead = paths('sandbox-deny-read');
-  const allowPorts = list(values['sandbox-allow-port']).map((p) =>
-    numberFlag('sandbox-allow-port', p, { min: 1, max: 65_535, integer: true }),
+  const allowWrite = paths('sandbox-write');
+  const denyRead = paths('sandbox-deny');
+  const allowPorts = list(values['sandbox-port']).map((p) =>
+    numberFlag('sandbox-port', p, { min: 1, max: 65_535, integer: true }),
   );
-  const network = values['sandbox-network'];
+  const network = values['sandbox-net'];
   const spec = {
     ...(allowWrite.length > 0 ? { allowWrite } : {}),
     ...(denyRead.length > 0 ? { denyRead } : {}),
     ...(allowPorts.length > 0 ? { allowPorts } : {}),
-    ...(typeof network === 'string' ? { network: choiceFlag('sandbox-network', network, ['off', 'host'] as const) } : {}),
+    ...(typeof network === 'string' ? { network: choiceFlag('sandbox-net', network, ['off', 'host'] as const) } : {}),
   };
   if (spec.network === 'host' && allowPorts.length > 0) {
-    throw new UsageError('--sandbox-allow-port needs --sandbox-network off (host shares every port); see --help');
+    throw new UsageError('--sandbox-port needs --sandbox-net off (host shares every port); see --help');
   }
   return Object.keys(spec).length > 0 ? spec : true;
 }
