@@ -63,7 +63,7 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
     code: proc.signalCode ? null : proc.exitCode,
     signal: proc.signalCode,
   }));
-  const processes = jobProcesses(proc.pid, options.marker, exited, sendSignal);
+  const processes = jobProcesses(proc.pid, options.marker, exited, prepared.signals(proc.pid, sendSignal));
   const sink = proc.stdin ?? undefined;
   let stdinClosed = false;
   const stdin = sink

@@ -74,7 +74,7 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
     code: s.signal ? null : s.code,
     signal: s.signal,
   }));
-  const processes = jobProcesses(proc.pid, options.marker, exited, sendSignal);
+  const processes = jobProcesses(proc.pid, options.marker, exited, prepared.signals(proc.pid, sendSignal));
   return childFromWebStreams(proc.pid, proc, exited, {
     ...prepared.started(proc.pid, exited),
     ...(options.stdin === 'pipe' ? { stdin: stdinFromWritable(proc.stdin) } : {}),

@@ -76,7 +76,7 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
       }
     : undefined;
   const pid = proc.pid ?? -1;
-  const processes = jobProcesses(pid, options.marker, exited, sendSignal);
+  const processes = jobProcesses(pid, options.marker, exited, prepared.signals(pid, sendSignal));
   let done = false;
   void exited.then(() => {
     done = true;

@@ -166,6 +166,22 @@ describe('a sandboxed job', () => {
     expect(await until(() => sleepers(seconds).length === 0, 2_000)).toBe(true);
   });
 
+  test("a child's TERM handler gets the kill grace inside the sandbox", async () => {
+    const { cwd } = setup();
+    const executor = new BackgroundExecutor(runtime, { killGraceMs: 5_000 });
+    executors.push(executor);
+    const job = executor.submit({
+      command: `sh -c 'trap "sleep 0.3; echo yes > cleaned; exit 0" TERM; echo ready; while :; do sleep 0.05; done' & wait`,
+      cwd,
+      sandbox: true,
+    });
+    while (!executor.output(job.id).text.includes('ready')) await runtime.sleep(20);
+    const ended = await executor.kill(job.id);
+    expect(ended.state).toBe('killed');
+    expect(existsSync(join(cwd, 'cleaned')) && readFileSync(join(cwd, 'cleaned'), 'utf8')).toBe('yes\n');
+    expect(ended.forced).toBeUndefined();
+  });
+
   test('keeps stdin, timeout and exit codes', async () => {
     const { executor, cwd } = setup();
     const piped = executor.submit({ command: 'read line; echo "got $line"; exit 3', cwd, sandbox: true, stdin: 'pipe' });

@@ -26,23 +26,40 @@ function hexPort(port: number): string {
   return port.toString(16).toUpperCase().padStart(4, '0');
 }
 
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
-}
+/**
+ * The job's supervisor inside the sandbox (PID 2, after bwrap's init), run as `sh -c` with the
+ * job's command as `$1`. It runs the command, exits with its status when it ends (the kernel then
+ * kills whatever the job left inside: the PID namespace dies with its init), and on SIGTERM,
+ * SIGINT or SIGHUP waits for every other process inside to exit, so that a TERM handler in the
+ * job gets the executor's kill grace (the executor SIGKILLs all after it) instead of dying with
+ * the namespace the moment the job's shell does. Stdin is passed on through fd 3: `&` alone
+ * would give the command /dev/null.
+ */
+const SUPERVISOR = [
+  'exec 3<&0',
+  '/bin/sh -c "$1" 0<&3 3<&- &',
+  'job=$!',
+  'exec 3<&-',
+  "trap 'signalled=1' TERM INT HUP",
+  'while :; do wait "$job"; status=$?; kill -0 "$job" 2>/dev/null || break; done',
+  'others() { for p in /proc/[0-9]*; do p=${p#/proc/}; [ "$p" = 1 ] || [ "$p" = $$ ] || return 0; done; return 1; }',
+  'if [ -n "$signalled" ]; then while others; do sleep 0.05; done; fi',
+  'exit "$status"',
+].join('\n');
 
 /**
  * The shell text run inside the sandbox: for each allowed port a `socat` listening on
  * 127.0.0.1:PORT inside (forwarding to the host through a bound Unix socket), a wait until they
- * listen, then the job's own `sh -c`.
+ * listen, then the {@link SUPERVISOR} of the job's command.
  */
-function innerScript(command: string, ports: readonly number[]): string {
-  if (ports.length === 0) return command;
+function innerScript(ports: readonly number[]): string {
+  if (ports.length === 0) return SUPERVISOR;
   const lines = ports.map(
     (p) => `socat TCP-LISTEN:${p},bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:${PORTS_DIR_INSIDE}/${p}.sock 2>/dev/null &`,
   );
   const listening = ports.map((p) => `grep -q ':${hexPort(p)} 00000000:0000 0A' /proc/net/tcp`).join(' && ');
   lines.push(`i=0; until { ${listening}; } || [ $i -ge 500 ]; do i=$((i+1)); sleep 0.01; done`);
-  lines.push(`exec /bin/sh -c ${shellQuote(command)}`);
+  lines.push(SUPERVISOR);
   return lines.join('\n');
 }
 
@@ -69,7 +86,8 @@ export function bwrapArgs(command: string, sandbox: SpawnSandbox, cwd: string, p
     if (dir) args.push('--perms', '0000', '--tmpfs', path, '--remount-ro', path);
     else args.push('--ro-bind', '/dev/null', path);
   }
-  args.push('--setenv', 'TMPDIR', '/tmp', '--chdir', cwd, '--', '/bin/sh', '-c', innerScript(command, sandbox.allowPorts));
+  args.push('--setenv', 'TMPDIR', '/tmp', '--chdir', cwd, '--', '/bin/sh', '-c', innerScript(sandbox.allowPorts));
+  args.push('bgtasks-sandbox', command);
   return args;
 }
 
