@@ -24,6 +24,13 @@ export const DEFAULT_DENY_READ: readonly string[] = [
   '.env',
   '.env.local',
   '.env.production',
+  // Unix sockets stay connectable on a read-only file system: hide the ones that grant power.
+  '/run/docker.sock',
+  '/var/run/docker.sock',
+  '/run/containerd',
+  '/run/podman',
+  '/run/dbus',
+  '/run/user',
 ];
 
 /** Most paths or ports one sandbox list takes. */

@@ -9,7 +9,7 @@
  * network namespaces. `--die-with-parent` plus the PID namespace mean that when the job's shell
  * ends, or bwrap is killed, the kernel kills every process left inside, `setsid` or not.
  */
-import { existsSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import type { SpawnOptions, SpawnSandbox } from '@bgtasks/core';
 
 /** Where the host's loopback-port sockets appear inside the sandbox. */
@@ -42,6 +42,7 @@ const SUPERVISOR = [
   'exec 3<&-',
   "trap 'signalled=1' TERM INT HUP",
   'while :; do wait "$job"; status=$?; kill -0 "$job" 2>/dev/null || break; done',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
   'others() { for p in /proc/[0-9]*; do p=${p#/proc/}; [ "$p" = 1 ] || [ "$p" = $$ ] || return 0; done; return 1; }',
   'if [ -n "$signalled" ]; then while others; do sleep 0.05; done; fi',
   'exit "$status"',
@@ -64,6 +65,22 @@ function innerScript(ports: readonly number[]): string {
 }
 
 /**
+ * The paths of `paths` that exist, symlinks resolved (bubblewrap mounts where a path really is),
+ * once each. What does not exist when the job starts is not covered.
+ */
+function existing(paths: readonly string[]): string[] {
+  const real = new Set<string>();
+  for (const path of paths) {
+    try {
+      real.add(realpathSync(path));
+    } catch {
+      // missing
+    }
+  }
+  return [...real];
+}
+
+/**
  * The bwrap argument list for `command` under `sandbox`; `portsDir` is the host directory holding
  * one Unix socket per allowed port (see sandbox-ports.ts).
  */
@@ -71,19 +88,11 @@ export function bwrapArgs(command: string, sandbox: SpawnSandbox, cwd: string, p
   const args = ['--die-with-parent', '--unshare-user', '--unshare-pid', '--unshare-ipc', '--cap-drop', 'ALL'];
   if (sandbox.network === 'off') args.push('--unshare-net');
   args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
-  for (const path of sandbox.allowWrite) {
-    if (existsSync(path)) args.push('--bind', path, path);
-  }
+  for (const path of existing(sandbox.allowWrite)) args.push('--bind', path, path);
   if (portsDir !== undefined) args.push('--bind', portsDir, PORTS_DIR_INSIDE);
   // Denies come after the binds, so a credential inside a writable tree stays unreadable.
-  for (const path of sandbox.denyRead) {
-    let dir: boolean;
-    try {
-      dir = statSync(path).isDirectory();
-    } catch {
-      continue; // bubblewrap can only cover what exists; what is created later is not covered
-    }
-    if (dir) args.push('--perms', '0000', '--tmpfs', path, '--remount-ro', path);
+  for (const path of existing(sandbox.denyRead)) {
+    if (statSync(path).isDirectory()) args.push('--perms', '0000', '--tmpfs', path, '--remount-ro', path);
     else args.push('--ro-bind', '/dev/null', path);
   }
   args.push('--setenv', 'TMPDIR', '/tmp', '--chdir', cwd, '--', '/bin/sh', '-c', innerScript(sandbox.allowPorts));
