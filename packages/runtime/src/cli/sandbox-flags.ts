@@ -38,7 +38,7 @@ export const SANDBOX_FLAGS = {
     type: 'string',
     value: 'MODE',
     default: 'off',
-    description: "--sandbox: off, a network of the job's own; host, the host's (unrestricted)",
+    description: "--sandbox: off (a network of the job's own, empty) or host",
   },
 } as const satisfies FlagSpecs;
 
