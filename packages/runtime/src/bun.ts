@@ -25,6 +25,7 @@ interface BunSubprocess {
   stdin?: { write(bytes: Uint8Array): number | Promise<number>; flush(): unknown; end(): unknown } | null;
 }
 interface BunApi {
+  spawnSync(cmd: string[], options: { stdout: 'ignore'; stderr: 'pipe' }): { exitCode: number | null; stderr: Uint8Array };
   spawn(
     cmd: string[],
     options: {
@@ -105,6 +106,10 @@ export function createBunRuntime(): Runtime {
     realPath: (path) => realpathSync(path),
     probePort,
     files: hostFiles,
-    sandboxProblem: (sandbox) => sandboxProblem(sandbox, processEnv().PATH),
+    sandboxProblem: (sandbox) =>
+      sandboxProblem(sandbox, processEnv().PATH, (file, args) => {
+        const r = bun().spawnSync([file, ...args], { stdout: 'ignore', stderr: 'pipe' });
+        return { code: r.exitCode, stderr: new TextDecoder().decode(r.stderr) };
+      }),
   };
 }

@@ -29,11 +29,11 @@ interface DenoApi {
       env?: Record<string, string>;
       clearEnv?: boolean;
       stdin: 'null' | 'piped';
-      stdout: 'piped';
+      stdout: 'piped' | 'null';
       stderr: 'piped';
-      detached: boolean;
+      detached?: boolean;
     },
-  ) => { spawn(): DenoChildProcess };
+  ) => { spawn(): DenoChildProcess; outputSync(): { code: number; stderr: Uint8Array } };
   kill(pid: number, signal: string): void;
   env: { toObject(): Record<string, string> };
   addSignalListener(signal: string, handler: () => void): void;
@@ -132,6 +132,10 @@ export function createDenoRuntime(): Runtime {
     realPath: (path) => realpathSync(path),
     probePort,
     files: hostFiles,
-    sandboxProblem: (sandbox) => sandboxProblem(sandbox, deno().env.toObject().PATH),
+    sandboxProblem: (sandbox) =>
+      sandboxProblem(sandbox, deno().env.toObject().PATH, (file, args) => {
+        const r = new (deno().Command)(file, { args, stdin: 'null', stdout: 'null', stderr: 'piped' }).outputSync();
+        return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
+      }),
   };
 }

@@ -2,7 +2,7 @@
  * The Node runtime: `node:child_process` with `detached: true`, so each job's `sh -c` is a
  * session and process-group leader, and the group is signalled as a whole.
  */
-import { spawn as spawnChild } from 'node:child_process';
+import { spawn as spawnChild, spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import type { Child, ChildStdin, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
@@ -97,6 +97,13 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
   };
 }
 
+/** Runs `file` to its end (the sandbox's one-time probe of bwrap). */
+function runSync(file: string, args: string[]): { code: number | null; stderr: string } {
+  const r = spawnSync(file, args, { encoding: 'utf8', timeout: 10_000 });
+  if (r.error) throw r.error;
+  return { code: r.status, stderr: r.stderr };
+}
+
 /** The runtime for Node.js. */
 export function createNodeRuntime(): Runtime {
   const hooks = new ShutdownHooks(processShutdownHost());
@@ -110,6 +117,6 @@ export function createNodeRuntime(): Runtime {
     realPath: (path) => realpathSync(path),
     probePort,
     files: hostFiles,
-    sandboxProblem: (sandbox) => sandboxProblem(sandbox, processEnv().PATH),
+    sandboxProblem: (sandbox) => sandboxProblem(sandbox, processEnv().PATH, runSync),
   };
 }

@@ -1,6 +1,8 @@
 // The OS sandbox (bubblewrap) with real processes on this runtime: writes only where allowed,
 // denied reads, no network but the loopback ports allowed, readiness by port inside the job's
 // network, and nothing left alive after the job, a kill or close(), even `setsid env -i`.
+
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -212,11 +214,26 @@ describe('the sandbox option', () => {
     expect(notice.sandbox).toBeUndefined();
   });
 
-  test('says what is missing and how to install it when bwrap is not on PATH', () => {
+  test('says what is missing and how to install it: no bwrap on PATH, not Linux, namespaces refused', () => {
     const wanted = { allowWrite: ['/'], denyRead: [], network: 'off' as const, allowPorts: [] };
-    expect(sandboxProblem(wanted, '/nonexistent')).toMatch(/bubblewrap \(bwrap\) is not on PATH.*apt-get install bubblewrap/);
-    expect(sandboxProblem(wanted, '/usr/bin:/bin', 'darwin')).toMatch(/macOS/);
-    expect(sandboxProblem(wanted, '/usr/bin:/bin')).toBeUndefined();
+    const run = (file: string, args: string[]) => {
+      const r = spawnSync(file, args, { encoding: 'utf8' });
+      return { code: r.status, stderr: r.stderr };
+    };
+    expect(sandboxProblem(wanted, '/nonexistent', run)).toMatch(
+      /bubblewrap \(bwrap\) is not on PATH.*apt-get install bubblewrap/,
+    );
+    expect(sandboxProblem(wanted, '/usr/bin:/bin', run, 'darwin')).toMatch(/macOS/);
+    expect(sandboxProblem(wanted, '/usr/bin:/bin', run)).toBeUndefined();
+    // A bwrap that cannot make namespaces: a stand-in that fails as bwrap does.
+    const dir = mkdtempSync('/var/tmp/bgtasks-fake-bwrap-');
+    dirs.push(dir);
+    writeFileSync(join(dir, 'bwrap'), '#!/bin/sh\necho "bwrap: No permissions to creating new namespace" >&2\nexit 1\n', {
+      mode: 0o755,
+    });
+    expect(sandboxProblem(wanted, dir, run)).toMatch(
+      /cannot create the namespaces it needs \(bwrap: No permissions to creating new namespace\); enable unprivileged user namespaces/,
+    );
   });
 
   test('an executor whose runtime cannot sandbox throws SandboxUnavailableError, at start and at submit', () => {

@@ -36,11 +36,13 @@ function hexPort(port: number): string {
  * would give the command /dev/null.
  */
 const SUPERVISOR = [
+  // Trapped before the job starts (a signal that came first would end the namespace); a caught
+  // signal is reset to its default in the job's own shell by exec.
+  "trap 'signalled=1' TERM INT HUP",
   'exec 3<&0',
   '/bin/sh -c "$1" 0<&3 3<&- &',
   'job=$!',
   'exec 3<&-',
-  "trap 'signalled=1' TERM INT HUP",
   'while :; do wait "$job"; status=$?; kill -0 "$job" 2>/dev/null || break; done',
   // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
   'others() { for p in /proc/[0-9]*; do p=${p#/proc/}; [ "$p" = 1 ] || [ "$p" = $$ ] || return 0; done; return 1; }',
