@@ -129,6 +129,21 @@ describe('a sandboxed job', () => {
     expect(notice.sandbox).toMatch(/read of a denied path/);
   });
 
+  test('cannot connect to a denied Unix socket (connecting needs no write access)', async () => {
+    const { executor, cwd } = setup();
+    const path = join(cwd, 'agent.sock');
+    const server = createServer((s) => s.end('socket-secret')).listen(path);
+    servers.push(server);
+    await new Promise((r) => server.once('listening', r));
+    const connect = `node -e "require('net').connect('${path}').on('data', (d) => console.log(String(d))).on('error', (e) => console.log(e.code))"`;
+    const open = executor.submit({ command: connect, cwd, sandbox: true });
+    const denied = executor.submit({ command: connect, cwd, sandbox: { denyRead: ['agent.sock'] } });
+    expect((await finalNotice(executor, open.id)).tail).toContain('socket-secret');
+    const notice = await finalNotice(executor, denied.id);
+    expect(notice.tail).not.toContain('socket-secret');
+    expect(notice.tail).toMatch(/ECONNREFUSED|EACCES/);
+  });
+
   test('reaches an allowed loopback port and not another one', async () => {
     const { executor, cwd } = setup();
     const allowed = await listen('hello-allowed');
