@@ -1,5 +1,6 @@
 // bgtasks-worker --sandbox end to end: a job submitted through the queue runs in the worker
-// machine's OS sandbox, and a submitter cannot opt out of it with `sandbox: false`.
+// machine's OS sandbox, and a submitter cannot opt out of it with `sandbox: false`; without the
+// flag a job's own sandbox holds there too; a machine that cannot sandbox refuses to start.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,28 @@ describe('bgtasks-worker --sandbox', () => {
     expect(existsSync(join(dir, 'b'))).toBe(false);
     expect(executor.output('plain').text).toMatch(/Read-only file system/);
     expect(executor.output('optout').text).toMatch(/Read-only file system/);
+  }, 60_000);
+
+  test("without --sandbox, a job's own sandbox is enforced on the worker, as by a local executor", async () => {
+    const dir = mkdtempSync('/var/tmp/bgtasks-worker-sandbox-');
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const prefix = uniquePrefix();
+    cleanups.push(() => deletePrefix(SHARED_REDIS, prefix));
+    const w = await spawnWorker(['--redis', SHARED_REDIS, '--prefix', prefix, '--queue', 'q']);
+    cleanups.push(async () => {
+      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
+      await w.exited;
+    });
+    const executor = await QueueExecutor.open({ redis: SHARED_REDIS, prefix, queue: 'q', pollIntervalMs: 200 });
+    cleanups.push(() => executor.close());
+    const work = join(dir, 'work');
+    mkdirSync(work);
+    const boxed = await executor.submit({ command: `echo out > ${dir}/a`, cwd: work, sandbox: true });
+    const plain = await executor.submit({ command: `echo out > ${dir}/b`, cwd: work });
+    await executor.wait([boxed.id, plain.id]);
+    expect(existsSync(join(dir, 'a'))).toBe(false);
+    expect(executor.output(boxed.id).text).toMatch(/Read-only file system/);
+    expect(readFileSync(join(dir, 'b'), 'utf8')).toBe('out\n');
   }, 60_000);
 
   test('exits 1 at start naming what is missing when bwrap is not on PATH, and runs nothing', async () => {
