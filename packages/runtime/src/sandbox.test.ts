@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import process from 'node:process';
 import { BackgroundExecutor, formatNotice, type Notice, SandboxUnavailableError } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -197,6 +198,25 @@ describe('a sandboxed job', () => {
     expect(ended.state).toBe('killed');
     expect(existsSync(join(cwd, 'cleaned')) && readFileSync(join(cwd, 'cleaned'), 'utf8')).toBe('yes\n');
     expect(ended.forced).toBeUndefined();
+  });
+
+  test('keeps its full log and a scrubbed environment', async () => {
+    const { dir, cwd } = setup();
+    const executor = new BackgroundExecutor(runtime, { logs: { dir: join(dir, 'logs') } });
+    executors.push(executor);
+    process.env.BGTASKS_SANDBOX_TEST_TOKEN = 'tok-secret';
+    let job: { id: string };
+    try {
+      job = executor.submit({ command: 'seq 1 20000; env | grep -c SANDBOX_TEST_TOKEN', cwd, sandbox: true, log: true });
+      await executor.wait([job.id]);
+    } finally {
+      delete process.env.BGTASKS_SANDBOX_TEST_TOKEN;
+    }
+    const ended = executor.get(job.id);
+    for (let i = 0; i < 100 && (ended.log?.bytes ?? 0) > readFileSync(ended.log?.path ?? '').length; i++) await runtime.sleep(20);
+    const log = readFileSync(ended.log?.path ?? '', 'utf8');
+    expect(log.startsWith('1\n2\n3\n')).toBe(true);
+    expect(log.endsWith('\n20000\n0\n')).toBe(true);
   });
 
   test('keeps stdin, timeout and exit codes', async () => {
