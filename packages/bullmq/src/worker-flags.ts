@@ -44,4 +44,5 @@ export const WORKER_FLAGS = {
   },
   ...SANDBOX_FLAGS,
   help: { type: 'boolean', short: 'h', description: 'show this help' },
+  version: { type: 'boolean', short: 'v', description: 'the version' },
 } as const satisfies FlagSpecs;

@@ -65,6 +65,7 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
     signal: proc.signalCode,
   }));
   const processes = jobProcesses(proc.pid, options.marker, exited, prepared.signals(proc.pid, sendSignal));
+  prepared.started(exited);
   const sink = proc.stdin ?? undefined;
   let stdinClosed = false;
   const stdin = sink
@@ -86,10 +87,10 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
       }
     : undefined;
   return childFromWebStreams(proc.pid, proc, exited, {
-    ...prepared.started(proc.pid, exited),
     ...(stdin ? { stdin } : {}),
     kill: processes.kill,
     alive: processes.alive,
+    ...(processes.listensOn ? { listensOn: processes.listensOn } : {}),
   });
 }
 

@@ -75,11 +75,12 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
     signal: s.signal,
   }));
   const processes = jobProcesses(proc.pid, options.marker, exited, prepared.signals(proc.pid, sendSignal));
+  prepared.started(exited);
   return childFromWebStreams(proc.pid, proc, exited, {
-    ...prepared.started(proc.pid, exited),
     ...(options.stdin === 'pipe' ? { stdin: stdinFromWritable(proc.stdin) } : {}),
     kill: processes.kill,
     alive: processes.alive,
+    ...(processes.listensOn ? { listensOn: processes.listensOn } : {}),
   });
 }
 

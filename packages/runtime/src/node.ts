@@ -77,12 +77,12 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
     : undefined;
   const pid = proc.pid ?? -1;
   const processes = jobProcesses(pid, options.marker, exited, prepared.signals(pid, sendSignal));
+  prepared.started(exited);
   let done = false;
   void exited.then(() => {
     done = true;
   });
   return {
-    ...prepared.started(pid, exited),
     pid,
     stdout,
     stderr,
@@ -94,6 +94,7 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
       else if (!done) proc.kill(signal);
     },
     alive: () => pid > 0 && processes.alive(),
+    ...(processes.listensOn && pid > 0 ? { listensOn: processes.listensOn } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Child, ExitStatus } from '@bgtasks/core';
+import type { Child, ChildStdin, ExitStatus, KillSignal } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './chunk-queue.ts';
 
 /** Bytes of one read from a byte stream. */
@@ -76,7 +76,12 @@ export function childFromWebStreams(
   pid: number,
   streams: { stdout: ReadableStream<Uint8Array>; stderr: ReadableStream<Uint8Array> },
   exited: Promise<ExitStatus>,
-  control: Pick<Child, 'kill' | 'alive' | 'stdin' | 'probePort'>,
+  control: {
+    kill: (signal: KillSignal) => void;
+    alive: () => boolean;
+    stdin?: ChildStdin;
+    listensOn?: (port: number) => boolean;
+  },
 ): Child {
   const stdout = new ChunkQueue();
   const stderr = new ChunkQueue();
@@ -84,12 +89,16 @@ export function childFromWebStreams(
   closeAfterExit(exited, [stdout, stderr], () => {
     for (const cancel of readers) cancel();
   });
-  const child: Child = { pid, stdout, stderr, exited, kill: control.kill, alive: control.alive };
-  return {
-    ...child,
-    ...(control.stdin ? { stdin: control.stdin } : {}),
-    ...(control.probePort ? { probePort: control.probePort } : {}),
+  const child: Child = {
+    pid,
+    stdout,
+    stderr,
+    exited,
+    kill: control.kill,
+    alive: control.alive,
+    ...(control.listensOn ? { listensOn: control.listensOn } : {}),
   };
+  return control.stdin ? { ...child, stdin: control.stdin } : child;
 }
 
 /** The {@link Child} of a process that could not be started: no output, exited with `error`. */

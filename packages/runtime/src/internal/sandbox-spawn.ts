@@ -4,20 +4,20 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import process from 'node:process';
-import type { Child, SpawnOptions } from '@bgtasks/core';
+import type { SpawnOptions } from '@bgtasks/core';
 import { jobEnv } from './job-env.ts';
 import type { SendSignal } from './proc-tree.ts';
 import { launchCommand } from './sandbox-argv.ts';
 import { which } from './sandbox-check.ts';
-import { forwardPorts, probeInside } from './sandbox-ports.ts';
+import { forwardPorts } from './sandbox-ports.ts';
 
 /** A job ready to spawn. */
 export interface PreparedSpawn {
   file: string;
   args: string[];
   env: Record<string, string>;
-  /** Call with the child's exit: releases what the sandbox held on the host. */
-  started(pid: number, exited: Promise<unknown>): Pick<Child, 'probePort'>;
+  /** Call with the child's exit: releases what the sandbox held on the host (allowed ports). */
+  started(exited: Promise<unknown>): void;
   /** How the job's processes are signalled (see {@link graceKeeping}). */
   signals(pid: number, send: SendSignal): SendSignal;
 }
@@ -63,7 +63,7 @@ export function prepareSpawn(command: string, options: SpawnOptions, hostEnv: ()
   const env = jobEnv(options, hostEnv);
   const sandbox = options.sandbox;
   if (!sandbox) {
-    return { file: '/bin/sh', args: ['-c', command], env, started: () => ({}), signals: (_, send) => send };
+    return { file: '/bin/sh', args: ['-c', command], env, started: () => {}, signals: (_, send) => send };
   }
   const forwards = sandbox.network === 'off' && sandbox.allowPorts.length > 0 ? forwardPorts(sandbox.allowPorts) : undefined;
   const bwrap = which('bwrap', hostEnv().PATH) ?? 'bwrap';
@@ -72,10 +72,8 @@ export function prepareSpawn(command: string, options: SpawnOptions, hostEnv: ()
     ...launch,
     env: { ...env, TMPDIR: '/tmp' },
     signals: graceKeeping,
-    started(pid, exited) {
+    started(exited) {
       void exited.finally(() => forwards?.close());
-      if (sandbox.network !== 'off' || pid <= 0) return {};
-      return { probePort: async (port: number) => probeInside(pid, port) };
     },
   };
 }
