@@ -3,7 +3,7 @@
 // tool search on and off, and bgtasks-mcp on Node, Bun and Deno. Each run must start every job of
 // the scenario, see each job's end exactly once, and end with the model's answer.
 //   npm run e2e:claude-code -- [--scenarios default,chain,dev-server] [--runtimes node,bun,deno]
-//     [--tool-search on,off] [--scale 0.05] [--claude PATH] [--no-install] [--keep]
+//     [--tool-search on,off] [--scale 0.02] [--claude PATH] [--no-install] [--keep]
 // Claude Code is not a dependency of this repository (its native binary is ~370 MB): unless
 // --claude names one, the pinned version is installed on first use under
 // node_modules/.cache/claude-code (npm, ~13 s) and reused after; --no-install skips the whole run
@@ -155,7 +155,7 @@ const scenarios = list(
 );
 const runtimes = list<Runtime>('runtimes', RUNTIMES, RUNTIMES);
 const searches = list('tool-search', ['on', 'off'], ['on', 'off']);
-const scale = option('scale') ?? '0.05';
+const scale = option('scale') ?? '0.02';
 const claude = findClaude();
 if (!claude) {
   process.stdout.write('claude-code-e2e: skipped: Claude Code is not installed and --no-install was given\n');
