@@ -102,6 +102,15 @@ async function runLoop(scenario: string, search: Search) {
 }
 
 describe('tools under a client prefix, offered directly or deferred behind a tool search', () => {
+  test('a tool is known by the name after its last "__": its own name, under any prefix', () => {
+    expect(ownToolName('bg_bash')).toBe('bg_bash');
+    expect(ownToolName('mcp__bgtasks__bg_bash')).toBe('bg_bash');
+    expect(ownToolName('mcp__my__server__check_bg')).toBe('check_bg');
+    // Claude Code's own Bash, and names that only start like a known one, are not the model's tools.
+    expect(ownToolName('Bash')).toBeUndefined();
+    expect(ownToolName('mcp__x__bg_bashful')).toBeUndefined();
+  });
+
   test('tools named mcp__<server>__*: the model finds them by their own name and calls them by their full name', async () => {
     const r = await runLoop('default', 'none');
     expect(r.jobs.map((j) => [j.id, j.state])).toEqual([
