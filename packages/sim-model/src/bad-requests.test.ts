@@ -29,6 +29,7 @@ describe('bad requests get the errors the Messages API gives', () => {
     ['no messages', { ...ok, messages: [] }, 'messages: at least one message is required'],
     ['an empty text block', { ...ok, messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }, 'non-empty'],
     ['a tool without input_schema', { ...ok, tools: [{ name: 'bash' }] }, 'tools.0.input_schema: Field required'],
+    ['a tool without a name', { ...ok, tools: [{ input_schema: { type: 'object' } }] }, 'tools.0.name: Field required'],
     [
       'a tool_result for an unknown tool_use id',
       { ...ok, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: 'x' }] }] },

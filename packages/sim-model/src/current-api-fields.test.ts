@@ -37,6 +37,8 @@ function everyField(): Anthropic.Beta.MessageCreateParamsNonStreaming {
       { name: 'check_bg', description: 'job states', input_schema: schema, cache_control: { type: 'ephemeral' } },
       { name: 'bg_wait', description: 'wait for jobs', input_schema: schema, defer_loading: true },
       { type: 'tool_search_tool_bm25_20251119', name: 'tool_search_tool_bm25' },
+      // A toolset: no name of its own.
+      { type: 'browser_toolset_20260801' },
     ],
     tool_choice: { type: 'auto', disable_parallel_tool_use: false },
     thinking: { type: 'enabled', budget_tokens: 2048, display: 'summarized' },

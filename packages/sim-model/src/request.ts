@@ -27,9 +27,12 @@ const Message = z.discriminatedUnion('role', [
   SystemMessage,
 ]);
 
+/** Tool types that bundle tools under one entry and carry no `name` (MCP, browser, computer). */
+const TOOLSET = /(^|_)toolset(_\d+)?$/;
+
 const Tool = z
   .looseObject({
-    name: z.string().regex(/^[a-zA-Z0-9_-]{1,128}$/, 'String should match pattern ^[a-zA-Z0-9_-]{1,128}$'),
+    name: z.string().regex(/^[a-zA-Z0-9_-]{1,128}$/, 'String should match pattern ^[a-zA-Z0-9_-]{1,128}$').optional(),
     type: z.string().nullish(),
     description: z.string().optional(),
     input_schema: z.looseObject({ type: z.literal('object') }).optional(),
@@ -39,7 +42,8 @@ const Tool = z
   .refine((t) => (t.type != null && t.type !== 'custom') || t.input_schema !== undefined, {
     message: 'Field required',
     path: ['input_schema'],
-  });
+  })
+  .refine((t) => t.name !== undefined || TOOLSET.test(t.type ?? ''), { message: 'Field required', path: ['name'] });
 
 /**
  * Schema of a `POST /v1/messages` body: every field of the current API's `MessageCreateParams`
@@ -121,6 +125,7 @@ function checkConversation(request: MessagesRequest): void {
   if (messages.length === 0) throw invalid('messages: at least one message is required');
   const names = new Set<string>();
   request.tools?.forEach((tool) => {
+    if (tool.name === undefined) return;
     if (names.has(tool.name)) throw invalid(`tools: Tool names must be unique. Duplicate name: ${tool.name}`);
     names.add(tool.name);
   });

@@ -34,9 +34,12 @@ export function ownToolName(name: string): string | undefined {
   return own !== undefined && KNOWN.has(own) ? own : undefined;
 }
 
+/** A tool with a name (toolsets such as `mcp_toolset` have none, and hold nothing the model calls). */
+type NamedTool = RequestTool & { name: string };
+
 const NAMED_TOOL = /\b[A-Za-z0-9_-]*__([a-z_]+)\b/g;
 
-function searchOf(tools: readonly RequestTool[], loaded: (t: RequestTool) => boolean): ToolSearch | undefined {
+function searchOf(tools: readonly NamedTool[], loaded: (t: NamedTool) => boolean): ToolSearch | undefined {
   for (const tool of tools) {
     const type = tool.type ?? '';
     if (type.startsWith('tool_search_tool_regex')) return { kind: 'server', name: tool.name, variant: 'regex' };
@@ -54,7 +57,7 @@ function searchOf(tools: readonly RequestTool[], loaded: (t: RequestTool) => boo
 
 /** Reads the tools of `request`; `tool_choice: none` leaves nothing callable. */
 export function readToolView(request: MessagesRequest): ToolView {
-  const tools = request.tools ?? [];
+  const tools = (request.tools ?? []).filter((t): t is NamedTool => t.name !== undefined);
   const referenced = new Set<string>();
   const removed = new Set<string>();
   const mentioned = new Set<string>();
@@ -80,7 +83,7 @@ export function readToolView(request: MessagesRequest): ToolView {
       }
     }
   }
-  const loaded = (t: RequestTool): boolean => !removed.has(t.name) && (t.defer_loading !== true || referenced.has(t.name));
+  const loaded = (t: NamedTool): boolean => !removed.has(t.name) && (t.defer_loading !== true || referenced.has(t.name));
   const callable = new Map<string, string>();
   const deferred = new Map<string, string>();
   if (request.tool_choice?.type !== 'none') {
