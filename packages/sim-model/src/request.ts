@@ -32,7 +32,10 @@ const TOOLSET = /(^|_)toolset(_\d+)?$/;
 
 const Tool = z
   .looseObject({
-    name: z.string().regex(/^[a-zA-Z0-9_-]{1,128}$/, 'String should match pattern ^[a-zA-Z0-9_-]{1,128}$').optional(),
+    name: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,128}$/, 'String should match pattern ^[a-zA-Z0-9_-]{1,128}$')
+      .optional(),
     type: z.string().nullish(),
     description: z.string().optional(),
     input_schema: z.looseObject({ type: z.literal('object') }).optional(),
