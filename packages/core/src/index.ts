@@ -112,3 +112,5 @@ export {
   type ShutdownHook,
   type SpawnOptions,
 } from './runtime.ts';
+export { compileSafePattern, MAX_SAFE_PATTERN_LENGTH, MAX_SAFE_PATTERN_PROGRAM, type SafePattern } from './safe-pattern.ts';
+export { MAX_QUEUED_INPUT_BYTES } from './stdin-feed.ts';
