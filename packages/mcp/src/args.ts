@@ -3,8 +3,16 @@
  * `@bgtasks/runtime/cli`, the same on Node, Bun and Deno), so every mistake becomes one
  * {@link McpUsageError} line and exit code 2.
  */
-import { DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT_MS } from '@bgtasks/core';
-import { type FlagSpecs, flagsHelp, numberFlag, parseFlags, UsageError } from '@bgtasks/runtime/cli';
+import { DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT_MS, type SandboxSpec } from '@bgtasks/core';
+import {
+  type FlagSpecs,
+  flagsHelp,
+  numberFlag,
+  parseFlags,
+  SANDBOX_FLAGS,
+  sandboxFromFlags,
+  UsageError,
+} from '@bgtasks/runtime/cli';
 import { checkToken } from './bearer.ts';
 import { McpUsageError } from './errors.ts';
 import { DEFAULT_MAX_SESSIONS } from './http.ts';
@@ -47,6 +55,7 @@ export const MCP_FLAGS = {
     description: '--http only: no token (unsafe)',
   },
   'no-notices': { type: 'boolean', default: 'append', description: 'do not append ended-job notices to tool results' },
+  ...SANDBOX_FLAGS,
   help: { type: 'boolean', short: 'h', description: 'this help' },
   version: { type: 'boolean', short: 'v', description: 'the version' },
 } as const satisfies FlagSpecs;
@@ -63,7 +72,8 @@ result also carries the <bg_notice> blocks of jobs that ended since the last one
 Options:
 ${flagsHelp(MCP_FLAGS)}
 
-Exit codes: 0 the client closed the session, 2 bad flags, 130/143 SIGINT/SIGTERM.
+Exit codes: 0 the client closed the session, 1 --sandbox not possible on this machine, 2 bad flags,
+130/143 SIGINT/SIGTERM.
 
 Examples:
   bgtasks-mcp                                    # stdio, for Claude Code, Claude Desktop, Cursor
@@ -71,6 +81,7 @@ Examples:
   bgtasks-mcp --http --port 8123 --cwd ~/repo    # http://127.0.0.1:8123/mcp; prints the token
   BGTASKS_MCP_TOKEN=$(openssl rand -hex 32) bgtasks-mcp --http   # a token you chose
     (prefer BGTASKS_MCP_TOKEN to --token: other local users can read flags in ps)
+  bgtasks-mcp --sandbox --sandbox-port 5432  # jobs sandboxed, may reach 127.0.0.1:5432
 `;
 
 /** Validated flags. */
@@ -86,6 +97,8 @@ export interface McpCliOptions {
   /** `--insecure-no-token`: no bearer token required. */
   insecureNoToken: boolean;
   notices: boolean;
+  /** The executor's sandbox (`--sandbox`), undefined without it. */
+  sandbox?: SandboxSpec;
   help: boolean;
   version: boolean;
 }
@@ -108,7 +121,9 @@ function parse(argv: readonly string[]): McpCliOptions {
   const cwd = str('cwd');
   if (cwd !== undefined && cwd.trim() === '') throw new UsageError('--cwd needs a directory; see --help');
   const timeout = str('timeout');
+  const sandbox = sandboxFromFlags(v);
   return {
+    ...(sandbox !== undefined ? { sandbox } : {}),
     http: v.http === true,
     port: whole('port', 0, 65_535, 0),
     cwd: cwd ?? '.',

@@ -4,7 +4,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
-import { BackgroundExecutor } from '@bgtasks/core';
+import { BackgroundExecutor, checkSandbox, SandboxUnavailableError } from '@bgtasks/core';
 import { createJobRegistry, createRuntime } from '@bgtasks/runtime';
 import { HELP, type McpCliOptions, parseMcpArgs } from './args.ts';
 import { checkToken } from './bearer.ts';
@@ -45,6 +45,13 @@ try {
 if (!statSync(cwdRoot).isDirectory()) fail(`--cwd: "${options.cwd}" is not a directory`);
 
 const runtime = createRuntime();
+try {
+  checkSandbox(runtime, options.sandbox);
+} catch (error) {
+  if (!SandboxUnavailableError.isInstance(error)) throw error;
+  process.stderr.write(`bgtasks-mcp: --sandbox: ${error.message}\n`);
+  process.exit(1);
+}
 // Running job groups are recorded, so a server that died without cleaning up (kill -9) has its
 // leftovers killed by the next one; the directory is the one bgtasks-agent uses.
 const registryDir = join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'bgtasks', 'jobs');
@@ -60,6 +67,7 @@ try {
 const newExecutor = () =>
   new BackgroundExecutor(runtime, {
     cwdRoot,
+    ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}),
     ...(registry ? { registry } : {}),
     maxConcurrent: options.maxConcurrent,
     defaultTimeoutMs: Math.round(options.timeoutS * 1000),
