@@ -108,7 +108,9 @@ describe('bgtasks-mcp --http refuses requests without the token', () => {
     const executor = executors.at(-1) as Executor;
     const dir = mkdtempSync(join(tmpdir(), 'bgtasks-auth-'));
     const base = { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
-    for (const headers of [base, { ...base, authorization: `Bearer ${token.slice(0, -1)}A` }]) {
+    // One character off (never the token itself: its last character may well be an A).
+    const wrong = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    for (const headers of [base, { ...base, authorization: `Bearer ${wrong}` }]) {
       const r = await post(headers, bgBash(`touch ${dir}/intruder`));
       expect(r.status).toBe(401);
       await r.text();
