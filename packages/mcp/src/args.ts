@@ -3,8 +3,17 @@
  * `@bgtasks/runtime/cli`, the same on Node, Bun and Deno), so every mistake becomes one
  * {@link McpUsageError} line and exit code 2.
  */
-import { DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT_MS } from '@bgtasks/core';
-import { type FlagSpecs, flagsHelp, numberFlag, parseFlags, UsageError } from '@bgtasks/runtime/cli';
+import { DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT_MS, type SandboxSpec } from '@bgtasks/core';
+import {
+  type FlagSpecs,
+  flagsHelp,
+  numberFlag,
+  parseFlags,
+  SANDBOX_FLAGS,
+  sandboxFromFlags,
+  UsageError,
+} from '@bgtasks/runtime/cli';
+import { checkToken } from './bearer.ts';
 import { McpUsageError } from './errors.ts';
 import { DEFAULT_MAX_SESSIONS } from './http.ts';
 
@@ -34,7 +43,19 @@ export const MCP_FLAGS = {
     default: String(DEFAULT_MAX_SESSIONS),
     description: '--http only: sessions open at once',
   },
+  token: {
+    type: 'string',
+    value: 'T',
+    default: '$BGTASKS_MCP_TOKEN, else random, printed',
+    description: '--http only: the bearer token clients must send',
+  },
+  'insecure-no-token': {
+    type: 'boolean',
+    default: 'required',
+    description: '--http only: no token (unsafe)',
+  },
   'no-notices': { type: 'boolean', default: 'append', description: 'do not append ended-job notices to tool results' },
+  ...SANDBOX_FLAGS,
   help: { type: 'boolean', short: 'h', description: 'this help' },
   version: { type: 'boolean', short: 'v', description: 'the version' },
 } as const satisfies FlagSpecs;
@@ -51,12 +72,16 @@ result also carries the <bg_notice> blocks of jobs that ended since the last one
 Options:
 ${flagsHelp(MCP_FLAGS)}
 
-Exit codes: 0 the client closed the session, 2 bad flags, 130/143 SIGINT/SIGTERM.
+Exit codes: 0 the client closed the session, 1 --sandbox not possible on this machine, 2 bad flags,
+130/143 SIGINT/SIGTERM.
 
 Examples:
   bgtasks-mcp                                    # stdio, for Claude Code, Claude Desktop, Cursor
   claude mcp add bgtasks -- npx bgtasks-mcp      # add it to Claude Code
-  bgtasks-mcp --http --port 8123 --cwd ~/repo    # http://127.0.0.1:8123/mcp
+  bgtasks-mcp --http --port 8123 --cwd ~/repo    # http://127.0.0.1:8123/mcp; prints the token
+  BGTASKS_MCP_TOKEN=$(openssl rand -hex 32) bgtasks-mcp --http   # a token you chose
+    (prefer BGTASKS_MCP_TOKEN to --token: other local users can read flags in ps)
+  bgtasks-mcp --sandbox --sandbox-port 5432  # jobs sandboxed, may reach 127.0.0.1:5432
 `;
 
 /** Validated flags. */
@@ -67,7 +92,13 @@ export interface McpCliOptions {
   maxConcurrent: number;
   timeoutS: number;
   maxSessions: number;
+  /** `--token`, when given (the bin falls back to `BGTASKS_MCP_TOKEN`, then a random one). */
+  token?: string;
+  /** `--insecure-no-token`: no bearer token required. */
+  insecureNoToken: boolean;
   notices: boolean;
+  /** The executor's sandbox (`--sandbox`), undefined without it. */
+  sandbox?: SandboxSpec;
   help: boolean;
   version: boolean;
 }
@@ -75,9 +106,14 @@ export interface McpCliOptions {
 function parse(argv: readonly string[]): McpCliOptions {
   const { values: v } = parseFlags(argv, MCP_FLAGS);
   const str = (name: keyof typeof MCP_FLAGS) => v[name] as string | undefined;
-  if (!v.http && (v.port !== undefined || v['max-sessions'] !== undefined)) {
-    throw new UsageError(`${v.port !== undefined ? '--port' : '--max-sessions'} needs --http; see --help`);
+  if (!v.http) {
+    const httpOnly = (['port', 'max-sessions', 'token', 'insecure-no-token'] as const).find((f) => v[f] !== undefined);
+    if (httpOnly !== undefined) throw new UsageError(`--${httpOnly} needs --http; see --help`);
   }
+  if (v.token !== undefined && v['insecure-no-token'] === true) {
+    throw new UsageError('--token and --insecure-no-token contradict each other; pick one');
+  }
+  const token = str('token');
   const whole = (flag: keyof typeof MCP_FLAGS, min: number, max: number, fallback: number) => {
     const text = str(flag);
     return text === undefined ? fallback : numberFlag(flag, text, { min, max, integer: true });
@@ -85,7 +121,9 @@ function parse(argv: readonly string[]): McpCliOptions {
   const cwd = str('cwd');
   if (cwd !== undefined && cwd.trim() === '') throw new UsageError('--cwd needs a directory; see --help');
   const timeout = str('timeout');
+  const sandbox = sandboxFromFlags(v);
   return {
+    ...(sandbox !== undefined ? { sandbox } : {}),
     http: v.http === true,
     port: whole('port', 0, 65_535, 0),
     cwd: cwd ?? '.',
@@ -95,6 +133,8 @@ function parse(argv: readonly string[]): McpCliOptions {
         ? DEFAULT_TIMEOUT_MS / 1000
         : numberFlag('timeout', timeout, { min: 0, exclusiveMin: true, max: MAX_TIMEOUT_S }),
     maxSessions: whole('max-sessions', 1, 1_000, DEFAULT_MAX_SESSIONS),
+    ...(token !== undefined ? { token: checkToken(token, '--token') } : {}),
+    insecureNoToken: v['insecure-no-token'] === true,
     notices: v['no-notices'] !== true,
     help: v.help === true,
     version: v.version === true,

@@ -5,9 +5,10 @@
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { stdinFromWritable } from './internal/host-io.ts';
 import { hostRuntime } from './internal/host-runtime.ts';
-import { jobEnv } from './internal/job-env.ts';
 import { jobProcesses } from './internal/proc-tree.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
+import { sandboxProblem } from './internal/sandbox-check.ts';
+import { prepareSpawn } from './internal/sandbox-spawn.ts';
 import type { ShutdownHost } from './internal/shutdown.ts';
 
 /** The part of Deno's API this file uses. */
@@ -27,11 +28,11 @@ interface DenoApi {
       env?: Record<string, string>;
       clearEnv?: boolean;
       stdin: 'null' | 'piped';
-      stdout: 'piped';
+      stdout: 'piped' | 'null';
       stderr: 'piped';
-      detached: boolean;
+      detached?: boolean;
     },
-  ) => { spawn(): DenoChildProcess };
+  ) => { spawn(): DenoChildProcess; outputSync(): { code: number; stderr: Uint8Array } };
   kill(pid: number, signal: string): void;
   env: { toObject(): Record<string, string> };
   addSignalListener(signal: string, handler: () => void): void;
@@ -53,11 +54,12 @@ function sendSignal(pid: number, signal: string | 0): void {
 
 function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
   let proc: DenoChildProcess;
+  const prepared = prepareSpawn(command, options, () => deno().env.toObject());
   try {
-    proc = new (deno().Command)('/bin/sh', {
-      args: ['-c', command],
+    proc = new (deno().Command)(prepared.file, {
+      args: prepared.args,
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-      env: jobEnv(options, () => deno().env.toObject()),
+      env: prepared.env,
       clearEnv: true,
       stdin: options.stdin === 'pipe' ? 'piped' : 'null',
       stdout: 'piped',
@@ -71,11 +73,13 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
     code: s.signal ? null : s.code,
     signal: s.signal,
   }));
-  const processes = jobProcesses(proc.pid, options.marker, exited, sendSignal);
+  const processes = jobProcesses(proc.pid, options.marker, exited, prepared.signals(proc.pid, sendSignal));
+  prepared.started(exited);
   return childFromWebStreams(proc.pid, proc, exited, {
     ...(options.stdin === 'pipe' ? { stdin: stdinFromWritable(proc.stdin) } : {}),
     kill: processes.kill,
     alive: processes.alive,
+    ...(processes.listensOn ? { listensOn: processes.listensOn } : {}),
   });
 }
 
@@ -117,5 +121,15 @@ function denoShutdownHost(): ShutdownHost {
 
 /** The runtime for Deno. */
 export function createDenoRuntime(): Runtime {
-  return hostRuntime({ name: 'deno', spawn: spawnWithDeno, env: () => deno().env.toObject(), shutdownHost: denoShutdownHost() });
+  return hostRuntime({
+    name: 'deno',
+    spawn: spawnWithDeno,
+    env: () => deno().env.toObject(),
+    shutdownHost: denoShutdownHost(),
+    sandboxProblem: (sandbox) =>
+      sandboxProblem(sandbox, deno().env.toObject().PATH, (file, args) => {
+        const r = new (deno().Command)(file, { args, stdin: 'null', stdout: 'null', stderr: 'piped' }).outputSync();
+        return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
+      }),
+  });
 }

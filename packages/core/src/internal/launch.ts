@@ -11,6 +11,7 @@ import { buildJobEnv } from '../job-env.ts';
 import { compilePattern } from '../job-watch.ts';
 import { quoteInput } from '../quote-input.ts';
 import type { Child, Runtime } from '../runtime.ts';
+import { checkSandbox, spawnSandbox } from '../sandbox.ts';
 import type { Entry } from './job-entry.ts';
 import { parseJobSpec } from './parse-spec.ts';
 
@@ -18,7 +19,7 @@ import { parseJobSpec } from './parse-spec.ts';
 export function checkSpec(runtime: Runtime, spec: JobSpec, logs: FullLogs, cwdRoot: string | undefined): JobSpec {
   const clean = parseJobSpec(
     spec,
-    'command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean)',
+    'command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean), sandbox? (boolean | { allowWrite?, denyRead?, network?, allowPorts? })',
   );
   if (clean.ready && 'pattern' in clean.ready) compilePattern('ready.pattern', clean.ready.pattern);
   if (clean.ready && 'port' in clean.ready && !runtime.probePort) {
@@ -27,6 +28,7 @@ export function checkSpec(runtime: Runtime, spec: JobSpec, logs: FullLogs, cwdRo
   const noLog = clean.log || logs.all ? logs.unavailable() : undefined;
   if (noLog !== undefined) throw new InvalidJobSpecError([noLog]);
   if (cwdRoot !== undefined) clean.cwd = confineCwd(runtime, cwdRoot, clean.cwd);
+  if (clean.sandbox !== undefined) checkSandbox(runtime, clean.sandbox);
   return clean;
 }
 
@@ -40,6 +42,7 @@ export function spawnJob(runtime: Runtime, options: ExecutorOptions, hostEnv: Ho
     env,
     marker: entry.marker,
     ...(entry.spec.stdin === 'pipe' ? { stdin: 'pipe' as const } : {}),
+    ...spawnSandbox(runtime, entry.spec.sandbox, options.sandbox, entry.spec.cwd, env),
   });
   entry.child = child;
   entry.pid = child.pid;

@@ -11,6 +11,8 @@ export interface HostRuntimeParts {
   spawn: (command: string, options?: SpawnOptions) => ReturnType<Runtime['spawn']>;
   env: () => Record<string, string>;
   shutdownHost: ShutdownHost;
+  /** Why a sandboxed job cannot run on this host, if it cannot (see {@link Runtime.sandboxProblem}). */
+  sandboxProblem?: Runtime['sandboxProblem'];
 }
 
 /** A real runtime: the host's clock, timers, files, ports and shutdown hooks around `parts`. */
@@ -26,5 +28,6 @@ export function hostRuntime(parts: HostRuntimeParts): Runtime {
     realPath: (path) => realpathSync(path),
     probePort,
     files: hostFiles,
+    ...(parts.sandboxProblem ? { sandboxProblem: parts.sandboxProblem } : {}),
   };
 }

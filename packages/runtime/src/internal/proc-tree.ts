@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { JOB_MARKER_VAR, type KillSignal } from '@bgtasks/core';
+import { pidsListenOn } from './listeners.ts';
 import { hasProcFs, readHeldProc, readProcBytes, statOf } from './proc-fs.ts';
 
 export { hasProcFs, readHeldProc } from './proc-fs.ts';
@@ -325,6 +326,8 @@ export interface JobProcesses {
   kill(signal: KillSignal): void;
   /** True while any process of the job is alive (see {@link jobAlive}). */
   alive(): boolean;
+  /** True when a process of the job listens on TCP `port`; absent without `/proc` (see `Child.listensOn`). */
+  listensOn?: (port: number) => Promise<boolean>;
 }
 
 /**
@@ -344,5 +347,8 @@ export function jobProcesses(pid: number, marker: string | undefined, exited: Pr
   return {
     kill: (signal) => signalJob(pid, marker, signal, send, start?.(exitSeq !== undefined), origin),
     alive: () => jobAlive(pid, marker, send, start?.(exitSeq !== undefined), origin, exitSeq),
+    ...(hasProcFs()
+      ? { listensOn: (port: number) => pidsListenOn(jobPids(pid, marker, start?.(exitSeq !== undefined), origin), port) }
+      : {}),
   };
 }
