@@ -48,10 +48,17 @@ export interface BenchStrategyOptions {
  * @example
  * const { strategy, pollPolicy } = benchStrategyFor('codex', { coalesceMs: 20, scale: 1 });
  */
-export function benchStrategyFor(name: BenchStrategy, options: BenchStrategyOptions): { strategy: Strategy; pollPolicy?: PollPolicy } {
+export function benchStrategyFor(
+  name: BenchStrategy,
+  options: BenchStrategyOptions,
+): { strategy: Strategy; pollPolicy?: PollPolicy } {
   if (isPeer(name)) {
     const strategy =
-      name === 'claude-code' ? claudeCodeStrategy() : name === 'codex' ? codexStrategy({ scale: options.scale }) : geminiCliStrategy();
+      name === 'claude-code'
+        ? claudeCodeStrategy()
+        : name === 'codex'
+          ? codexStrategy({ scale: options.scale })
+          : geminiCliStrategy();
     const pollPolicy = PEER_POLL_POLICY[name];
     return { strategy, ...(pollPolicy ? { pollPolicy } : {}) };
   }

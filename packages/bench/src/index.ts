@@ -28,6 +28,13 @@ export {
   overheadTable,
   summarizeOverhead,
 } from './overhead-report.ts';
+export {
+  DEFAULT_BENCH_STRATEGY,
+  missesText,
+  type PeerMiss,
+  peerMisses,
+  peerTable,
+} from './peer-report.ts';
 export { progressBar, progressLine } from './progress.ts';
 export {
   DEFAULT_RANDOM_GRAPHS,
