@@ -58,7 +58,7 @@ export function benchStrategyFor(
         ? claudeCodeStrategy()
         : name === 'codex'
           ? codexStrategy({ scale: options.scale })
-          : geminiCliStrategy();
+          : geminiCliStrategy({ scale: options.scale });
     const pollPolicy = PEER_POLL_POLICY[name];
     return { strategy, ...(pollPolicy ? { pollPolicy } : {}) };
   }
