@@ -5,6 +5,8 @@
  */
 
 import { describeIssues } from './describe-issues.ts';
+import { DurableJobs, type DurableOptions } from './durable-jobs.ts';
+import type { DurableJobRecord, DurableProblem } from './durable-store.ts';
 import { checkDuration } from './duration.ts';
 import {
   AbortedError,
@@ -104,6 +106,12 @@ export interface ExecutorOptions {
   writeTimeoutMs?: number;
   /** Full logs (see {@link JobSpec.log}); needs a runtime with `files`. */
   logs?: LogOptions;
+  /**
+   * Durable jobs (see docs/durable-jobs.md): jobs run under a supervisor that outlives this
+   * host, recorded in a state directory; a new executor on the same directory reattaches to
+   * them and delivers the notices its consumers had not acked.
+   */
+  durable?: DurableOptions;
 }
 
 /** Where and how much full output is kept on disk (see {@link ExecutorOptions.logs}). */
@@ -218,6 +226,22 @@ interface Entry {
    */
   promptAt?: number;
   log?: LogWriter;
+  /** Runs under the durable supervisor: output from its log file, end recorded in the store. */
+  durable: boolean;
+}
+
+/** The head and tail of an ended durable job's log, read back into memory (read-only). */
+function logBuffer(durable: DurableJobs, id: string): OutputBuffer {
+  const size = durable.store.logSize(id);
+  const keep = 64 * 1024;
+  if (size <= 2 * keep) {
+    return OutputBuffer.fromSnapshot({ head: durable.store.readLog(id, 0, size), tail: new Uint8Array(0), totalBytes: size });
+  }
+  return OutputBuffer.fromSnapshot({
+    head: durable.store.readLog(id, 0, keep),
+    tail: durable.store.readLog(id, size - keep, keep),
+    totalBytes: size,
+  });
 }
 
 /** True when two environments hold the same names with the same values. */
@@ -290,7 +314,13 @@ export class BackgroundExecutor implements Executor {
    * in {@link list} and publish no notice, so no model is told about work it never started.
    */
   readonly reaped: readonly ReapedJob[];
+  /**
+   * Records of the durable state directory that could not be read (each names its file); their
+   * jobs are reported as `lost`, with a notice, never dropped silently.
+   */
+  readonly durableProblems: readonly DurableProblem[] = [];
   readonly #options: ExecutorOptions;
+  readonly #durable: DurableJobs | undefined;
   readonly #jobs = new Map<string, Entry>();
   readonly #queue: Entry[] = [];
   /** Ended jobs in the order they ended: candidates for dropping. */
@@ -333,6 +363,8 @@ export class BackgroundExecutor implements Executor {
     this.bus = options.bus ?? new NotificationBus();
     this.bus.attach(this);
     this.reaped = options.registry?.reap() ?? [];
+    this.#durable = options.durable ? new DurableJobs(runtime, options.durable) : undefined;
+    if (this.#durable) this.durableProblems = this.#reattach(this.#durable);
     this.#offShutdown = options.killOnShutdown === false ? undefined : runtime.onShutdown((reason) => this.#onShutdown(reason));
   }
 
@@ -348,7 +380,7 @@ export class BackgroundExecutor implements Executor {
     if (!parsed.success) {
       throw new InvalidJobSpecError([
         ...describeIssues(parsed.error),
-        'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean)',
+        'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean), durable? (boolean)',
       ]);
     }
     const clean = parsed.data;
@@ -363,12 +395,29 @@ export class BackgroundExecutor implements Executor {
           : `log: true needs a runtime with files; the ${this.runtime.name} runtime has none`,
       ]);
     }
+    if (clean.durable === true && (!this.#durable || clean.stdin === 'pipe')) {
+      throw new InvalidJobSpecError([
+        !this.#durable
+          ? 'durable: true needs a state directory: pass durable: { store: createDurableStore(...) } to the executor'
+          : 'durable: true cannot go with stdin: "pipe" (a pipe does not outlive its host)',
+      ]);
+    }
     if (this.#options.cwdRoot !== undefined) clean.cwd = this.#confine(clean.cwd);
     if (clean.id !== undefined && this.#jobs.has(clean.id)) {
       throw new DuplicateJobIdError(clean.id, [...this.#jobs.keys()]);
     }
     const id = clean.id ?? this.#newId(clean.command);
     this.#dropped.delete(id);
+    const entry = this.#newEntry(id, clean);
+    this.#jobs.set(id, entry);
+    this.#queue.push(entry);
+    this.#prune();
+    this.#pump();
+    return this.#snapshot(entry);
+  }
+
+  /** A queued entry for job `id`. */
+  #newEntry(id: string, clean: JobSpec): Entry {
     // Every field from the start, and none ever deleted (a field that goes is set to undefined):
     // all entries share one shape. `delete` would give each kept job a dictionary of its own
     // (about 1 KB more per job, measured).
@@ -400,12 +449,9 @@ export class BackgroundExecutor implements Executor {
       lastOutputAt: this.runtime.now(),
       promptAt: undefined,
       log: undefined,
+      durable: false,
     };
-    this.#jobs.set(id, entry);
-    this.#queue.push(entry);
-    this.#prune();
-    this.#pump();
-    return this.#snapshot(entry);
+    return entry;
   }
 
   /** Resolves `cwd` against `cwdRoot`, symlinks included, and refuses anything outside it. */
@@ -455,7 +501,7 @@ export class BackgroundExecutor implements Executor {
     const slug = commandSlug(command);
     let id: string;
     do id = `${slug}-${++this.#idCounter}`;
-    while (this.#jobs.has(id));
+    while (this.#jobs.has(id) || this.#durable?.has(id));
     return id;
   }
 
@@ -489,6 +535,7 @@ export class BackgroundExecutor implements Executor {
    */
   output(id: string, options: ReadOptions = {}): OutputSlice {
     const entry = this.#entry(id);
+    if (entry.durable && this.#durable) return this.#durable.read(id, options, entry.buffer.totalBytes);
     const log = entry.log;
     const files = this.runtime.files;
     if (!log || !files || log.failed !== undefined) return entry.buffer.read(options);
@@ -755,15 +802,29 @@ export class BackgroundExecutor implements Executor {
     this.#closed = true;
     const grace =
       options.killGraceMs === undefined ? this.killGraceMs : checkDuration('killGraceMs', options.killGraceMs, { zero: true });
-    const live = [...this.#jobs.values()].filter((e) => !isFinalState(e.state));
+    // Durable jobs that run keep running: they outlive their host by design.
+    const live = [...this.#jobs.values()].filter((e) => !isFinalState(e.state) && !this.#outlives(e));
     for (const e of live) this.#terminate(e, 'killed', grace);
     await Promise.all(live.map((e) => this.#whenEnded(e)));
+    this.#detachDurable();
     this.#logTimers.abort();
     // Nothing can read a closed executor's logs: they go now, not at a TTL no timer will see.
     const logged = [...this.#jobs.values()].filter((e) => e.log);
     await Promise.all(logged.map((e) => e.log?.close()));
     await Promise.all(logged.map((e) => this.#removeLog(e)));
-    if ([...this.#jobs.values()].every((e) => isFinalState(e.state))) this.#offShutdown?.();
+    if ([...this.#jobs.values()].every((e) => isFinalState(e.state) || this.#outlives(e))) this.#offShutdown?.();
+  }
+
+  /** True for a durable job that runs: closing the host leaves it running. */
+  #outlives(entry: Entry): boolean {
+    return entry.durable && entry.state === 'running' && entry.ending === undefined;
+  }
+
+  /** Stops following durable jobs that keep running and releases the state directory. */
+  #detachDurable(): void {
+    if (!this.#durable) return;
+    for (const e of this.#jobs.values()) if (this.#outlives(e)) e.child?.detach?.();
+    this.#durable.detach();
   }
 
   /**
@@ -773,7 +834,7 @@ export class BackgroundExecutor implements Executor {
   #onShutdown(reason: string): Promise<void> | undefined {
     if (reason !== 'exit' && reason !== 'force') return this.close({ killGraceMs: SHUTDOWN_KILL_GRACE_MS });
     this.#closed = true;
-    for (const e of this.#jobs.values()) if (!isFinalState(e.state)) e.child?.kill('SIGKILL');
+    for (const e of this.#jobs.values()) if (!isFinalState(e.state) && !this.#outlives(e)) e.child?.kill('SIGKILL');
     return undefined;
   }
 
@@ -784,28 +845,19 @@ export class BackgroundExecutor implements Executor {
     }
   }
 
-  async #run(entry: Entry): Promise<void> {
+  /** Runs a queued job to its end; `adopted`: a durable job a previous host left running. */
+  async #run(entry: Entry, adopted?: { child: Child; dueAt: number }): Promise<void> {
     this.#running++;
     entry.state = 'running';
-    entry.startedAt = this.runtime.now();
+    entry.startedAt ??= this.runtime.now();
     let status: ExitStatus;
     try {
-      // Checked again at start: the directory may have been swapped for a symlink while queued.
-      if (this.#options.cwdRoot !== undefined) entry.spec.cwd = this.#confine(entry.spec.cwd);
-      const env = { ...this.#hostEnv(), ...this.#options.env, ...entry.spec.env };
-      const child = this.runtime.spawn(this.#wrap(entry.spec.command), {
-        ...(entry.spec.cwd !== undefined ? { cwd: entry.spec.cwd } : {}),
-        env,
-        marker: entry.marker,
-        ...(entry.spec.stdin === 'pipe' ? { stdin: 'pipe' as const } : {}),
-      });
+      const timeoutMs = entry.spec.timeoutMs ?? this.defaultTimeoutMs;
+      const child = adopted?.child ?? this.#spawn(entry, timeoutMs);
       entry.child = child;
       entry.pid = child.pid;
-      if (child.pid > 0) {
-        this.#options.registry?.add({ jobId: entry.id, pgid: child.pid, command: entry.spec.command, marker: entry.marker });
-      }
-      const timeoutMs = entry.spec.timeoutMs ?? this.defaultTimeoutMs;
-      if (timeoutMs !== Number.POSITIVE_INFINITY) entry.deadline = this.#deadlines.add(entry.startedAt + timeoutMs, entry);
+      const dueAt = adopted?.dueAt ?? entry.startedAt + timeoutMs;
+      if (dueAt !== Number.POSITIVE_INFINITY) entry.deadline = this.#deadlines.add(dueAt, entry);
       entry.lastOutputAt = this.runtime.now();
       this.#openLog(entry);
       this.#watch(entry);
@@ -828,6 +880,29 @@ export class BackgroundExecutor implements Executor {
     this.#running--;
     this.#finish(entry, status);
     this.#pump();
+  }
+
+  /** Spawns a job's process: under the durable supervisor, or as is (recorded in the registry). */
+  #spawn(entry: Entry, timeoutMs: number): Child {
+    // Checked again at start: the directory may have been swapped for a symlink while queued.
+    if (this.#options.cwdRoot !== undefined) entry.spec.cwd = this.#confine(entry.spec.cwd);
+    const env = { ...this.#hostEnv(), ...this.#options.env, ...entry.spec.env };
+    const options = {
+      ...(entry.spec.cwd !== undefined ? { cwd: entry.spec.cwd } : {}),
+      env,
+      marker: entry.marker,
+      ...(entry.spec.stdin === 'pipe' ? { stdin: 'pipe' as const } : {}),
+    };
+    const command = this.#wrap(entry.spec.command);
+    if (this.#durable?.wants(entry.spec)) {
+      entry.durable = true;
+      return this.#durable.spawn(entry.id, entry.spec, entry.marker, command, options, timeoutMs);
+    }
+    const child = this.runtime.spawn(command, options);
+    if (child.pid > 0) {
+      this.#options.registry?.add({ jobId: entry.id, pgid: child.pid, command: entry.spec.command, marker: entry.marker });
+    }
+    return child;
   }
 
   /** The command as spawned: as is, or under `setpriv` as the isolation user. */
@@ -1042,8 +1117,16 @@ export class BackgroundExecutor implements Executor {
     entry.timers = undefined;
     if (entry.deadline) this.#deadlines.remove(entry.deadline);
     entry.deadline = undefined;
-    if (entry.child && entry.child.pid > 0) this.#options.registry?.remove(entry.id);
-    const state: FinalJobState = entry.ending ?? (status.error === undefined && status.code === 0 ? 'completed' : 'failed');
+    if (entry.child && entry.child.pid > 0 && !entry.durable) this.#options.registry?.remove(entry.id);
+    const state: FinalJobState =
+      entry.ending ??
+      (status.killed
+        ? 'killed'
+        : status.lost
+          ? 'lost'
+          : status.error === undefined && status.code === 0
+            ? 'completed'
+            : 'failed');
     entry.state = state;
     entry.endedAt = this.runtime.now();
     entry.exitCode = status.code;
@@ -1052,30 +1135,112 @@ export class BackgroundExecutor implements Executor {
       entry.error = status.error;
       entry.buffer.append(new TextEncoder().encode(`bgtasks: could not start the job: ${status.error}\n`));
     }
+    if (status.lost) {
+      entry.buffer.append(
+        new TextEncoder().encode("bgtasks: the job's supervisor was killed before it recorded how the job ended\n"),
+      );
+    }
     this.#ended.push(entry);
     entry.lineListeners = undefined;
     this.#endLog(entry);
     const done = entry.done;
     const snap = done ? this.#snapshot(entry) : undefined;
-    this.bus.publish({
-      jobId: entry.id,
-      state,
-      exitCode: status.code,
-      signal: status.signal,
-      durationMs: entry.startedAt === undefined ? 0 : entry.endedAt - entry.startedAt,
-      outputBytes: entry.buffer.totalBytes,
-      tail: entry.buffer.tail(NOTICE_TAIL_BYTES, NOTICE_TAIL_LINES),
-      truncated: entry.buffer.truncated,
-      endedAt: entry.endedAt,
-      command: entry.spec.command,
-      ...(entry.spec.label !== undefined ? { label: entry.spec.label } : {}),
-    });
+    if (entry.durable) {
+      this.#durable?.end(
+        entry.id,
+        state,
+        {
+          exitCode: status.code,
+          signal: status.signal,
+          durationMs: entry.startedAt === undefined ? 0 : entry.endedAt - entry.startedAt,
+          outputBytes: entry.buffer.totalBytes,
+          endedAtMs: Date.now(),
+          ...(entry.forced !== undefined ? { forced: entry.forced } : {}),
+          ...(entry.error !== undefined ? { error: entry.error } : {}),
+        },
+        (error) => this.#storeFailed(entry, error),
+      );
+    }
+    this.#publishFinal(entry);
     // The child (its streams, the runtime's process handle) is not needed once the job has
     // ended; a long-lived host must not keep one per finished job.
     entry.child = undefined;
     if (done && snap) done.resolve(snap);
     entry.done = undefined;
     this.#prune();
+  }
+
+  /** Publishes the final notice of an ended job. */
+  #publishFinal(entry: Entry): void {
+    const endedAt = entry.endedAt ?? this.runtime.now();
+    this.bus.publish({
+      jobId: entry.id,
+      state: entry.state as FinalJobState,
+      exitCode: entry.exitCode ?? null,
+      signal: entry.signal ?? null,
+      durationMs: entry.startedAt === undefined ? 0 : endedAt - entry.startedAt,
+      outputBytes: entry.buffer.totalBytes,
+      tail: entry.buffer.tail(NOTICE_TAIL_BYTES, NOTICE_TAIL_LINES),
+      truncated: entry.buffer.truncated,
+      endedAt,
+      command: entry.spec.command,
+      ...(entry.spec.label !== undefined ? { label: entry.spec.label } : {}),
+    });
+  }
+
+  /** A durable job's end could not be written (disk full...): its notice says so. */
+  #storeFailed(entry: Entry, error: unknown): void {
+    const why = error instanceof Error ? error.message : String(error);
+    entry.buffer.append(new TextEncoder().encode(`bgtasks: ${why}\n`));
+  }
+
+  /**
+   * Takes over what the state directory holds: ended jobs are kept (their notices published
+   * unless a consumer acked them), jobs still running are followed again (same ids and
+   * processes), and unreadable records are reported as `lost` jobs.
+   */
+  #reattach(durable: DurableJobs): DurableProblem[] {
+    const { records, problems } = durable.load();
+    const wallToClock = (ms: number): number => this.runtime.now() - (Date.now() - ms);
+    const endOf = (r: DurableJobRecord): number => r.end?.endedAtMs ?? r.startedAtMs;
+    for (const r of [...records].sort((a, b) => endOf(a) - endOf(b))) {
+      const spec: JobSpec = { ...r.spec, id: r.id };
+      if (r.timeoutAtMs === undefined) spec.timeoutMs = Number.POSITIVE_INFINITY;
+      const entry = this.#newEntry(r.id, spec);
+      entry.durable = true;
+      entry.marker = r.marker;
+      entry.pid = r.pid;
+      entry.startedAt = wallToClock(r.startedAtMs);
+      this.#jobs.set(r.id, entry);
+      if (r.end === undefined || !isFinalState(r.state)) {
+        const dueAt = r.timeoutAtMs === undefined ? Number.POSITIVE_INFINITY : wallToClock(r.timeoutAtMs);
+        void this.#run(entry, { child: durable.attach(r), dueAt });
+        continue;
+      }
+      entry.state = r.state;
+      entry.endedAt = wallToClock(r.end.endedAtMs);
+      entry.exitCode = r.end.exitCode;
+      entry.signal = r.end.signal;
+      if (r.end.forced !== undefined) entry.forced = r.end.forced;
+      if (r.end.error !== undefined) entry.error = r.end.error;
+      entry.buffer = logBuffer(durable, r.id);
+      this.#ended.push(entry);
+      if (r.ackedBy.length === 0) this.#publishFinal(entry);
+    }
+    for (const p of problems) {
+      if (this.#jobs.has(p.jobId)) continue;
+      const entry = this.#newEntry(p.jobId, { id: p.jobId, command: '(unknown: its record is unreadable)' });
+      entry.state = 'lost';
+      entry.startedAt = entry.endedAt = this.runtime.now();
+      entry.error = p.message;
+      entry.buffer.append(new TextEncoder().encode(`bgtasks: ${p.message}\n`));
+      this.#jobs.set(p.jobId, entry);
+      this.#ended.push(entry);
+      this.#publishFinal(entry);
+      durable.store.quarantine(p.jobId);
+    }
+    this.bus.observeAcks((consumer, notices) => durable.ack(consumer, notices, () => {}));
+    return problems;
   }
 
   /**

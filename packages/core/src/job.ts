@@ -91,6 +91,11 @@ export const JobSpecSchema = z
     stdin: z.enum(['null', 'pipe']).optional(),
     /** Also write the whole output to a capped log file, readable at any offset. */
     log: z.boolean().optional(),
+    /**
+     * Run under a supervisor that outlives the host, recorded in the executor's state directory
+     * (see `ExecutorOptions.durable`); default: the executor's choice.
+     */
+    durable: z.boolean().optional(),
   })
   .strict();
 

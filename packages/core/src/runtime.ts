@@ -66,6 +66,10 @@ export interface ExitStatus {
   signal: string | null;
   /** Set when the process could not be started at all (bad cwd, no shell). */
   error?: string;
+  /** A durable job whose supervisor died without recording the end (SIGKILLed): how it ended is unknown. */
+  lost?: boolean;
+  /** A durable job whose end was asked for from outside the host (`bgtasks kill`). */
+  killed?: boolean;
 }
 
 /** Signals bgtasks sends to a job's process group. */
@@ -92,6 +96,11 @@ export interface Child {
    * process carrying its marker (zombies count as dead).
    */
   alive(): boolean;
+  /**
+   * Lets the host exit while the process runs on (a durable job outliving its host): the
+   * runtime stops holding the host's event loop open for it.
+   */
+  detach?(): void;
 }
 
 /**

@@ -76,7 +76,7 @@ export function childFromWebStreams(
   pid: number,
   streams: { stdout: ReadableStream<Uint8Array>; stderr: ReadableStream<Uint8Array> },
   exited: Promise<ExitStatus>,
-  control: { kill: (signal: KillSignal) => void; alive: () => boolean; stdin?: ChildStdin },
+  control: { kill: (signal: KillSignal) => void; alive: () => boolean; stdin?: ChildStdin; detach?: () => void },
 ): Child {
   const stdout = new ChunkQueue();
   const stderr = new ChunkQueue();
@@ -85,6 +85,7 @@ export function childFromWebStreams(
     for (const cancel of readers) cancel();
   });
   const child: Child = { pid, stdout, stderr, exited, kill: control.kill, alive: control.alive };
+  if (control.detach) child.detach = control.detach;
   return control.stdin ? { ...child, stdin: control.stdin } : child;
 }
 

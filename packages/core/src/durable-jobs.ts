@@ -1,0 +1,176 @@
+/**
+ * What the executor does differently for durable jobs, in one place: spawn under the
+ * supervisor and record the job, reattach to jobs a previous host left, record ends and acks,
+ * and read output from the log file. The executor calls these at the matching points of a
+ * job's life; jobs that are not durable never reach this file.
+ */
+import { type DurableChildOptions, durableChild } from './durable-child.ts';
+import type { DurableEnd, DurableJobRecord, DurableLoad, DurableStore } from './durable-store.ts';
+import { supervisorCommand } from './durable-supervisor.ts';
+import { alignEnd, decodeUtf8 } from './internal/utf8.ts';
+import { type FinalJobState, isFinalNotice, type JobSpec, type Notice } from './job.ts';
+import { DEFAULT_READ_LIMIT_BYTES, type OutputSlice, type ReadOptions } from './output-buffer.ts';
+import type { Child, Runtime, SpawnOptions } from './runtime.ts';
+
+/** Options of {@link ExecutorOptions.durable}. */
+export interface DurableOptions {
+  /** The state directory (see `createDurableStore` in `@bgtasks/runtime`). */
+  store: DurableStore;
+  /**
+   * Run every job durable unless its spec says `durable: false` (default true); when false,
+   * only jobs whose spec says `durable: true`.
+   */
+  all?: boolean;
+}
+
+/** The executor's side of durable jobs. */
+export class DurableJobs {
+  readonly store: DurableStore;
+  readonly #runtime: Runtime;
+  readonly #all: boolean;
+  /** The record of each durable job this host knows, as last written. */
+  readonly #records = new Map<string, DurableJobRecord>();
+  /** Aborted when the host closes: reading and polling of jobs that keep running stop. */
+  readonly #detach = new AbortController();
+
+  constructor(runtime: Runtime, options: DurableOptions) {
+    this.store = options.store;
+    this.#runtime = runtime;
+    this.#all = options.all ?? true;
+  }
+
+  /** True when a job of `spec` runs durable. A piped stdin cannot outlive the host: never. */
+  wants(spec: JobSpec): boolean {
+    if (spec.stdin === 'pipe') return false;
+    return spec.durable ?? this.#all;
+  }
+
+  /** True when job `id` is recorded in the store (a new job must not take its id). */
+  has(id: string): boolean {
+    return this.#records.has(id);
+  }
+
+  /** Every record and unreadable file in the store; the records are kept for later writes. */
+  load(): DurableLoad {
+    const loaded = this.store.load();
+    for (const r of loaded.records) this.#records.set(r.id, r);
+    return loaded;
+  }
+
+  /**
+   * Spawns `command` (the job's command as the executor would run it) under the supervisor and
+   * records the job as running. Throws a `StateDirError` (after killing what it spawned) when
+   * the record cannot be written: a durable job nobody could find again is not started.
+   */
+  spawn(id: string, spec: JobSpec, marker: string, command: string, options: SpawnOptions, timeoutMs: number): Child {
+    const files = this.store.prepare(id);
+    const spawned = this.#runtime.spawn(supervisorCommand(command, files.log, files.exit), options);
+    const startedAtMs = Date.now();
+    if (spawned.pid > 0) {
+      const { timeoutMs: _dropped, ...kept } = spec;
+      const record: DurableJobRecord = {
+        version: 1,
+        id,
+        host: { pid: this.store.hostPid, name: this.store.name },
+        spec: kept,
+        pid: spawned.pid,
+        pidStart: this.store.processStart(spawned.pid),
+        marker,
+        log: files.log,
+        startedAtMs,
+        ...(Number.isFinite(timeoutMs) ? { timeoutAtMs: startedAtMs + timeoutMs } : {}),
+        state: 'running',
+        ackedBy: [],
+      };
+      try {
+        this.store.write(record);
+      } catch (error) {
+        spawned.kill('SIGKILL');
+        throw error;
+      }
+      this.#records.set(id, record);
+    }
+    return durableChild(this.#childOptions(id, spawned.pid, { spawned, processes: spawned }));
+  }
+
+  /** The job of a record left running by a previous host, seen as a {@link Child}. */
+  attach(record: DurableJobRecord): Child {
+    return durableChild(this.#childOptions(record.id, record.pid, { processes: this.store.processes(record) }));
+  }
+
+  #childOptions(
+    jobId: string,
+    pid: number,
+    extra: Pick<DurableChildOptions, 'processes'> & Partial<DurableChildOptions>,
+  ): DurableChildOptions {
+    return { runtime: this.#runtime, store: this.store, jobId, pid, detach: this.#detach.signal, ...extra };
+  }
+
+  /**
+   * Records how job `id` ended, before its notice is published: a host that dies right after
+   * publishing leaves the end on disk for the next one. A write that fails is reported through
+   * `onError` (the notice still goes out: the job did end).
+   */
+  end(id: string, state: FinalJobState, end: DurableEnd, onError: (error: unknown) => void): void {
+    const record = this.#records.get(id);
+    // A host that closed no longer owns the directory: the next host records the end.
+    if (!record || this.#detach.signal.aborted) return;
+    const next: DurableJobRecord = { ...record, state, end };
+    try {
+      this.store.write(next);
+      this.#records.set(id, next);
+    } catch (error) {
+      onError(error);
+    }
+  }
+
+  /** Records that `consumer` acked the final notices among `notices`: not delivered to it again. */
+  ack(consumer: string, notices: readonly Notice[], onError: (error: unknown) => void): void {
+    if (this.#detach.signal.aborted) return;
+    for (const n of notices) {
+      if (!isFinalNotice(n)) continue;
+      const record = this.#records.get(n.jobId);
+      if (!record || record.ackedBy.includes(consumer)) continue;
+      const next = { ...record, ackedBy: [...record.ackedBy, consumer] };
+      try {
+        this.store.write(next);
+        this.#records.set(n.jobId, next);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  }
+
+  /** The record of job `id`, as last written. */
+  record(id: string): DurableJobRecord | undefined {
+    return this.#records.get(id);
+  }
+
+  /**
+   * Reads job `id`'s output from its log file by absolute byte offset, up to `total` (the bytes
+   * the host has read so far). Never ends mid-character unless one character is all there is.
+   */
+  read(id: string, options: ReadOptions, total: number): OutputSlice {
+    const requested = options.offset ?? 0;
+    const offset = Math.min(total, requested < 0 ? Math.max(0, total + requested) : requested);
+    const limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_READ_LIMIT_BYTES));
+    const bytes = offset < total ? this.store.readLog(id, offset, Math.min(limit, total - offset)) : new Uint8Array(0);
+    const end = alignEnd(bytes, 0, bytes.length) || bytes.length;
+    return {
+      offset,
+      nextOffset: offset + end,
+      totalBytes: total,
+      text: decodeUtf8(bytes.subarray(0, end)),
+      byteLength: end,
+      gap: null,
+      eof: offset + end >= total,
+    };
+  }
+
+  /** Stops following the jobs that keep running (the host closes); releases the store's lock. */
+  detach(): void {
+    if (this.#detach.signal.aborted) return;
+    this.#detach.abort();
+    this.store.close();
+  }
+}
