@@ -189,7 +189,10 @@ export function createDurableStore(options: DurableStoreOptions): DurableStore {
         if (!parsed.success || parsed.data.id !== jobId) {
           const why = parsed.success
             ? `it names job ${parsed.data.id}`
-            : parsed.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
+            : parsed.error.issues
+                .slice(0, 3)
+                .map((i) => `${i.path.join('.') || 'record'}: ${i.message}`)
+                .join('; ');
           problems.push({ file: path, jobId, message: `job record ${path} is not valid (${why}); the job is reported lost` });
           continue;
         }
