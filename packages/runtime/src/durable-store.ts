@@ -138,12 +138,20 @@ function takeLock(dir: string): () => void {
   };
 }
 
+/** The file-backed store, with what `bgtasks kill` needs besides the executor's interface. */
+export interface LocalDurableStore extends DurableStore {
+  /** Notes that the job's end was asked for from outside its host: it ends `killed`. */
+  markKilled(jobId: string): void;
+  /** Writes the job's exit status when its supervisor could not (it was SIGKILLed); never overwrites one. */
+  recordExit(jobId: string, status: number): void;
+}
+
 /**
  * @example
  * const store = createDurableStore({ dir: join(defaultStateRoot(), 'agent') });
  * const executor = new BackgroundExecutor(createRuntime(), { durable: { store } });
  */
-export function createDurableStore(options: DurableStoreOptions): DurableStore {
+export function createDurableStore(options: DurableStoreOptions): LocalDurableStore {
   const dir = options.dir.replace(/\/+$/, '') || '/';
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -283,6 +291,16 @@ export function createDurableStore(options: DurableStoreOptions): DurableStore {
       };
     },
     processStart: (pid) => processStartTime(pid),
+    markKilled(jobId) {
+      writeFileSync(file(jobId, 'killed'), '', { mode: 0o600 });
+    },
+    recordExit(jobId, status) {
+      const path = file(jobId, 'exit');
+      if (existsSync(path)) return;
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, `${status}\n`, { mode: 0o600 });
+      renameSync(tmp, path);
+    },
     close() {
       if (closed) return;
       closed = true;
