@@ -31,9 +31,11 @@ import {
   JobSpecSchema,
   type JobState,
   type Notice,
+  type NoticeKind,
   type ReadyMet,
 } from './job.ts';
 import { buildJobEnv } from './job-env.ts';
+import { lineMatcher, type MonitoredJob, monitorIdle, monitorWatch } from './job-monitors.ts';
 import { compilePattern, LineSplitter, LogWriter, looksLikePrompt } from './job-watch.ts';
 import { NotificationBus } from './notification-bus.ts';
 import {
@@ -98,6 +100,8 @@ export interface ExecutorOptions {
    * that user may enter. Environment scrubbing alone is hygiene; this is a boundary.
    */
   isolation?: JobIsolation;
+  /** `idleNoticeMs` of jobs whose spec names none (see {@link JobSpec.idleNoticeMs}); off by default. */
+  idleNoticeMs?: number;
   /** `progressMs` of jobs whose spec names none; off (undefined) by default. */
   progressMs?: number;
   /** How long a piped job's output must be idle before a prompt-like last line counts. Default 500 ms. */
@@ -228,6 +232,8 @@ interface Entry {
   log?: LogWriter;
   /** Runs under the durable supervisor: output from its log file, end recorded in the store. */
   durable: boolean;
+  /** Reattached: output up to this byte was read before (by the previous host); watches skip it. */
+  replayUntil: number;
 }
 
 /** The head and tail of an ended durable job's log, read back into memory (read-only). */
@@ -380,11 +386,12 @@ export class BackgroundExecutor implements Executor {
     if (!parsed.success) {
       throw new InvalidJobSpecError([
         ...describeIssues(parsed.error),
-        'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean), durable? (boolean)',
+        'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean), durable? (boolean), idleNoticeMs? (>= 100), watch? ({ pattern, intervalMs? })',
       ]);
     }
     const clean = parsed.data;
     if (clean.ready && 'pattern' in clean.ready) compilePattern('ready.pattern', clean.ready.pattern);
+    if (clean.watch) lineMatcher('watch.pattern', clean.watch.pattern);
     if (clean.ready && 'port' in clean.ready && !this.runtime.probePort) {
       throw new InvalidJobSpecError([`ready.port needs a runtime with probePort(); the ${this.runtime.name} runtime has none`]);
     }
@@ -450,6 +457,7 @@ export class BackgroundExecutor implements Executor {
       promptAt: undefined,
       log: undefined,
       durable: false,
+      replayUntil: 0,
     };
     return entry;
   }
@@ -976,9 +984,14 @@ export class BackgroundExecutor implements Executor {
     // An ended job starts no watcher; a running one that asks for any gets what stops them.
     const ready = entry.spec.ready;
     const progressMs = entry.spec.progressMs ?? this.#options.progressMs;
-    if (isFinalState(entry.state) || (!ready && progressMs === undefined && entry.spec.stdin !== 'pipe')) return;
+    const idleMs = entry.spec.idleNoticeMs ?? this.#options.idleNoticeMs;
+    const monitored = idleMs !== undefined || entry.spec.watch !== undefined;
+    if (isFinalState(entry.state) || (!ready && progressMs === undefined && entry.spec.stdin !== 'pipe' && !monitored)) return;
     entry.timers = new AbortController();
     const signal = entry.timers.signal;
+    if (idleMs !== undefined)
+      void monitorIdle(this.runtime, this.#monitored(entry), checkDuration('idleNoticeMs', idleMs), signal);
+    if (entry.spec.watch) monitorWatch(this.runtime, this.#monitored(entry), entry.spec.watch, signal);
     if (ready) {
       const condition =
         'pattern' in ready
@@ -996,6 +1009,24 @@ export class BackgroundExecutor implements Executor {
     }
     if (progressMs !== undefined) void this.#progress(entry, checkDuration('progressMs', progressMs), signal);
     if (entry.spec.stdin === 'pipe') void this.#prompts(entry, signal);
+  }
+
+  /** What the idle and watch monitors see of a running job. */
+  #monitored(entry: Entry): MonitoredJob {
+    return {
+      lastOutputAt: () => entry.lastOutputAt,
+      tail: (lines) => entry.buffer.tail(NOTICE_TAIL_BYTES, lines),
+      onLine: (listener) => {
+        // A reattached job's log is read again from its start: lines the last host saw are not news.
+        const fresh = (line: string): void => {
+          if (entry.buffer.totalBytes > entry.replayUntil) listener(line);
+        };
+        entry.lineListeners ??= new Set();
+        entry.lineListeners.add(fresh);
+        return () => entry.lineListeners?.delete(fresh);
+      },
+      publish: (kind, extra) => this.#publishRunning(entry, kind, extra),
+    };
   }
 
   async #progress(entry: Entry, everyMs: number, signal: AbortSignal): Promise<void> {
@@ -1045,7 +1076,7 @@ export class BackgroundExecutor implements Executor {
   }
 
   /** Publishes a notice about a job that still runs (never after its final notice). */
-  #publishRunning(entry: Entry, kind: 'ready' | 'progress' | 'input_required', extra: Partial<Notice>): void {
+  #publishRunning(entry: Entry, kind: Exclude<NoticeKind, 'final'>, extra: Partial<Notice>): void {
     if (entry.state !== 'running') return;
     const now = this.runtime.now();
     this.bus.publish({
@@ -1211,6 +1242,7 @@ export class BackgroundExecutor implements Executor {
       entry.marker = r.marker;
       entry.pid = r.pid;
       entry.startedAt = wallToClock(r.startedAtMs);
+      entry.replayUntil = durable.store.logSize(r.id);
       this.#jobs.set(r.id, entry);
       if (r.end === undefined || !isFinalState(r.state)) {
         const dueAt = r.timeoutAtMs === undefined ? Number.POSITIVE_INFINITY : wallToClock(r.timeoutAtMs);

@@ -96,6 +96,25 @@ export const JobSpecSchema = z
      * (see `ExecutorOptions.durable`); default: the executor's choice.
      */
     durable: z.boolean().optional(),
+    /**
+     * Publish an `idle` notice when the job has written nothing for this long (ms): once per
+     * quiet spell (the next after it wrote again). Off by default (see `ExecutorOptions.idleNoticeMs`).
+     */
+    idleNoticeMs: z.number().int().min(100, 'must be at least 100 ms').optional(),
+    /**
+     * Publish `watch` notices when an output line matches `pattern`, for as long as the job runs:
+     * at most one per `intervalMs` (default 1000), each with the count of matches it covers.
+     */
+    watch: z
+      .object({
+        pattern: z
+          .string()
+          .min(1, 'must not be empty')
+          .max(MAX_READY_PATTERN_LENGTH, `must be at most ${MAX_READY_PATTERN_LENGTH} characters`),
+        intervalMs: z.number().int().min(100, 'must be at least 100 ms').optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -148,9 +167,10 @@ export interface Job {
 /**
  * What a notice reports: `final` (the job ended; exactly once per job), `ready` (its readiness
  * condition held; once), `progress` (new output of a running job), `input_required` (a piped
- * job seems to wait at a prompt; once per prompt).
+ * job seems to wait at a prompt; once per prompt), `idle` (it wrote nothing for a while; once per
+ * quiet spell), `watch` (output lines matched its watch pattern; coalesced, with a count).
  */
-export type NoticeKind = 'final' | 'ready' | 'progress' | 'input_required';
+export type NoticeKind = 'final' | 'ready' | 'progress' | 'input_required' | 'idle' | 'watch';
 
 /** Which readiness condition held (or why a wait stopped). */
 export type ReadyMet = 'pattern' | 'port' | 'idle';
@@ -188,6 +208,10 @@ export interface Notice {
   ready?: ReadyMet;
   /** `ready` by pattern: the matched text. */
   match?: string;
+  /** `idle` notices: how long the job has written nothing (ms). */
+  idleMs?: number;
+  /** `watch` notices: how many matching lines this notice covers (`tail` shows the newest). */
+  count?: number;
   /** `progress` notices: byte offsets of `tail` in the output, `[fromByte, toByte)`. */
   fromByte?: number;
   toByte?: number;
