@@ -51,15 +51,16 @@ export interface DurableStoreOptions {
 }
 
 /**
- * Where state directories live: `$BGTASKS_STATE_DIR`, else `$XDG_STATE_HOME/bgtasks`, else
- * `~/.local/state/bgtasks`. Each host takes a directory of its own below it.
+ * Where the state directories of durable jobs live: `$BGTASKS_STATE_DIR`, else
+ * `$XDG_STATE_HOME/bgtasks/durable`, else `~/.local/state/bgtasks/durable`. Each host takes a
+ * directory of its own below it.
  * @example
  * const store = createDurableStore({ dir: join(defaultStateRoot(), 'mcp') });
  */
 export function defaultStateRoot(env: Record<string, string | undefined> = process.env): string {
   if (env.BGTASKS_STATE_DIR) return env.BGTASKS_STATE_DIR;
-  if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, 'bgtasks');
-  return join(env.HOME || homedir(), '.local', 'state', 'bgtasks');
+  if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, 'bgtasks', 'durable');
+  return join(env.HOME || homedir(), '.local', 'state', 'bgtasks', 'durable');
 }
 
 function message(error: unknown): string {

@@ -19,7 +19,7 @@ export const JOBS_CLI_FLAGS: FlagSpecs = {
   'state-root': {
     type: 'string',
     value: 'DIR',
-    default: '$BGTASKS_STATE_DIR, $XDG_STATE_HOME/bgtasks or ~/.local/state/bgtasks',
+    default: '$BGTASKS_STATE_DIR, $XDG_STATE_HOME/bgtasks/durable or ~/.local/state/bgtasks/durable',
     description: 'where the hosts keep their state directories',
   },
   host: { type: 'string', value: 'NAME', description: 'only the jobs of this host (its state directory name)' },
