@@ -52,7 +52,12 @@ async function pollExit(o: DurableChildOptions): Promise<ExitStatus> {
   for (;;) {
     if (o.store.readExit(o.jobId)) return endOf(o.store, o.jobId);
     if (!o.processes.alive()) return endOf(o.store, o.jobId);
-    await o.runtime.sleep(EXIT_POLL_MS, o.detach);
+    try {
+      await o.runtime.sleep(EXIT_POLL_MS, o.detach);
+    } catch {
+      // Detached (the host closed): the job runs on, and this host no longer says how it ends.
+      return new Promise<ExitStatus>(() => {});
+    }
   }
 }
 

@@ -141,6 +141,19 @@ export class DurableJobs {
     }
   }
 
+  /**
+   * Forgets an ended job the executor dropped under its retention (its notice delivered): its
+   * files go too. Not after the host closed: the directory is no longer this host's.
+   */
+  forget(id: string): void {
+    if (this.#detach.signal.aborted || !this.#records.delete(id)) return;
+    try {
+      this.store.remove(id);
+    } catch {
+      // left for the next host: a removal that fails loses nothing
+    }
+  }
+
   /** The record of job `id`, as last written. */
   record(id: string): DurableJobRecord | undefined {
     return this.#records.get(id);

@@ -112,6 +112,8 @@ export interface DurableStore {
   prepare(jobId: string): DurableJobFiles;
   /** Writes `record` atomically; throws a {@link StateDirError} naming the file on failure. */
   write(record: DurableJobRecord): void;
+  /** Removes a job's record, log and exit file (an ended job past retention); missing is fine. */
+  remove(jobId: string): void;
   /** Moves a corrupt record aside (keeping it for inspection) so a fresh one can be written. */
   quarantine(jobId: string): void;
   /** Up to `length` bytes of the job's log from `offset`. */

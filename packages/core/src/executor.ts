@@ -1249,6 +1249,12 @@ export class BackgroundExecutor implements Executor {
         void this.#run(entry, { child: durable.attach(r), dueAt });
         continue;
       }
+      // Past retention with its notice acked: the previous host would have dropped it by now.
+      if (r.ackedBy.length > 0 && Date.now() - r.end.endedAtMs >= this.retainMs) {
+        this.#jobs.delete(r.id);
+        durable.forget(r.id);
+        continue;
+      }
       entry.state = r.state;
       entry.endedAt = wallToClock(r.end.endedAtMs);
       entry.exitCode = r.end.exitCode;
@@ -1301,6 +1307,7 @@ export class BackgroundExecutor implements Executor {
 
   #drop(entry: Entry): void {
     void this.#removeLog(entry);
+    if (entry.durable) this.#durable?.forget(entry.id);
     this.#jobs.delete(entry.id);
     this.bus.forget(entry.id);
     this.#dropped.add(entry.id);

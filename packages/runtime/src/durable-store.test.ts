@@ -2,7 +2,7 @@
 // directory, a second live host), what it reports (corrupt records, failed writes, each naming
 // its file), and what an executor does with it (close leaves durable jobs running; jobs that
 // are not durable keep today's behaviour; a supervisor killed with no host alive is `lost`).
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackgroundExecutor, InvalidJobSpecError, StateDirError } from '@bgtasks/core';
@@ -152,6 +152,20 @@ describe('durable store', () => {
       expect(alive(keptPid)).toBe(false);
     } finally {
       await next.close();
+    }
+  });
+
+  test('an ended job dropped under retention (its notice acked) takes its files with it', async () => {
+    const dir = stateDir();
+    const executor = new BackgroundExecutor(runtime, { durable: { store: createDurableStore({ dir }) }, retainMs: 0 });
+    try {
+      const agent = executor.bus.consumer('agent');
+      executor.submit({ id: 'short', command: 'echo hi' });
+      expect((await agent.next(AbortSignal.timeout(10_000))).jobId).toBe('short');
+      executor.list(); // retention runs
+      expect(readdirSync(dir).filter((f) => f.startsWith('short.'))).toEqual([]);
+    } finally {
+      await executor.close();
     }
   });
 

@@ -232,6 +232,9 @@ export function createDurableStore(options: DurableStoreOptions): LocalDurableSt
         throw new StateDirError(path, `cannot write job record ${path}: ${message(error)}`, { cause: error });
       }
     },
+    remove(jobId) {
+      for (const ext of ['json', 'log', 'exit', 'killed']) rmSync(file(jobId, ext), { force: true });
+    },
     quarantine(jobId) {
       const path = file(jobId, 'json');
       try {
