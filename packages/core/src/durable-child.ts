@@ -26,8 +26,11 @@ export interface DurableChildOptions {
   spawned?: Child;
   /** Log offset to read from (0: all of it). */
   fromOffset?: number;
-  /** Aborted when the host detaches (closes without killing): reading and polling stop. */
-  detach: AbortSignal;
+  /**
+   * Registers `fn` to run when the host detaches (closes without killing): reading and polling
+   * stop. Returns a function that unregisters it.
+   */
+  onDetach(fn: () => void): () => void;
 }
 
 const EMPTY: AsyncIterable<Uint8Array> = {
@@ -48,12 +51,12 @@ function endOf(store: DurableStore, jobId: string, fallback?: ExitStatus): ExitS
 }
 
 /** Polls a reattached job until its exit file appears or none of its processes is left. */
-async function pollExit(o: DurableChildOptions): Promise<ExitStatus> {
+async function pollExit(o: DurableChildOptions, detached: AbortSignal): Promise<ExitStatus> {
   for (;;) {
     if (o.store.readExit(o.jobId)) return endOf(o.store, o.jobId);
     if (!o.processes.alive()) return endOf(o.store, o.jobId);
     try {
-      await o.runtime.sleep(EXIT_POLL_MS, o.detach);
+      await o.runtime.sleep(EXIT_POLL_MS, detached);
     } catch {
       // Detached (the host closed): the job runs on, and this host no longer says how it ends.
       return new Promise<ExitStatus>(() => {});
@@ -63,7 +66,7 @@ async function pollExit(o: DurableChildOptions): Promise<ExitStatus> {
 
 /**
  * @example
- * const child = durableChild({ runtime, store, jobId, pid, processes, spawned, detach });
+ * const child = durableChild({ runtime, store, jobId, pid, processes, spawned, onDetach });
  * for await (const chunk of child.stdout) buffer.append(chunk);
  */
 export function durableChild(o: DurableChildOptions): Child {
@@ -75,13 +78,22 @@ export function durableChild(o: DurableChildOptions): Child {
       })().catch(() => {});
   }
   const spawned = o.spawned;
-  const exited: Promise<ExitStatus> = spawned ? spawned.exited.then((status) => endOf(o.store, o.jobId, status)) : pollExit(o);
-  let ended = false;
-  /** Pauses of the reader, cut short when the job ends. */
+  // One listener per job on the host's detach, whatever the number of reads and polls.
+  const detached = new AbortController();
+  /** Pauses of the reader, cut short when the job ends or the host detaches. */
   const wakers = new Set<AbortController>();
+  const offDetach = o.onDetach(() => {
+    detached.abort();
+    for (const w of wakers) w.abort();
+  });
+  const exited: Promise<ExitStatus> = spawned
+    ? spawned.exited.then((status) => endOf(o.store, o.jobId, status))
+    : pollExit(o, detached.signal);
+  let ended = false;
   void exited.then(
     () => {
       ended = true;
+      offDetach();
       for (const w of wakers) w.abort();
     },
     () => {},
@@ -101,15 +113,12 @@ export function durableChild(o: DurableChildOptions): Child {
           yield bytes;
           continue;
         }
-        if (wasEnded || o.detach.aborted) return;
+        if (wasEnded || detached.signal.aborted) return;
         const wake = new AbortController();
-        const onDetach = (): void => wake.abort();
-        o.detach.addEventListener('abort', onDetach, { once: true });
         wakers.add(wake);
         if (ended) wake.abort();
         await o.runtime.sleep(pause, wake.signal).catch(() => {});
         wakers.delete(wake);
-        o.detach.removeEventListener('abort', onDetach);
         pause = Math.min(pause * 2, TAIL_MAX_MS);
       }
     },

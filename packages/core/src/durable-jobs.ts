@@ -32,6 +32,8 @@ export class DurableJobs {
   readonly #records = new Map<string, DurableJobRecord>();
   /** Aborted when the host closes: reading and polling of jobs that keep running stop. */
   readonly #detach = new AbortController();
+  /** What runs on detach, one entry per followed job. */
+  readonly #onDetach = new Set<() => void>();
 
   constructor(runtime: Runtime, options: DurableOptions) {
     this.store = options.store;
@@ -103,7 +105,12 @@ export class DurableJobs {
     pid: number,
     extra: Pick<DurableChildOptions, 'processes'> & Partial<DurableChildOptions>,
   ): DurableChildOptions {
-    return { runtime: this.#runtime, store: this.store, jobId, pid, detach: this.#detach.signal, ...extra };
+    const onDetach = (fn: () => void): (() => void) => {
+      if (this.#detach.signal.aborted) fn();
+      else this.#onDetach.add(fn);
+      return () => this.#onDetach.delete(fn);
+    };
+    return { runtime: this.#runtime, store: this.store, jobId, pid, onDetach, ...extra };
   }
 
   /**
@@ -184,6 +191,8 @@ export class DurableJobs {
   detach(): void {
     if (this.#detach.signal.aborted) return;
     this.#detach.abort();
+    for (const fn of [...this.#onDetach]) fn();
+    this.#onDetach.clear();
     this.store.close();
   }
 }
