@@ -7,6 +7,8 @@
 import { type DurableChildOptions, durableChild } from './durable-child.ts';
 import type { DurableEnd, DurableJobRecord, DurableLoad, DurableStore } from './durable-store.ts';
 import { supervisorCommand } from './durable-supervisor.ts';
+import { InvalidJobSpecError } from './errors.ts';
+import type { Entry } from './internal/job-entry.ts';
 import { alignEnd, decodeUtf8 } from './internal/utf8.ts';
 import { type FinalJobState, isFinalNotice, type JobSpec, type Notice } from './job.ts';
 import { DEFAULT_READ_LIMIT_BYTES, type OutputSlice, type ReadOptions } from './output-buffer.ts';
@@ -21,6 +23,21 @@ export interface DurableOptions {
    * only jobs whose spec says `durable: true`.
    */
   all?: boolean;
+}
+
+/** True for a durable job that runs: closing its host leaves it running. */
+export function outlivesHost(entry: Entry): boolean {
+  return entry.durable && entry.state === 'running' && entry.ending === undefined;
+}
+
+/** Refuses `durable: true` where it cannot be honoured (no store; a piped stdin). */
+export function checkDurableSpec(spec: JobSpec, durable: DurableJobs | undefined): void {
+  if (spec.durable !== true || (durable && spec.stdin !== 'pipe')) return;
+  throw new InvalidJobSpecError([
+    !durable
+      ? 'durable: true needs a state directory: pass durable: { store: createDurableStore(...) } to the executor'
+      : 'durable: true cannot go with stdin: "pipe" (a pipe does not outlive its host)',
+  ]);
 }
 
 /** The executor's side of durable jobs. */
@@ -131,6 +148,29 @@ export class DurableJobs {
     }
   }
 
+  /**
+   * Records how `entry` ended (its fields just set by the executor); a write that fails (a full
+   * disk) is said in the job's output, so its notice carries it.
+   */
+  recordEnd(entry: Entry, state: FinalJobState): void {
+    const endedAt = entry.endedAt ?? 0;
+    this.end(
+      entry.id,
+      state,
+      {
+        exitCode: entry.exitCode ?? null,
+        signal: entry.signal ?? null,
+        durationMs: entry.startedAt === undefined ? 0 : Math.max(0, endedAt - entry.startedAt),
+        outputBytes: entry.buffer.totalBytes,
+        endedAtMs: Date.now(),
+        ...(entry.forced !== undefined ? { forced: entry.forced } : {}),
+        ...(entry.error !== undefined ? { error: entry.error } : {}),
+      },
+      (error) =>
+        entry.buffer.append(new TextEncoder().encode(`bgtasks: ${error instanceof Error ? error.message : String(error)}\n`)),
+    );
+  }
+
   /** Records that `consumer` acked the final notices among `notices`: not delivered to it again. */
   ack(consumer: string, notices: readonly Notice[], onError: (error: unknown) => void): void {
     if (this.#detach.signal.aborted) return;
@@ -187,9 +227,13 @@ export class DurableJobs {
     };
   }
 
-  /** Stops following the jobs that keep running (the host closes); releases the store's lock. */
-  detach(): void {
+  /**
+   * Stops following the jobs that keep running (the host closes; `entries` are its jobs): the
+   * host may exit while they run on. Releases the store's lock.
+   */
+  detach(entries: Iterable<Entry>): void {
     if (this.#detach.signal.aborted) return;
+    for (const e of entries) if (outlivesHost(e)) e.child?.detach?.();
     this.#detach.abort();
     for (const fn of [...this.#onDetach]) fn();
     this.#onDetach.clear();
