@@ -49,6 +49,11 @@ export class DurableJobs {
   readonly #records = new Map<string, DurableJobRecord>();
   /** Aborted when the host closes: reading and polling of jobs that keep running stop. */
   readonly #detach = new AbortController();
+  /**
+   * Acks whose write failed: tried again at the next ack and at detach. One still unwritten when
+   * the host dies is delivered again after the restart (its consumer had it; the disk did not).
+   */
+  readonly #unrecorded: Array<{ consumer: string; jobId: string }> = [];
   /** What runs on detach, one entry per followed job. */
   readonly #onDetach = new Set<() => void>();
 
@@ -174,17 +179,21 @@ export class DurableJobs {
   /** Records that `consumer` acked the final notices among `notices`: not delivered to it again. */
   ack(consumer: string, notices: readonly Notice[], onError: (error: unknown) => void): void {
     if (this.#detach.signal.aborted) return;
-    for (const n of notices) {
-      if (!isFinalNotice(n)) continue;
-      const record = this.#records.get(n.jobId);
-      if (!record || record.ackedBy.includes(consumer)) continue;
-      const next = { ...record, ackedBy: [...record.ackedBy, consumer] };
-      try {
-        this.store.write(next);
-        this.#records.set(n.jobId, next);
-      } catch (error) {
-        onError(error);
-      }
+    const acks = notices.filter((n) => isFinalNotice(n)).map((n) => ({ consumer, jobId: n.jobId }));
+    for (const a of [...this.#unrecorded.splice(0), ...acks]) this.#recordAck(a, onError);
+  }
+
+  /** Writes one ack; one that cannot be written (a full disk) is kept to be tried again. */
+  #recordAck(ack: { consumer: string; jobId: string }, onError: (error: unknown) => void): void {
+    const record = this.#records.get(ack.jobId);
+    if (!record || record.ackedBy.includes(ack.consumer)) return;
+    const next = { ...record, ackedBy: [...record.ackedBy, ack.consumer] };
+    try {
+      this.store.write(next);
+      this.#records.set(ack.jobId, next);
+    } catch (error) {
+      this.#unrecorded.push(ack);
+      onError(error);
     }
   }
 
@@ -233,6 +242,7 @@ export class DurableJobs {
    */
   detach(entries: Iterable<Entry>): void {
     if (this.#detach.signal.aborted) return;
+    for (const a of this.#unrecorded.splice(0)) this.#recordAck(a, () => {});
     for (const e of entries) if (outlivesHost(e)) e.child?.detach?.();
     this.#detach.abort();
     for (const fn of [...this.#onDetach]) fn();

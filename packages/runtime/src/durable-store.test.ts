@@ -2,7 +2,7 @@
 // directory, a second live host), what it reports (corrupt records, failed writes, each naming
 // its file), and what an executor does with it (close leaves durable jobs running; jobs that
 // are not durable keep today's behaviour; a supervisor killed with no host alive is `lost`).
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackgroundExecutor, InvalidJobSpecError, StateDirError } from '@bgtasks/core';
@@ -129,6 +129,28 @@ describe('durable store', () => {
     } finally {
       await executor.close();
     }
+  });
+
+  test('an ack that cannot be written (the record is in the way) is written at the next ack: not delivered again', async () => {
+    const dir = stateDir();
+    const executor = new BackgroundExecutor(runtime, { durable: { store: createDurableStore({ dir }) } });
+    const agent = executor.bus.consumer('agent');
+    executor.submit({ id: 'first', command: 'true' });
+    await agent.ready(AbortSignal.timeout(10_000));
+    const record = join(dir, 'first.json');
+    const saved = readFileSync(record, 'utf8');
+    rmSync(record);
+    mkdirSync(record); // the ack's rename fails
+    expect((await agent.next()).jobId).toBe('first');
+    rmSync(record, { recursive: true });
+    writeFileSync(record, saved);
+    executor.submit({ id: 'second', command: 'true' });
+    expect((await agent.next(AbortSignal.timeout(10_000))).jobId).toBe('second');
+    await executor.close();
+    expect(JSON.parse(readFileSync(record, 'utf8')).ackedBy).toEqual(['agent']);
+    const next = new BackgroundExecutor(runtime, { durable: { store: createDurableStore({ dir }) } });
+    expect(next.bus.consumer('agent').pending()).toEqual([]);
+    await next.close();
   });
 
   test('close() leaves durable jobs running; jobs that are not durable are killed as before', async () => {
