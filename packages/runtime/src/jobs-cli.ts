@@ -83,9 +83,16 @@ interface Found {
 /** The host directories under `root` (each a state directory); `root` itself when it is one. */
 function hostDirs(root: string, only: string | undefined): string[] {
   if (!existsSync(root)) return [];
+  const isDir = (p: string): boolean => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false; // a dangling link, or gone meanwhile
+    }
+  };
   const dirs = readdirSync(root)
     .map((name) => join(root, name))
-    .filter((p) => statSync(p).isDirectory());
+    .filter(isDir);
   const own = readdirSync(root).some((n) => n.endsWith('.json')) ? [root] : [];
   return [...own, ...dirs].filter((d) => only === undefined || d.endsWith(`/${only}`));
 }
