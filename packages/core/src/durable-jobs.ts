@@ -25,6 +25,9 @@ export interface DurableOptions {
   all?: boolean;
 }
 
+/** How long after the spawn the supervisor's start time is read (its exec has happened by then). */
+const START_STAMP_DELAY_MS = 50;
+
 /** True for a durable job that runs: closing its host leaves it running. */
 export function outlivesHost(entry: Entry): boolean {
   return entry.durable && entry.state === 'running' && entry.ending === undefined;
@@ -98,7 +101,10 @@ export class DurableJobs {
         host: { pid: this.store.hostPid, name: this.store.name },
         spec: kept,
         pid: spawned.pid,
-        pidStart: this.store.processStart(spawned.pid),
+        // Read shortly after (see #stampStart): reading a process's start time while it still
+        // execs waits for the exec, which blocked the whole host per job (Bun returns from spawn
+        // before the exec).
+        pidStart: null,
         marker,
         log: files.log,
         startedAtMs,
@@ -113,8 +119,28 @@ export class DurableJobs {
         throw error;
       }
       this.#records.set(id, record);
+      void this.#runtime.sleep(START_STAMP_DELAY_MS).then(() => this.#stampStart(id, spawned.pid));
     }
     return durableChild(this.#childOptions(id, spawned.pid, { spawned, processes: spawned }));
+  }
+
+  /**
+   * Records the supervisor's kernel start time, so that a host reattaching later never takes a
+   * process that reused the pid for the job. Skipped once the job has ended (its record then no
+   * longer names a live process) or the host closed.
+   */
+  #stampStart(id: string, pid: number): void {
+    const record = this.#records.get(id);
+    if (!record || record.state !== 'running' || record.pidStart !== null || this.#detach.signal.aborted) return;
+    const pidStart = this.store.processStart(pid);
+    if (pidStart === null) return;
+    const next = { ...record, pidStart };
+    try {
+      this.store.write(next);
+      this.#records.set(id, next);
+    } catch {
+      // the record stays without it: a reattaching host then trusts the pid (as without /proc)
+    }
   }
 
   /** The job of a record left running by a previous host, seen as a {@link Child}. */
