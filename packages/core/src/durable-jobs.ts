@@ -35,11 +35,15 @@ export function outlivesHost(entry: Entry): boolean {
 
 /** Refuses `durable: true` where it cannot be honoured (no store; a piped stdin). */
 export function checkDurableSpec(spec: JobSpec, durable: DurableJobs | undefined): void {
-  if (spec.durable !== true || (durable && spec.stdin !== 'pipe')) return;
+  if (spec.durable !== true) return;
+  const sandboxed = spec.sandbox !== undefined && spec.sandbox !== false;
+  if (durable && spec.stdin !== 'pipe' && !sandboxed) return;
   throw new InvalidJobSpecError([
     !durable
       ? 'durable: true needs a state directory: pass durable: { store: createDurableStore(...) } to the executor'
-      : 'durable: true cannot go with stdin: "pipe" (a pipe does not outlive its host)',
+      : sandboxed
+        ? 'durable: true cannot go with sandbox (the supervisor could not write the state directory)'
+        : 'durable: true cannot go with stdin: "pipe" (a pipe does not outlive its host)',
   ]);
 }
 
@@ -131,7 +135,7 @@ export class DurableJobs {
    */
   #stampStart(id: string, pid: number): void {
     const record = this.#records.get(id);
-    if (!record || record.state !== 'running' || record.pidStart !== null || this.#detach.signal.aborted) return;
+    if (record?.state !== 'running' || record.pidStart !== null || this.#detach.signal.aborted) return;
     const pidStart = this.store.processStart(pid);
     if (pidStart === null) return;
     const next = { ...record, pidStart };

@@ -35,7 +35,7 @@ import { FullLogs } from './full-log.ts';
 import { Deadlines } from './internal/deadlines.ts';
 import { type Entry, newEntry } from './internal/job-entry.ts';
 import { commandSlug } from './internal/job-id.ts';
-import { jobStdin, writeInput } from './internal/job-input.ts';
+import { closeInput, writeInput } from './internal/job-input.ts';
 import { collectOutput } from './internal/job-output.ts';
 import { checkSpec, HostEnv, spawnJob } from './internal/launch.ts';
 import { publishFinal } from './internal/notices.ts';
@@ -52,6 +52,7 @@ import { NotificationBus } from './notification-bus.ts';
 import { OutputBuffer, type OutputSlice, type OutputSnapshot, type ReadOptions } from './output-buffer.ts';
 import type { ReapedJob } from './registry.ts';
 import type { Child, ExitStatus, Runtime } from './runtime.ts';
+import { checkSandbox } from './sandbox.ts';
 
 export type { ExecutorOptions, JobIsolation } from './executor-options.ts';
 export type { LogOptions } from './full-log.ts';
@@ -110,7 +111,7 @@ export class BackgroundExecutor implements Executor {
 
   constructor(runtime: Runtime, options: ExecutorOptions = {}) {
     this.runtime = runtime;
-    this.#options = options;
+    this.#options = { ...options, sandbox: checkSandbox(runtime, options.sandbox) };
     const limits = checkExecutorOptions(options);
     this.maxConcurrent = limits.maxConcurrent;
     this.defaultTimeoutMs = limits.defaultTimeoutMs;
@@ -224,7 +225,7 @@ export class BackgroundExecutor implements Executor {
 
   /**
    * Resolves when job `id` is ready: an output line matches `pattern` (lines still in memory
-   * count), 127.0.0.1:`port` accepts a connection, or it wrote nothing for `idleMs`; with
+   * count), a process of the job listens on `port`, or it wrote nothing for `idleMs`; with
    * `exit` when it ends first, `timeout` after `timeoutMs`. A bad pattern throws
    * {@link InvalidJobSpecError} naming `pattern`.
    */
@@ -260,9 +261,12 @@ export class BackgroundExecutor implements Executor {
     await writeInput(this.runtime, this.#entry(id), text, this.writeTimeoutMs);
   }
 
-  /** Closes the stdin of job `id` (it reads end-of-file); closing twice is a no-op. */
+  /**
+   * Closes the stdin of job `id` (it reads end-of-file); closing twice is a no-op. Like
+   * {@link write}, returns within `writeTimeoutMs` (a {@link JobInputError}) while the pipe is full.
+   */
   async closeStdin(id: string): Promise<void> {
-    await jobStdin(this.#entry(id)).close();
+    await closeInput(this.runtime, this.#entry(id), this.writeTimeoutMs);
   }
 
   /**
@@ -409,7 +413,7 @@ export class BackgroundExecutor implements Executor {
     this.#logs.end(entry);
     const done = entry.done;
     const snap = done ? snapshot(entry) : undefined;
-    publishFinal(this.bus, entry, state);
+    publishFinal(this.bus, entry, state, this.#options.sandbox);
     // The child (its streams, the runtime's process handle) is not needed once the job has
     // ended; a long-lived host must not keep one per finished job.
     entry.child = undefined;

@@ -64,7 +64,8 @@ describe('watches', () => {
 
   test('a bad watch pattern is refused at submit, naming the field', async () => {
     const executor = new BackgroundExecutor(createVirtualRuntime());
-    expect(() => executor.submit({ command: 'x', watch: { pattern: '(a+)+$' } })).toThrow(InvalidJobSpecError);
+    expect(() => executor.submit({ command: 'x', watch: { pattern: '(a)\\1' } })).toThrow(InvalidJobSpecError);
+    expect(() => executor.submit({ command: 'x', watch: { pattern: '(a)\\1' } })).toThrow(/watch\.pattern: backreferences/);
     expect(() => executor.submit({ command: 'x', watch: { pattern: '(' } })).toThrow(
       /watch\.pattern: not a valid regular expression/,
     );

@@ -2,7 +2,7 @@
  * What the executor watches in a running job's output: lines (for readiness patterns) and
  * prompts (for `input_required`). The full log on disk is {@link LogWriter} (full-log.ts).
  */
-import { InvalidJobSpecError } from './errors.ts';
+import { compileSafePattern, type SafePattern } from './safe-pattern.ts';
 
 /**
  * Longest line (in characters) a readiness pattern is matched against: a regex comes from a
@@ -11,30 +11,11 @@ import { InvalidJobSpecError } from './errors.ts';
 export const MAX_MATCH_LINE_CHARS = 1_024;
 
 /**
- * A group that holds a quantifier or an alternation and is itself quantified (`(a+)+`, `(x*y)*`,
- * `(a|aa){2,}`):
- * the shape of patterns whose backtracking is exponential in the line length. JavaScript regexes
- * cannot be interrupted, so such patterns from a model are refused up front.
+ * Compiles a readiness pattern from untrusted input, matched in linear time (see
+ * {@link compileSafePattern}); a bad one is an {@link InvalidJobSpecError} naming `field`.
  */
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*(?:[+*|]|\{\d+,?\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d+,?\d*\})/;
-
-/**
- * Compiles a readiness pattern from untrusted input; a bad one is an {@link InvalidJobSpecError}
- * naming `field`. Its cost is bounded twice: nested quantifiers are refused, and lines are cut
- * to {@link MAX_MATCH_LINE_CHARS} before matching.
- */
-export function compilePattern(field: string, pattern: string): RegExp {
-  if (NESTED_QUANTIFIER.test(pattern)) {
-    throw new InvalidJobSpecError([
-      `${field}: a quantified group containing a quantifier or "|" (like "(a+)+") can take exponential time; use a simpler pattern, e.g. "listening on .*:\\d+"`,
-    ]);
-  }
-  try {
-    return new RegExp(pattern);
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw new InvalidJobSpecError([`${field}: not a valid regular expression (${why}); pass a JavaScript regex source`]);
-  }
+export function compilePattern(field: string, pattern: string): SafePattern {
+  return compileSafePattern(field, pattern);
 }
 
 /** Splits decoded output into lines, each capped at {@link MAX_MATCH_LINE_CHARS}. */

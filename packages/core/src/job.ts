@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { quoteInput } from './quote-input.ts';
+import { SandboxSpecSchema } from './sandbox.ts';
 
 /** Longest accepted command, in characters; longer input is almost surely a mistake. */
 export const MAX_COMMAND_LENGTH = 100_000;
@@ -81,8 +82,8 @@ export const JobSpecSchema = z
       .optional(),
     label: z.string().max(200).optional(),
     /**
-     * Publish one `ready` notice when an output line matches `pattern`, 127.0.0.1:`port`
-     * accepts a connection, or the job wrote nothing for `idleMs`; the job keeps running.
+     * Publish one `ready` notice when an output line matches `pattern`, a process of the job
+     * listens on `port`, or the job wrote nothing for `idleMs`; the job keeps running.
      */
     ready: ReadySpecSchema.optional(),
     /** Publish a `progress` notice with the new output at most this often (ms); off by default. */
@@ -115,6 +116,8 @@ export const JobSpecSchema = z
       })
       .strict()
       .optional(),
+    /** Run in an OS sandbox (see docs/sandbox.md); `false` opts out of the executor's default. */
+    sandbox: SandboxSpecSchema.optional(),
   })
   .strict();
 
@@ -212,7 +215,11 @@ export interface Notice {
   idleMs?: number;
   /** `watch` notices: how many matching lines this notice covers (`tail` shows the newest). */
   count?: number;
+  /** `ready` by port: `unknown` when the runtime could not tell that the job owns the listener. */
+  portOwner?: 'unknown';
   /** `progress` notices: byte offsets of `tail` in the output, `[fromByte, toByte)`. */
   fromByte?: number;
   toByte?: number;
+  /** Final notices of sandboxed jobs: what the sandbox seems to have blocked, from the output. */
+  sandbox?: string;
 }

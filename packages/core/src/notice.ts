@@ -58,7 +58,8 @@ export function formatNotice(notice: Notice): string {
     `truncated="${notice.truncated}"`,
   ];
   const body = notice.tail.length > 0 ? `${fenceOutput(notice.tail)}\n` : '';
-  return `<bg_notice ${attrs.join(' ')}>\n${body}</bg_notice>`;
+  const sandbox = notice.sandbox === undefined ? '' : `sandbox: ${fenceOutput(notice.sandbox)}\n`;
+  return `<bg_notice ${attrs.join(' ')}>\n${body}${sandbox}</bg_notice>`;
 }
 
 function formatRunningNotice(notice: Notice): string {
@@ -72,6 +73,7 @@ function formatRunningNotice(notice: Notice): string {
     ...(notice.idleMs !== undefined
       ? [`idle_ms="${Math.round(notice.idleMs)}"`, `running_ms="${Math.round(notice.durationMs)}"`]
       : []),
+    ...(notice.portOwner !== undefined ? [`port_owner="${notice.portOwner}"`] : []),
     ...(notice.fromByte !== undefined ? [`from_byte="${notice.fromByte}"`] : []),
     ...(notice.toByte !== undefined ? [`to_byte="${notice.toByte}"`] : []),
     `output_bytes="${notice.outputBytes}"`,

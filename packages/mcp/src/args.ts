@@ -3,8 +3,16 @@
  * `@bgtasks/runtime/cli`, the same on Node, Bun and Deno), so every mistake becomes one
  * {@link McpUsageError} line and exit code 2.
  */
-import { DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT_MS } from '@bgtasks/core';
-import { type FlagSpecs, flagsHelp, numberFlag, parseFlags, UsageError } from '@bgtasks/runtime/cli';
+import { DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT_MS, type SandboxSpec } from '@bgtasks/core';
+import {
+  type FlagSpecs,
+  flagsHelp,
+  numberFlag,
+  parseFlags,
+  SANDBOX_FLAGS,
+  sandboxFromFlags,
+  UsageError,
+} from '@bgtasks/runtime/cli';
 import { McpUsageError } from './errors.ts';
 import { DEFAULT_MAX_SESSIONS } from './http.ts';
 
@@ -42,6 +50,7 @@ export const MCP_FLAGS = {
     description: 'stdio only: keep durable jobs in DIR (they outlive the server; the next one reattaches)',
   },
   'no-durable': { type: 'boolean', description: 'jobs die with the server (as with --http)' },
+  ...SANDBOX_FLAGS,
   help: { type: 'boolean', short: 'h', description: 'this help' },
   version: { type: 'boolean', short: 'v', description: 'the version' },
 } as const satisfies FlagSpecs;
@@ -61,12 +70,14 @@ yet delivered are delivered); see and stop them with the bgtasks command. With -
 Options:
 ${flagsHelp(MCP_FLAGS)}
 
-Exit codes: 0 the client closed the session, 2 bad flags, 130/143 SIGINT/SIGTERM.
+Exit codes: 0 the client closed the session, 1 --sandbox not possible on this machine, 2 bad flags,
+130/143 SIGINT/SIGTERM.
 
 Examples:
   bgtasks-mcp                                    # stdio, for Claude Code, Claude Desktop, Cursor
   claude mcp add bgtasks -- npx bgtasks-mcp      # add it to Claude Code
   bgtasks-mcp --http --port 8123 --cwd ~/repo    # http://127.0.0.1:8123/mcp
+  bgtasks-mcp --sandbox --sandbox-port 5432  # jobs sandboxed, may reach 127.0.0.1:5432
 `;
 
 /** Validated flags. */
@@ -81,6 +92,8 @@ export interface McpCliOptions {
   /** Durable jobs (stdio only). */
   durable: boolean;
   stateDir?: string;
+  /** The executor's sandbox (`--sandbox`), undefined without it. */
+  sandbox?: SandboxSpec;
   help: boolean;
   version: boolean;
 }
@@ -103,7 +116,9 @@ function parse(argv: readonly string[]): McpCliOptions {
     throw new UsageError(`--state-dir goes with durable stdio jobs, not with ${v.http ? '--http' : '--no-durable'}; see --help`);
   }
   if (stateDir !== undefined && stateDir.trim() === '') throw new UsageError('--state-dir needs a directory; see --help');
+  const sandbox = sandboxFromFlags(v);
   return {
+    ...(sandbox !== undefined ? { sandbox } : {}),
     http: v.http === true,
     port: whole('port', 0, 65_535, 0),
     cwd: cwd ?? '.',

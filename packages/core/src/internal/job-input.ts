@@ -9,6 +9,7 @@ import { isFinalState } from '../job.ts';
 import { looksLikePrompt } from '../job-watch.ts';
 import type { NotificationBus } from '../notification-bus.ts';
 import type { ChildStdin, Runtime } from '../runtime.ts';
+import { closeStdinWithin, writeToStdin } from '../stdin-feed.ts';
 import type { Entry } from './job-entry.ts';
 import { publishRunning } from './notices.ts';
 
@@ -24,29 +25,17 @@ export function jobStdin(entry: Entry): ChildStdin {
   return entry.child.stdin;
 }
 
-/** Writes `text` to the job's stdin; a job that has not taken it within `timeoutMs` is a {@link JobInputError}. */
+/**
+ * Writes `text` to the job's stdin: a {@link JobInputError} when the job has not taken it within
+ * `timeoutMs`, or when more than 8 MiB would then wait for it (see stdin-feed.ts).
+ */
 export async function writeInput(runtime: Runtime, entry: Entry, text: string, timeoutMs: number): Promise<void> {
-  const stdin = jobStdin(entry);
-  const bytes = new TextEncoder().encode(text);
-  const stop = new AbortController();
-  try {
-    // A job that never reads would hold the caller (a tool call) forever once the pipe is full.
-    const outcome = await Promise.race([
-      stdin.write(bytes).then(() => 'written' as const),
-      runtime.sleep(timeoutMs, stop.signal).then(() => 'stuck' as const),
-    ]);
-    if (outcome === 'stuck') {
-      throw new JobInputError(
-        entry.id,
-        `it has not read its input within ${timeoutMs} ms (the pipe is full); the ${bytes.length} bytes stay queued for it`,
-      );
-    }
-  } catch (error) {
-    if (JobInputError.isInstance(error)) throw error;
-    throw new JobInputError(entry.id, 'its stdin is closed (the job closed it or ended)', { cause: error });
-  } finally {
-    stop.abort();
-  }
+  await writeToStdin(runtime, entry.id, jobStdin(entry), new TextEncoder().encode(text), timeoutMs);
+}
+
+/** Closes the job's stdin; a {@link JobInputError} when the job has not read what is queued within `timeoutMs`. */
+export async function closeInput(runtime: Runtime, entry: Entry, timeoutMs: number): Promise<void> {
+  await closeStdinWithin(runtime, entry.id, jobStdin(entry), timeoutMs);
 }
 
 /**

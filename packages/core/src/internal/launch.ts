@@ -14,6 +14,7 @@ import { lineMatcher } from '../job-monitors.ts';
 import { compilePattern } from '../job-watch.ts';
 import { quoteInput } from '../quote-input.ts';
 import type { Child, Runtime } from '../runtime.ts';
+import { checkSandbox, spawnSandbox } from '../sandbox.ts';
 import type { Entry } from './job-entry.ts';
 
 /** The spec, validated against the schema and what this executor (`logs`, `cwdRoot`) and runtime can do. */
@@ -22,7 +23,7 @@ export function checkSpec(runtime: Runtime, spec: JobSpec, logs: FullLogs, cwdRo
   if (!parsed.success) {
     throw new InvalidJobSpecError([
       ...describeIssues(parsed.error),
-      'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean), durable? (boolean), idleNoticeMs? (>= 100), watch? ({ pattern, intervalMs? })',
+      'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean), sandbox? (boolean | { allowWrite?, denyRead?, network?, allowPorts? }), durable? (boolean), idleNoticeMs? (>= 100), watch? ({ pattern, intervalMs? })',
     ]);
   }
   const clean = parsed.data;
@@ -34,12 +35,14 @@ export function checkSpec(runtime: Runtime, spec: JobSpec, logs: FullLogs, cwdRo
   const noLog = clean.log || logs.all ? logs.unavailable() : undefined;
   if (noLog !== undefined) throw new InvalidJobSpecError([noLog]);
   if (cwdRoot !== undefined) clean.cwd = confineCwd(runtime, cwdRoot, clean.cwd);
+  if (clean.sandbox !== undefined) checkSandbox(runtime, clean.sandbox);
   return clean;
 }
 
 /**
  * Spawns the job's process in its confined directory, with its environment: under the durable
- * supervisor when `durable` wants the job (recorded in its store), else as is (its group
+ * supervisor when `durable` wants the job (recorded in its store; a sandboxed job is never
+ * durable: its supervisor could not write the state directory), else as is (its group
  * registered).
  */
 export function spawnJob(
@@ -59,12 +62,13 @@ export function spawnJob(
     ...(entry.spec.stdin === 'pipe' ? { stdin: 'pipe' as const } : {}),
   };
   const command = wrapCommand(entry.spec.command, options.isolation);
+  const sandbox = spawnSandbox(runtime, entry.spec.sandbox, options.sandbox, entry.spec.cwd, env);
   let child: Child;
-  if (durable?.jobs.wants(entry.spec)) {
+  if (sandbox.sandbox === undefined && durable?.jobs.wants(entry.spec)) {
     entry.durable = true;
     child = durable.jobs.spawn(entry.id, entry.spec, entry.marker, command, spawnOptions, durable.timeoutMs);
   } else {
-    child = runtime.spawn(command, spawnOptions);
+    child = runtime.spawn(command, { ...spawnOptions, ...sandbox });
     if (child.pid > 0) {
       options.registry?.add({ jobId: entry.id, pgid: child.pid, command: entry.spec.command, marker: entry.marker });
     }

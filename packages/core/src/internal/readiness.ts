@@ -1,12 +1,14 @@
 /**
- * Readiness: when a running job counts as ready (an output line matches a pattern, a port
- * accepts connections, the output has been idle), for `waitFor` and for a spec's `ready`.
+ * Readiness: when a running job counts as ready (an output line matches a pattern, a process
+ * of the job listens on a port, the output has been idle), for `waitFor` and for a spec's `ready`.
  */
 import { checkDuration } from '../duration.ts';
 import { InvalidJobSpecError, UnsupportedError } from '../errors.ts';
 import type { ReadyMet, ReadySpec } from '../job.ts';
 import { compilePattern } from '../job-watch.ts';
+import { checkJobPort } from '../port-readiness.ts';
 import type { Runtime } from '../runtime.ts';
+import type { SafePattern } from '../safe-pattern.ts';
 import type { Entry } from './job-entry.ts';
 
 /** How often a port is probed while waiting for it. */
@@ -15,7 +17,10 @@ const PORT_POLL_MS = 100;
 const PORT_PROBE_TIMEOUT_MS = 1_000;
 
 /** A readiness condition, validated. */
-export type Condition = { pattern: RegExp } | { port: number } | { idleMs: number };
+export type Condition = { pattern: SafePattern } | { port: number } | { idleMs: number };
+
+/** What held: the matched line by pattern; by port, whether the listener's owner was unknown. */
+export type ReadyHit = { met: ReadyMet; match?: string; portOwner?: 'unknown' };
 
 /** Validates the readiness condition of a `waitFor` call. */
 export function checkCondition(runtime: Runtime, options: { pattern?: string; port?: number; idleMs?: number }): Condition {
@@ -56,12 +61,11 @@ export function until(
   condition: Condition,
   signal: AbortSignal,
   past: boolean,
-): Promise<{ met: ReadyMet; match?: string }> {
+): Promise<ReadyHit> {
   return new Promise((resolve) => {
     if ('pattern' in condition) {
       const test = (line: string): boolean => {
-        const m = condition.pattern.exec(line);
-        if (!m) return false;
+        if (!condition.pattern.test(line)) return false;
         entry.lineListeners?.delete(listener);
         resolve({ met: 'pattern', match: line });
         return true;
@@ -73,7 +77,9 @@ export function until(
       if (past && entry.buffer.totalBytes > 0) {
         const lines = entry.buffer.tail(64 * 1024, 1_000).split('\n');
         // Lines were not split while nobody listened: start from the line being written now.
-        if (!fed) entry.lines.seed(lines.at(-1) ?? '');
+        // (tail() drops a final newline: a complete last line must not be seeded as partial.)
+        const complete = entry.buffer.read({ offset: entry.buffer.totalBytes - 1, limit: 1 }).text === '\n';
+        if (!fed) entry.lines.seed(complete ? '' : (lines.at(-1) ?? ''));
         for (const line of lines) if (test(line.slice(0, 1_024))) return;
       }
       entry.lineListeners ??= new Set();
@@ -85,8 +91,10 @@ export function until(
       const probe = runtime.probePort?.bind(runtime);
       void (async () => {
         while (!signal.aborted && probe) {
-          if (entry.state === 'running' && (await probe(condition.port, PORT_PROBE_TIMEOUT_MS))) {
-            if (!signal.aborted) resolve({ met: 'port' });
+          const found =
+            entry.state === 'running' ? await checkJobPort(entry.child, condition.port, probe, PORT_PROBE_TIMEOUT_MS) : 'no';
+          if (found !== 'no') {
+            if (!signal.aborted) resolve({ met: 'port', ...(found === 'unverified' ? { portOwner: 'unknown' as const } : {}) });
             return;
           }
           await runtime.sleep(PORT_POLL_MS, signal).catch(() => {});

@@ -44,6 +44,7 @@ export function startWatchers(ctx: WatchContext, entry: Entry): void {
       publishRunning(runtime, bus, entry, 'ready', {
         ready: hit.met,
         ...(hit.match !== undefined ? { match: hit.match, tail: hit.match } : {}),
+        ...(hit.portOwner !== undefined ? { portOwner: hit.portOwner } : {}),
       });
     });
   }

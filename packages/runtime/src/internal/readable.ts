@@ -76,7 +76,13 @@ export function childFromWebStreams(
   pid: number,
   streams: { stdout: ReadableStream<Uint8Array>; stderr: ReadableStream<Uint8Array> },
   exited: Promise<ExitStatus>,
-  control: { kill: (signal: KillSignal) => void; alive: () => boolean; stdin?: ChildStdin; detach?: () => void },
+  control: {
+    kill: (signal: KillSignal) => void;
+    alive: () => boolean;
+    stdin?: ChildStdin;
+    listensOn?: (port: number) => Promise<boolean>;
+    detach?: () => void;
+  },
 ): Child {
   const stdout = new ChunkQueue();
   const stderr = new ChunkQueue();
@@ -84,8 +90,16 @@ export function childFromWebStreams(
   closeAfterExit(exited, [stdout, stderr], () => {
     for (const cancel of readers) cancel();
   });
-  const child: Child = { pid, stdout, stderr, exited, kill: control.kill, alive: control.alive };
-  if (control.detach) child.detach = control.detach;
+  const child: Child = {
+    pid,
+    stdout,
+    stderr,
+    exited,
+    kill: control.kill,
+    alive: control.alive,
+    ...(control.listensOn ? { listensOn: control.listensOn } : {}),
+    ...(control.detach ? { detach: control.detach } : {}),
+  };
   return control.stdin ? { ...child, stdin: control.stdin } : child;
 }
 
