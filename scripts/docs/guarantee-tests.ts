@@ -46,9 +46,9 @@ export function guaranteeTestRefs(markdown: string): TestRef[] {
       const part = raw.trim();
       const named = /^`([^`]+\.test\.ts)`\s*(?:›\s*(.*))?$/.exec(part);
       if (named) {
-        file = named[1];
-        const title = named[2]?.trim();
-        refs.push(title ? { file, title, line } : { file, line });
+        const [, named1 = '', title] = named;
+        file = named1;
+        refs.push(title?.trim() ? { file, title: title.trim(), line } : { file, line });
         continue;
       }
       const titled = /^›\s*(.+)$/.exec(part);
