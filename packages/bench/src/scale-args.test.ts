@@ -5,7 +5,7 @@ import { parseScaleArgs, SCALE_FLAGS, SCALE_HELP } from './scale-args.ts';
 
 describe('parseScaleArgs', () => {
   test('defaults: 1000 jobs, 3 rounds, every runtime, no JSON file', () => {
-    expect(parseScaleArgs([])).toEqual({ help: false, jobs: 1000, rounds: 3 });
+    expect(parseScaleArgs([])).toEqual({ help: false, jobs: 1000, rounds: 3, durable: false });
   });
 
   test('takes --jobs, --rounds, --runtime, --json in either form, and -h', () => {
@@ -13,6 +13,7 @@ describe('parseScaleArgs', () => {
       help: true,
       jobs: 50,
       rounds: 1,
+      durable: false,
       runtimes: ['node24', 'bun'],
       json: 'o.json',
     });

@@ -7,6 +7,8 @@ export interface ScaleArgs {
   help: boolean;
   jobs: number;
   rounds: number;
+  /** Each cap also runs its jobs durable. */
+  durable: boolean;
   /** The runtimes to measure on (the driver's); all when absent. */
   runtimes?: string[];
   /** Where the driver writes every runtime's result. */
@@ -26,6 +28,7 @@ export const SCALE_FLAGS = {
     default: 'all',
     description: `measure only on these, comma-separated, of ${SCALE_RUNTIMES.join(', ')}`,
   },
+  durable: { type: 'boolean', description: 'each cap also runs its jobs durable (a fresh state directory per round)' },
   json: { type: 'string', value: 'FILE', description: "also write every runtime's result to FILE" },
   help: { type: 'boolean', short: 'h', description: 'this text' },
 } as const satisfies FlagSpecs;
@@ -45,11 +48,12 @@ ${flagsHelp(SCALE_FLAGS)}`;
  * @throws UsageError with one line saying what was wrong and what is valid.
  */
 export function parseScaleArgs(argv: readonly string[]): ScaleArgs {
-  const { help, str } = readFlags(argv, SCALE_FLAGS);
+  const { help, str, values } = readFlags(argv, SCALE_FLAGS);
   const args: ScaleArgs = {
     help,
     jobs: numberFlag('jobs', str('jobs') ?? '1000', { min: 1, integer: true }),
     rounds: numberFlag('rounds', str('rounds') ?? '3', { min: 1, integer: true }),
+    durable: values.durable === true,
     ...jsonFile(str('json')),
   };
   const runtime = str('runtime');

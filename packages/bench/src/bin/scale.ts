@@ -1,6 +1,9 @@
 // Entry point of `npm run bench:scale` on one runtime: progress on stderr, one JSON line on stdout.
 // --runtime and --json are the driver's (scripts/bench-scale.mjs): accepted and validated here.
-import { createRuntime } from '@bgtasks/runtime';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDurableStore, createRuntime } from '@bgtasks/runtime';
 import { UsageError } from '@bgtasks/runtime/cli';
 import { measureScale } from '../scale.ts';
 import { parseScaleArgs, SCALE_HELP } from '../scale-args.ts';
@@ -27,6 +30,10 @@ try {
     ...(gc ? { gc } : {}),
     jobs: args.jobs,
     rounds: args.rounds,
+    // --durable: each cap also runs its jobs durable, on a fresh state directory per round.
+    ...(args.durable
+      ? { durableStore: () => createDurableStore({ dir: join(mkdtempSync(join(tmpdir(), 'bgtasks-scale-')), 'host') }) }
+      : {}),
     onRound: (line) => process.stderr.write(`  ${line}\n`),
   });
   console.log(JSON.stringify(result));

@@ -5,9 +5,13 @@ import { type FlagSpecs, parseFlags, UsageError } from '@bgtasks/runtime/cli';
 export function readFlags<F extends FlagSpecs>(
   argv: readonly string[],
   flags: F,
-): { help: boolean; str: (name: keyof F & string) => string | undefined } {
+): {
+  help: boolean;
+  str: (name: keyof F & string) => string | undefined;
+  values: ReturnType<typeof parseFlags>['values'];
+} {
   const { values } = parseFlags(argv, flags);
-  return { help: values.help === true, str: (name) => values[name] as string | undefined };
+  return { help: values.help === true, str: (name) => values[name] as string | undefined, values };
 }
 
 /** The items of a comma-separated list, trimmed, empty ones left out. */

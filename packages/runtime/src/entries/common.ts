@@ -3,6 +3,13 @@
  * so each entry re-exports it and adds only its own runtime (`createRuntime`, `serve`,
  * `RUNTIME_ENTRY`).
  */
+export {
+  createDurableStore,
+  type DurableStoreOptions,
+  defaultStateRoot,
+  LOCK_FILE,
+  type LocalDurableStore,
+} from '../durable-store.ts';
 export { hostRuntimeName } from '../host.ts';
 export { createJobRegistry, type JobRegistryOptions, type ProcStatReader } from '../job-registry.ts';
 export type { FetchHandler, HttpServer, ServeOptions } from '../serve.ts';
