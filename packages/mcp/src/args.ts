@@ -44,7 +44,7 @@ export const HELP = `bgtasks-mcp: an MCP server that runs slow shell commands as
 
 Usage: bgtasks-mcp [options]
 
-Tools: bg_bash (task-capable: MCP Tasks), check_bg, bg_wait, bg_output, bg_kill. Every tool
+Tools: bg_bash (task-capable: MCP Tasks), check_bg, bg_wait, bg_output, bg_kill, bg_write. Every tool
 result also carries the <bg_notice> blocks of jobs that ended since the last one (unless
 --no-notices). Jobs are killed when the client disconnects or the server gets SIGINT/SIGTERM.
 
@@ -55,7 +55,7 @@ Exit codes: 0 the client closed the session, 2 bad flags, 130/143 SIGINT/SIGTERM
 
 Examples:
   bgtasks-mcp                                    # stdio, for Claude Code, Claude Desktop, Cursor
-  claude mcp add bgtasks -- npx bgtasks-mcp      # add it to Claude Code
+  claude mcp add bgtasks -- npx -y @bgtasks/mcp  # add it to Claude Code
   bgtasks-mcp --http --port 8123 --cwd ~/repo    # http://127.0.0.1:8123/mcp
 `;
 
