@@ -83,7 +83,7 @@ function httpStatusOf(error: unknown): number | undefined {
 export async function runCli(host: CliHost): Promise<number> {
   let options: CliOptions;
   try {
-    options = parseCli(host.argv);
+    options = parseCli(host.argv, host.env);
   } catch (error) {
     if (UsageError.isInstance(error)) {
       host.stderr(`bgtasks-agent: ${terminalSafe(error.message)}\n`);

@@ -34,7 +34,7 @@ import { createRuntime } from '@bgtasks/runtime';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { NoWorkerError, RedisUnavailableError } from './errors.ts';
-import { blockingConnection, commandConnection, DEFAULT_REDIS_URL, redactUrl } from './internal/connection.ts';
+import { blockingConnection, commandConnection, DEFAULT_REDIS_URL, redactUrl, redisUrlFromEnv } from './internal/connection.ts';
 import { type QueueKeys, queueKeys } from './internal/keys.ts';
 import { defineScripts, type Scripts } from './internal/scripts.ts';
 import { JobHashSchema } from './internal/wire.ts';
@@ -49,7 +49,7 @@ export const DEFAULT_RETAIN_MS = 24 * 60 * 60_000;
 
 /** Options of {@link QueueExecutor.open}. */
 export interface QueueExecutorOptions {
-  /** Redis URL. Default `redis://127.0.0.1:6379`. */
+  /** Redis URL (with credentials: `redis://user:password@host:port`). Default `$BGTASKS_REDIS_URL`, else `redis://127.0.0.1:6379`. */
   redis?: string;
   /** BullMQ queue name. Default `bgtasks`. */
   queue?: string;
@@ -151,7 +151,7 @@ export class QueueExecutor implements Executor {
     this.#onError = options.onError ?? (() => {});
     this.host = options.host ?? `host-${crypto.randomUUID()}`;
     this.queue = options.queue ?? DEFAULT_QUEUE;
-    const rawUrl = options.redis ?? DEFAULT_REDIS_URL;
+    const rawUrl = options.redis ?? redisUrlFromEnv(this.runtime) ?? DEFAULT_REDIS_URL;
     this.url = redactUrl(rawUrl);
     const prefix = options.prefix ?? DEFAULT_PREFIX;
     this.#keys = queueKeys(prefix, this.queue);

@@ -20,7 +20,7 @@ import { createRuntime } from '@bgtasks/runtime';
 import { type Job as BullJob, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RedisUnavailableError } from './errors.ts';
-import { blockingConnection, commandConnection, DEFAULT_REDIS_URL, redactUrl } from './internal/connection.ts';
+import { blockingConnection, commandConnection, DEFAULT_REDIS_URL, redactUrl, redisUrlFromEnv } from './internal/connection.ts';
 import { queueKeys } from './internal/keys.ts';
 import { defineScripts } from './internal/scripts.ts';
 import { JobHashSchema } from './internal/wire.ts';
@@ -31,7 +31,7 @@ export const DEFAULT_LOCK_DURATION_MS = 30_000;
 
 /** Options of {@link startWorker}. */
 export interface StartWorkerOptions {
-  /** Redis URL. Default `redis://127.0.0.1:6379`. */
+  /** Redis URL (with credentials: `redis://user:password@host:port`). Default `$BGTASKS_REDIS_URL`, else `redis://127.0.0.1:6379`. */
   redis?: string;
   /** BullMQ queue name. Default `bgtasks`. */
   queue?: string;
@@ -109,7 +109,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
   const name = options.name ?? `worker-${crypto.randomUUID()}`;
   const queueName = options.queue ?? DEFAULT_QUEUE;
   const prefix = options.prefix ?? DEFAULT_PREFIX;
-  const rawUrl = options.redis ?? DEFAULT_REDIS_URL;
+  const rawUrl = options.redis ?? redisUrlFromEnv(runtime) ?? DEFAULT_REDIS_URL;
   const url = redactUrl(rawUrl);
   const keys = queueKeys(prefix, queueName);
 
