@@ -2,7 +2,7 @@
 import type { Runtime } from '@bgtasks/core';
 import { createDenoRuntime } from '../deno.ts';
 
-export { hostRuntimeName } from '../host.ts';
+export { hostRuntimeName, hostRuntimeVersion } from '../host.ts';
 export { createJobRegistry, type JobRegistryOptions, type ProcStatReader } from '../job-registry.ts';
 export type { FetchHandler, HttpServer, ServeOptions } from '../serve.ts';
 export { serveWithDeno as serve } from '../serve-deno.ts';

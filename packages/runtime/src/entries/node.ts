@@ -2,7 +2,7 @@
 import type { Runtime } from '@bgtasks/core';
 import { createNodeRuntime } from '../node.ts';
 
-export { hostRuntimeName } from '../host.ts';
+export { hostRuntimeName, hostRuntimeVersion } from '../host.ts';
 export { createJobRegistry, type JobRegistryOptions, type ProcStatReader } from '../job-registry.ts';
 export type { FetchHandler, HttpServer, ServeOptions } from '../serve.ts';
 export { serveWithNode as serve } from '../serve-node.ts';
