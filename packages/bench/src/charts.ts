@@ -50,18 +50,18 @@ const TOKEN_KINDS: ReadonlyArray<[string, (r: ResultRow) => number]> = [
  */
 export function tokensChart(rows: readonly ResultRow[], title = 'Tokens by kind, all workloads (virtual time)'): string {
   const strategies = [...new Set(rows.map((r) => r.strategy))];
-  const charts = TOKEN_KINDS.map(([kind, count], i) =>
-    groupedBars({
-      title: kind,
+  const charts = TOKEN_KINDS.map(([kind, count], i) => {
+    const values = strategies.map((st) => rows.filter((r) => r.strategy === st).reduce((a, r) => a + count(r), 0));
+    return groupedBars({
+      // An empty panel says why, rather than showing bars too short to see.
+      title: values.every((v) => v === 0) ? `${kind}: 0 for every strategy` : kind,
       series: strategies,
-      groups: [
-        { label: kind, values: strategies.map((st) => rows.filter((r) => r.strategy === st).reduce((a, r) => a + count(r), 0)) },
-      ],
+      groups: [{ label: kind, values }],
       unit: 'tokens',
       format: (v) => v.toLocaleString('en-US'),
       id: `t${i}-`,
-    }),
-  );
+    });
+  });
   return panels(title, charts);
 }
 
