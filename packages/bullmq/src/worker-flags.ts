@@ -43,4 +43,5 @@ export const WORKER_FLAGS = {
       'record running job groups here; a worker started after one was\nSIGKILLed kills the groups it left (share it between workers)',
   },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
+  version: { type: 'boolean', short: 'v', description: 'the version' },
 } as const satisfies FlagSpecs;

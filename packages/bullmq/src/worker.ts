@@ -116,6 +116,12 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
   const redis: Redis = commandConnection(rawUrl, `bgtasks:worker:${name}`);
   const sub: Redis = blockingConnection(rawUrl, `bgtasks:worker-sub:${name}`);
   for (const c of [redis, sub]) c.on('error', onError);
+  // The first connection error says why ("connect ECONNREFUSED"); the failed connect only "Connection is closed.".
+  let firstError: unknown;
+  const noteError = (error: unknown): void => {
+    firstError ??= error;
+  };
+  for (const c of [redis, sub]) c.once('error', noteError);
   const stopConnecting = new AbortController();
   try {
     await Promise.race([
@@ -127,10 +133,12 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
   } catch (error) {
     redis.disconnect();
     sub.disconnect();
-    if (RedisUnavailableError.isInstance(error)) throw error;
-    throw new RedisUnavailableError(url, error instanceof Error ? error.message : String(error), { cause: error });
+    const reason = firstError ?? error;
+    if (RedisUnavailableError.isInstance(error) && firstError === undefined) throw error;
+    throw new RedisUnavailableError(url, reason instanceof Error ? reason.message : String(reason), { cause: reason });
   } finally {
     stopConnecting.abort();
+    for (const c of [redis, sub]) c.off('error', noteError);
   }
   const scripts = defineScripts(redis);
   const reaped = options.registry?.reap() ?? [];

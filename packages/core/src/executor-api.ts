@@ -71,7 +71,7 @@ export interface WaitResult {
 export interface WaitForOptions {
   /** A regex matched against each output line (earlier lines still in memory count too). */
   pattern?: string;
-  /** A TCP port on 127.0.0.1 that accepts a connection. */
+  /** A TCP port a process of the job listens on (a connect to 127.0.0.1 where that cannot be known). */
   port?: number;
   /** No output for this long (ms). */
   idleMs?: number;
@@ -88,6 +88,8 @@ export interface WaitForResult {
   job: Job;
   /** With `pattern`: the matched line. */
   match?: string;
+  /** With `port`: `unknown` when the runtime cannot tell which process listens (no `/proc`). */
+  portOwner?: 'unknown';
 }
 
 /** Options of {@link Executor.close}. */

@@ -15,25 +15,7 @@ export {
   UnknownJobError,
   UnsupportedError,
 } from './errors.ts';
-export {
-  BackgroundExecutor,
-  DEFAULT_KILL_GRACE_MS,
-  DEFAULT_LOG_MAX_BYTES,
-  DEFAULT_LOG_TOTAL_BYTES,
-  DEFAULT_LOG_TTL_MS,
-  DEFAULT_MAX_CONCURRENT,
-  DEFAULT_PROMPT_IDLE_MS,
-  DEFAULT_RETAIN_JOBS,
-  DEFAULT_RETAIN_MS,
-  DEFAULT_TIMEOUT_MS,
-  DEFAULT_WRITE_TIMEOUT_MS,
-  type ExecutorOptions,
-  type JobIsolation,
-  type LogOptions,
-  NOTICE_TAIL_BYTES,
-  NOTICE_TAIL_LINES,
-  PROGRESS_BYTES,
-} from './executor.ts';
+export { BackgroundExecutor } from './executor.ts';
 export type {
   CloseOptions,
   Executor,
@@ -44,6 +26,27 @@ export type {
   WaitOptions,
   WaitResult,
 } from './executor-api.ts';
+export {
+  DEFAULT_KILL_GRACE_MS,
+  DEFAULT_MAX_CONCURRENT,
+  DEFAULT_PROMPT_IDLE_MS,
+  DEFAULT_RETAIN_JOBS,
+  DEFAULT_RETAIN_MS,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_WRITE_TIMEOUT_MS,
+  type ExecutorOptions,
+  type JobIsolation,
+  NOTICE_TAIL_BYTES,
+  NOTICE_TAIL_LINES,
+  PROGRESS_BYTES,
+} from './executor-options.ts';
+export {
+  DEFAULT_LOG_MAX_BYTES,
+  DEFAULT_LOG_TOTAL_BYTES,
+  DEFAULT_LOG_TTL_MS,
+  LOG_HIGH_WATER_BYTES,
+  type LogOptions,
+} from './full-log.ts';
 export {
   ENV_NAME_PATTERN,
   type FinalJobState,
@@ -67,7 +70,7 @@ export {
   type ReadySpec,
   ReadySpecSchema,
 } from './job.ts';
-export { LOG_HIGH_WATER_BYTES, looksLikePrompt, MAX_MATCH_LINE_CHARS } from './job-watch.ts';
+export { looksLikePrompt, MAX_MATCH_LINE_CHARS } from './job-watch.ts';
 export {
   fenceOutput,
   formatNotice,
@@ -109,3 +112,5 @@ export {
   type ShutdownHook,
   type SpawnOptions,
 } from './runtime.ts';
+export { compileSafePattern, MAX_SAFE_PATTERN_LENGTH, MAX_SAFE_PATTERN_PROGRAM, type SafePattern } from './safe-pattern.ts';
+export { MAX_QUEUED_INPUT_BYTES } from './stdin-feed.ts';

@@ -81,8 +81,8 @@ export const JobSpecSchema = z
       .optional(),
     label: z.string().max(200).optional(),
     /**
-     * Publish one `ready` notice when an output line matches `pattern`, 127.0.0.1:`port`
-     * accepts a connection, or the job wrote nothing for `idleMs`; the job keeps running.
+     * Publish one `ready` notice when an output line matches `pattern`, a process of the job
+     * listens on `port`, or the job wrote nothing for `idleMs`; the job keeps running.
      */
     ready: ReadySpecSchema.optional(),
     /** Publish a `progress` notice with the new output at most this often (ms); off by default. */
@@ -183,6 +183,8 @@ export interface Notice {
   ready?: ReadyMet;
   /** `ready` by pattern: the matched text. */
   match?: string;
+  /** `ready` by port: `unknown` when the runtime could not tell that the job owns the listener. */
+  portOwner?: 'unknown';
   /** `progress` notices: byte offsets of `tail` in the output, `[fromByte, toByte)`. */
   fromByte?: number;
   toByte?: number;

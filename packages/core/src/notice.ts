@@ -68,6 +68,7 @@ function formatRunningNotice(notice: Notice): string {
     `state="${notice.state}"`,
     ...(notice.ready ? [`ready="${notice.ready}"`] : []),
     ...(notice.match !== undefined ? [`match="${attr(fenceOutput(notice.match))}"`] : []),
+    ...(notice.portOwner !== undefined ? [`port_owner="${notice.portOwner}"`] : []),
     ...(notice.fromByte !== undefined ? [`from_byte="${notice.fromByte}"`] : []),
     ...(notice.toByte !== undefined ? [`to_byte="${notice.toByte}"`] : []),
     `output_bytes="${notice.outputBytes}"`,

@@ -44,7 +44,10 @@ export interface FileSink {
 export interface RuntimeFiles {
   /** Creates directory `path` (and its parents) with owner-only permissions. */
   mkdir(path: string): Promise<void>;
-  /** Opens `path` for appending, creating it (owner-only) or truncating it. */
+  /**
+   * Creates `path` (owner-only) and opens it for appending. Fails when anything exists at `path`:
+   * a planted symlink is never followed (`O_CREAT | O_EXCL | O_NOFOLLOW`).
+   */
   append(path: string): Promise<FileSink>;
   /** Up to `length` bytes of `path` from byte `offset` (fewer at its end); synchronous. */
   read(path: string, offset: number, length: number): Uint8Array;
@@ -92,6 +95,12 @@ export interface Child {
    * process carrying its marker (zombies count as dead).
    */
   alive(): boolean;
+  /**
+   * True when a process of this job holds a TCP socket listening on `port` (IPv4 or IPv6, any
+   * address). Absent where the platform cannot tell (no `/proc`): readiness by port then falls
+   * back to a connect probe, and the ready notice says the listener's owner was not checked.
+   */
+  listensOn?(port: number): boolean;
 }
 
 /**

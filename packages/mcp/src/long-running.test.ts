@@ -62,4 +62,33 @@ describe('long-running jobs over MCP', () => {
     expect(parseNotices(textOf(waited))).toMatchObject([{ jobId: 'ask', kind: 'final', state: 'completed' }]);
     expect(executor.output('ask').text).toContain('a=y');
   });
+
+  test('while one session matches a catastrophic ready pattern against long lines, another session is answered', async () => {
+    const a = await connect();
+    const b = await connect();
+    // 1000 "a" then "!": exponential for a backtracking engine, linear for ours.
+    const started = await call(a.client, 'bg_bash', {
+      id: 'hostile',
+      command: `line=$(printf '%1000s' '' | tr ' ' a)!; for i in $(seq 1 20); do echo "$line"; sleep 0.05; done; sleep 30`,
+      ready: { pattern: '^((?:a|aa))*$' },
+    });
+    expect(started.isError).toBe(false);
+    // Ping from the other session while the lines arrive (and are matched), until the last one did.
+    let slowestPingMs = 0;
+    let pings = 0;
+    const until = performance.now() + 60_000;
+    while (a.executor.get('hostile').output.bytes < 20 * 1002 && performance.now() < until) {
+      const sent = performance.now();
+      await b.client.ping();
+      pings++;
+      slowestPingMs = Math.max(slowestPingMs, performance.now() - sent);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(a.executor.get('hostile').output.bytes).toBe(20 * 1002);
+    expect(pings).toBeGreaterThan(1);
+    // Generous: a backtracking match of one such line holds the loop for minutes.
+    expect(slowestPingMs).toBeLessThan(2_000);
+    expect(a.executor.bus.history().filter((n) => n.kind === 'ready')).toEqual([]);
+    expect(a.executor.get('hostile').state).toBe('running');
+  });
 });

@@ -17,7 +17,7 @@ const BgWaitInput = z
       .optional()
       .describe(
         'Instead of waiting for the end, wait until ONE job (ids: [that id]) is ready: an output line matches ' +
-          'pattern, 127.0.0.1:port accepts a connection, or no output for idle_ms. Answers early if the job ends first.',
+          'pattern, a process of the job listens on port, or no output for idle_ms. Answers early if the job ends first.',
       ),
   })
   .strict();
@@ -50,7 +50,9 @@ export function bgWaitTool(executor: Executor): BgTool {
           result.met === 'pattern'
             ? `a line matched: ${fenceOutput(result.match ?? '')}`
             : result.met === 'port'
-              ? `port ${input.until.port} accepts connections`
+              ? result.portOwner === 'unknown'
+                ? `port ${input.until.port} accepts connections (whether this job listens there could not be checked here)`
+                : `a process of this job listens on port ${input.until.port}`
               : `no output for ${input.until.idle_ms} ms`;
         return { text: `job "${id}" is ready (${result.met}); it keeps running; ${what}`, isError: false };
       }

@@ -78,11 +78,15 @@ describe('bg_bash ready and bg_wait until', () => {
     const bad = await tools.handle('bg_bash', { command: 'sleep 1', ready: { pattern: '([' } }, signal);
     expect(bad.isError).toBe(true);
     expect(bad.text).toMatch(/ready\.pattern: not a valid regular expression/);
-    const slow = await tools.handle('bg_bash', { command: 'sleep 1', ready: { pattern: '(a+)+$' } }, signal);
-    expect(slow.text).toMatch(/ready\.pattern: .*exponential time/);
+    await tools.handle('bg_bash', { id: 'j', command: 'sleep 5' }, signal);
+    const back = await tools.handle('bg_bash', { command: 'sleep 1', ready: { pattern: '(a)\\1' } }, signal);
+    expect(back).toMatchObject({ isError: true });
+    expect(back.text).toMatch(/ready\.pattern: backreferences .* are not supported/);
+    const around = await tools.handle('bg_wait', { ids: ['j'], timeout_s: 1, until: { pattern: 'a(?!b)' } }, signal);
+    expect(around).toMatchObject({ isError: true });
+    expect(around.text).toMatch(/pattern: lookaround .* are not supported/);
     const two = await tools.handle('bg_bash', { command: 'sleep 1', ready: { pattern: 'x', port: 80 } }, signal);
     expect(two.text).toMatch(/exactly one of pattern, port, idle_ms/);
-    await tools.handle('bg_bash', { id: 'j', command: 'sleep 5' }, signal);
     const badUntil = await tools.handle('bg_wait', { ids: ['j'], timeout_s: 1, until: { pattern: '(' } }, signal);
     expect(badUntil).toMatchObject({ isError: true });
     expect(badUntil.text).toMatch(/pattern: not a valid regular expression/);

@@ -19,8 +19,13 @@ export const cwdField = z.string().min(1).max(MAX_CWD_LENGTH).optional().describ
  */
 export const readyField = z
   .object({
-    pattern: z.string().min(1).max(1_000).optional().describe('A JavaScript regex matched against each output line.'),
-    port: z.number().int().min(1).max(65_535).optional().describe('A TCP port on 127.0.0.1 that accepts a connection.'),
+    pattern: z
+      .string()
+      .min(1)
+      .max(1_000)
+      .optional()
+      .describe('A regex (RE2 syntax: no backreferences or lookaround) matched against each output line.'),
+    port: z.number().int().min(1).max(65_535).optional().describe('A TCP port a process of this job listens on.'),
     idle_ms: z.number().int().positive().max(3_600_000).optional().describe('No output for this many milliseconds.'),
   })
   .strict()

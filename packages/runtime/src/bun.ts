@@ -86,6 +86,7 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
     ...(stdin ? { stdin } : {}),
     kill: processes.kill,
     alive: processes.alive,
+    ...(processes.listensOn ? { listensOn: processes.listensOn } : {}),
   });
 }
 

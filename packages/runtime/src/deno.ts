@@ -77,6 +77,7 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
     ...(options.stdin === 'pipe' ? { stdin: stdinFromWritable(proc.stdin) } : {}),
     kill: processes.kill,
     alive: processes.alive,
+    ...(processes.listensOn ? { listensOn: processes.listensOn } : {}),
   });
 }
 

@@ -91,6 +91,7 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
       else if (!done) proc.kill(signal);
     },
     alive: () => pid > 0 && processes.alive(),
+    ...(processes.listensOn && pid > 0 ? { listensOn: processes.listensOn } : {}),
   };
 }
 

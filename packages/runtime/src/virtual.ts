@@ -306,6 +306,8 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions = {}): Virtu
   const files: RuntimeFiles = {
     async mkdir() {},
     async append(path) {
+      // Like the host's O_CREAT | O_EXCL: a file is created, never reused.
+      if (fileContents.has(path)) throw new Error(`EEXIST: file already exists, open '${path}'`);
       fileContents.set(path, new Uint8Array(0));
       return {
         async write(bytes) {

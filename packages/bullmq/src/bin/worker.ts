@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // bgtasks-worker: takes jobs from a bgtasks queue on Redis and runs them on this machine.
 import process from 'node:process';
+import type { JobRegistry } from '@bgtasks/core';
 import { createJobRegistry } from '@bgtasks/runtime';
 import { flagsHelp, numberFlag, parseFlags, terminalSafe, UsageError } from '@bgtasks/runtime/cli';
 import { DEFAULT_REDIS_URL, redactUrl, startWorker } from '../index.ts';
 import { WORKER_FLAGS } from '../worker-flags.ts';
+import { checkCwdRoot, checkPrefix, checkQueueName, checkRedisUrl, checkStateDir } from './worker-checks.ts';
 
 const HELP = `Usage: bgtasks-worker [options]
 
@@ -14,7 +16,12 @@ process group, with its timeout, bounded output and secret-free environment).
 Options:
 ${flagsHelp(WORKER_FLAGS)}
 
-Exit codes: 0 stopped by SIGINT/SIGTERM after killing its jobs, 1 Redis unreachable, 2 bad usage.`;
+Exit codes: 0 after --help or --version; 1 Redis unreachable at start; 2 bad usage (a flag, or a
+value: --redis not a Redis URL, --queue empty or with ":", --cwd-root not a directory, --state-dir
+a file); 143, 130, 129 stopped by SIGTERM, SIGINT, SIGHUP after killing its jobs.`;
+
+/** This bin's version (the package's). */
+const VERSION = '0.1.0';
 
 /** Largest value of the count flags: generous, but never NaN, Infinity or a fraction. */
 const COUNT_MAX = { '--concurrency': 10_000, '--global-concurrency': 10_000, '--lock-duration-ms': 86_400_000 };
@@ -22,6 +29,17 @@ const COUNT_MAX = { '--concurrency': 10_000, '--global-concurrency': 10_000, '--
 function count(flag: keyof typeof COUNT_MAX, value: string | boolean | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
   return numberFlag(flag.slice(2), value, { min: 1, max: COUNT_MAX[flag], integer: true });
+}
+
+/** The flag values that name things outside (see worker-checks.ts); throws a UsageError. */
+function checkValues(v: Record<string, string | boolean | undefined>): void {
+  const text = (name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
+  const redis = text('redis') ?? process.env.BGTASKS_REDIS_URL;
+  if (redis !== undefined) checkRedisUrl(redis, text('redis') !== undefined ? '--redis' : '$BGTASKS_REDIS_URL');
+  if (text('queue') !== undefined) checkQueueName(text('queue') ?? '');
+  if (text('prefix') !== undefined) checkPrefix(text('prefix') ?? '');
+  if (text('cwd-root') !== undefined) checkCwdRoot(text('cwd-root') ?? '');
+  if (text('state-dir') !== undefined) checkStateDir(text('state-dir') ?? '');
 }
 
 let values: Record<string, string | boolean | undefined>;
@@ -33,6 +51,7 @@ try {
   concurrency = count('--concurrency', values.concurrency);
   globalConcurrency = count('--global-concurrency', values['global-concurrency']);
   lockDurationMs = count('--lock-duration-ms', values['lock-duration-ms']);
+  checkValues(values);
 } catch (error) {
   if (!UsageError.isInstance(error)) throw error;
   process.stderr.write(`bgtasks-worker: ${terminalSafe(error.message)}\n`);
@@ -42,15 +61,30 @@ if (values.help) {
   process.stdout.write(`${HELP}\n`);
   process.exit(0);
 }
+if (values.version) {
+  process.stdout.write(`bgtasks-worker ${VERSION}\n`);
+  process.exit(0);
+}
 const str = (name: keyof typeof WORKER_FLAGS) => {
   const v = values[name];
   return typeof v === 'string' ? v : undefined;
 };
 
 const url = str('redis') ?? process.env.BGTASKS_REDIS_URL ?? DEFAULT_REDIS_URL;
+let registry: JobRegistry | undefined;
+try {
+  const stateDir = str('state-dir');
+  registry = stateDir === undefined ? undefined : createJobRegistry({ dir: stateDir });
+} catch (error) {
+  process.stderr.write(`bgtasks-worker: --state-dir: ${terminalSafe(error instanceof Error ? error.message : String(error))}\n`);
+  process.exit(2);
+}
 // Background errors (mostly Redis going away and coming back) on stderr, each message at most every 10 s.
 const lastLogged = new Map<string, number>();
+let started = false;
 function logError(error: unknown): void {
+  // Before "ready", a connection error is the reason of the one line that ends the start.
+  if (!started) return;
   const message = error instanceof Error ? error.message : String(error);
   const now = Date.now();
   if ((lastLogged.get(message) ?? 0) > now - 10_000) return;
@@ -69,7 +103,7 @@ try {
     ...(globalConcurrency !== undefined ? { globalConcurrency } : {}),
     ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
     ...(str('cwd-root') !== undefined ? { cwdRoot: str('cwd-root') } : {}),
-    ...(str('state-dir') !== undefined ? { registry: createJobRegistry({ dir: str('state-dir') ?? '' }) } : {}),
+    ...(registry !== undefined ? { registry } : {}),
     ...(str('allow-env') !== undefined ? { allowEnv: (str('allow-env') ?? '').split(',').filter(Boolean) } : {}),
   });
   for (const r of worker.reaped) {
@@ -77,6 +111,7 @@ try {
       `bgtasks-worker: job ${r.jobId} (${r.command}) of dead worker process ${r.hostPid} ${r.killed ? 'was still running and has been killed' : 'had already ended'}\n`,
     );
   }
+  started = true;
   process.stdout.write(
     `bgtasks-worker ${worker.name} ready: queue ${str('queue') ?? 'bgtasks'} at ${redactUrl(url)}, concurrency ${concurrency ?? 4}\n`,
   );

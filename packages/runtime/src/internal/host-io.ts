@@ -2,7 +2,7 @@
  * Host I/O shared by the Node, Bun and Deno runtimes (all three implement `node:fs` and
  * `node:net`): the TCP port probe and the file access of full job logs.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import type { ChildStdin, FileSink, RuntimeFiles } from '@bgtasks/core';
@@ -24,13 +24,20 @@ export function probePort(port: number, timeoutMs: number): Promise<boolean> {
   });
 }
 
+/**
+ * How a log file is opened: created, never reused (`O_EXCL`: whatever is already at the path, a
+ * symlink planted there included, makes the open fail) and never through a symlink
+ * (`O_NOFOLLOW`, where the platform has it); what `'wx'` means, plus no-follow.
+ */
+const CREATE_NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+
 /** {@link RuntimeFiles} over `node:fs`. */
 export const hostFiles: RuntimeFiles = {
   async mkdir(path) {
     await mkdir(path, { recursive: true, mode: 0o700 });
   },
   async append(path): Promise<FileSink> {
-    const handle = await open(path, 'w', 0o600);
+    const handle = await open(path, CREATE_NEW_FILE, 0o600);
     let closed = false;
     return {
       async write(bytes) {

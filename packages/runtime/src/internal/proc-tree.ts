@@ -8,6 +8,7 @@
 import { Buffer } from 'node:buffer';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { JOB_MARKER_VAR, type KillSignal } from '@bgtasks/core';
+import { pidsListenOn } from './listeners.ts';
 
 /** Sends a signal to a pid (negative: a process group); throws when there is no such process. */
 export type SendSignal = (pid: number, signal: KillSignal | 0) => void;
@@ -441,6 +442,8 @@ export interface JobProcesses {
   kill(signal: KillSignal): void;
   /** True while any process of the job is alive (see {@link jobAlive}). */
   alive(): boolean;
+  /** True when a process of the job listens on TCP `port`; absent without `/proc` (see `Child.listensOn`). */
+  listensOn?: (port: number) => boolean;
 }
 
 /**
@@ -460,5 +463,8 @@ export function jobProcesses(pid: number, marker: string | undefined, exited: Pr
   return {
     kill: (signal) => signalJob(pid, marker, signal, send, start?.(exitSeq !== undefined), origin),
     alive: () => jobAlive(pid, marker, send, start?.(exitSeq !== undefined), origin, exitSeq),
+    ...(hasProcFs()
+      ? { listensOn: (port: number) => pidsListenOn(jobPids(pid, marker, start?.(exitSeq !== undefined), origin), port) }
+      : {}),
   };
 }

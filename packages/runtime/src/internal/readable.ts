@@ -76,7 +76,12 @@ export function childFromWebStreams(
   pid: number,
   streams: { stdout: ReadableStream<Uint8Array>; stderr: ReadableStream<Uint8Array> },
   exited: Promise<ExitStatus>,
-  control: { kill: (signal: KillSignal) => void; alive: () => boolean; stdin?: ChildStdin },
+  control: {
+    kill: (signal: KillSignal) => void;
+    alive: () => boolean;
+    stdin?: ChildStdin;
+    listensOn?: (port: number) => boolean;
+  },
 ): Child {
   const stdout = new ChunkQueue();
   const stderr = new ChunkQueue();
@@ -84,7 +89,15 @@ export function childFromWebStreams(
   closeAfterExit(exited, [stdout, stderr], () => {
     for (const cancel of readers) cancel();
   });
-  const child: Child = { pid, stdout, stderr, exited, kill: control.kill, alive: control.alive };
+  const child: Child = {
+    pid,
+    stdout,
+    stderr,
+    exited,
+    kill: control.kill,
+    alive: control.alive,
+    ...(control.listensOn ? { listensOn: control.listensOn } : {}),
+  };
   return control.stdin ? { ...child, stdin: control.stdin } : child;
 }
 
