@@ -10,7 +10,7 @@
 //      `mcpServers` JSON), from cwd `/` with nothing installed there, and list its tools.
 // Ends with one line "N passed, N failed". Flags: --no-build (dist is built), --keep (leave the temp dir).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -66,6 +66,12 @@ async function main() {
     console.log('=== build');
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
   }
+
+  // In a clone, `npm ci && npm run build` links the workspace bins (scripts/link-bins.mjs), which
+  // docs/bullmq.md and mcp.md run from the repository.
+  const bins = ['bgtasks-agent', 'bgtasks-mcp', 'bgtasks-sim', 'bgtasks-worker'];
+  const unlinked = bins.filter((b) => !existsSync(join(root, 'node_modules/.bin', b)));
+  check(`after the build, node_modules/.bin has ${bins.join(', ')}`, unlinked.length === 0, `missing: ${unlinked.join(', ')}`);
 
   console.log('=== verdaccio 6.8.0 on loopback');
   const port = await freePort();
