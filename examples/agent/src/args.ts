@@ -3,7 +3,16 @@
  * `@bgtasks/runtime/cli`), then validated so every mistake is one {@link UsageError} line and
  * exit code 2.
  */
-import { choiceFlag, type FlagSpecs, numberFlag, parseFlags, UsageError } from '@bgtasks/runtime/cli';
+import type { SandboxSpec } from '@bgtasks/core';
+import {
+  choiceFlag,
+  type FlagSpecs,
+  numberFlag,
+  parseFlags,
+  SANDBOX_FLAGS,
+  sandboxFromFlags,
+  UsageError,
+} from '@bgtasks/runtime/cli';
 import { LOOP_NAMES, type LoopName } from './loops/index.ts';
 
 export { UsageError };
@@ -118,6 +127,7 @@ ai-sdk:      the Vercel AI SDK's generateText/streamText with
     default: 'none',
     description: 'write every event and the final conversation as JSON lines',
   },
+  ...SANDBOX_FLAGS,
   json: { type: 'boolean', default: 'off', description: 'print only a machine-readable summary on stdout' },
   stream: { type: 'boolean', default: 'off', description: 'stream model responses (server-sent events)' },
   help: { type: 'boolean', short: 'h', description: 'this help' },
@@ -145,6 +155,9 @@ export interface CliOptions {
   help: boolean;
   version: boolean;
   prompt?: string;
+  /** `--sandbox`: the executor's sandbox; `sandboxArgs` are those flags as given, for workers. */
+  sandbox?: SandboxSpec;
+  sandboxArgs?: string[];
 }
 
 function nonEmpty(flag: string, value: string | undefined, what: string): string | undefined {
@@ -200,5 +213,13 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     throw new UsageError(`--queue must be 1-64 letters, digits, ".", "_" or "-", got "${queue.slice(0, 40)}"; see --help`);
   }
   if (positionals.length > 0) options.prompt = positionals.join(' ');
+  const sandbox = sandboxFromFlags(v);
+  if (sandbox !== undefined) {
+    options.sandbox = sandbox;
+    options.sandboxArgs = argv.filter((a, i) => a.startsWith('--sandbox') || argv[i - 1]?.startsWith('--sandbox-') === true);
+    if (options.backend === 'bullmq' && options.workers === 0) {
+      throw new UsageError('--sandbox with --backend bullmq needs --workers N (the workers enforce it); see --help');
+    }
+  }
   return options;
 }

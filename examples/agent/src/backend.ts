@@ -78,6 +78,7 @@ export async function openBackend(options: CliOptions, runtime: Runtime, cwdRoot
     if (options.workers > 0) throw new UsageError('--workers starts queue workers: it needs --backend bullmq');
     const executor = new BackgroundExecutor(runtime, {
       cwdRoot,
+      ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}),
       registry: createJobRegistry({ dir: stateDir }),
       // Full logs (bg_bash log: true) next to the registry, capped and removed after a day.
       logs: { dir: join(stateDir, '..', 'logs') },
@@ -97,7 +98,7 @@ export async function openBackend(options: CliOptions, runtime: Runtime, cwdRoot
       const script = fileURLToPath(
         new URL(`./bin/worker${extensionOf(import.meta.resolve('@bgtasks/bullmq'))}`, import.meta.resolve('@bgtasks/bullmq')),
       );
-      const args = ['--redis', options.redis, '--queue', options.queue, '--cwd-root', cwdRoot];
+      const args = ['--redis', options.redis, '--queue', options.queue, '--cwd-root', cwdRoot, ...(options.sandboxArgs ?? [])];
       workers.push(...(await Promise.all(Array.from({ length: options.workers }, () => startWorkerProcess(script, args)))));
     }
     const executor = await QueueExecutor.open({ redis: options.redis, queue: options.queue, runtime, timeoutMs: WORKER_WAIT_MS });

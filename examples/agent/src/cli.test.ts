@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createRuntime, hostRuntimeName } from '@bgtasks/runtime';
 import { describe, expect, test } from 'vitest';
 import { AGENT_FLAGS } from './args.ts';
+import { runCli } from './cli.ts';
 import { commandFor } from './relaunch.ts';
 import type { RunSummary } from './summary.ts';
 
@@ -30,6 +31,25 @@ function cli(args: readonly string[]): Promise<{ code: number; stdout: string; s
       resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
     });
   });
+}
+
+/**
+ * The CLI's entry function in this process, with the bin's arguments, environment and working
+ * directory: for bad input, where what is checked is the parse and its message, not the process
+ * (one case runs the real bin to show the exit code and the line reach the process).
+ */
+async function cliInProcess(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli({
+    argv: args,
+    env,
+    cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+    stdout: { write: (text) => void (stdout += text), isTTY: false, columns: 100, color: false },
+    stderr: (text) => void (stderr += text),
+    relaunch: () => Promise.reject(new Error('bad input must not relaunch')),
+  });
+  return { code, stdout, stderr };
 }
 
 /** A scenario file with one 30 s job `id` running `command`, in a fresh temp directory. */
@@ -129,9 +149,17 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
     ],
     ['a directory as --scenario', ['--scenario', '/tmp'], /--scenario: \/tmp is a directory, not a file/],
   ])('%s exits 2 with one line saying what to do', async (_name, args, message) => {
-    const r = await cli(args);
+    const r = await cliInProcess(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('bad input to the real bin: exit 2 and one line on stderr, no stack', async () => {
+    const r = await cli(['--frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Unknown option '--frobnicate'; see --help/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
@@ -240,6 +268,7 @@ describe.concurrent(`bgtasks-agent on ${runtime}`, () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout.trim())).toMatchObject({ runtime: other, strategy: 'poll', stopReason: 'end_turn' });
     },
+    SUBPROCESS_TEST_MS,
   );
 
   test('SIGINT during a run kills every job group, prints what ran and exits 130', async () => {

@@ -6,6 +6,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type AgentEvent, type AgentResult, ModelRequestError } from '@bgtasks/agent';
+import { SandboxUnavailableError } from '@bgtasks/core';
 import { createRuntime, hostRuntimeName, hostRuntimeVersion } from '@bgtasks/runtime';
 import { readTextFileBounded, terminalSafe, withoutFlag } from '@bgtasks/runtime/cli';
 import {
@@ -109,6 +110,10 @@ export async function runCli(host: CliHost): Promise<number> {
     if (UsageError.isInstance(error)) {
       host.stderr(`bgtasks-agent: ${terminalSafe(error.message)}\n`);
       return 2;
+    }
+    if (SandboxUnavailableError.isInstance(error)) {
+      host.stderr(`bgtasks-agent: --sandbox: ${terminalSafe(error.message)}\n`);
+      return 1;
     }
     throw error;
   }

@@ -37,7 +37,9 @@ function caller(s: Setup, notices: ReturnType<typeof withNotices>, mode: 'genera
     const result = streamText({ ...common, messages, onError: ({ error }) => void (failure = error) });
     await result.consumeStream();
     if (failure !== undefined) throw failure;
-    return { response: await result.response };
+    // ai 7 accumulates every step's messages in responseMessages; ai 6 in response.messages.
+    const all = (result as { responseMessages?: PromiseLike<ModelMessage[]> }).responseMessages;
+    return all ? { responseMessages: await all } : { response: await result.response };
   };
 }
 
@@ -121,7 +123,7 @@ describe('a call that fails for good (HTTP 500, no retries)', () => {
     let failures = 0;
     for (let calls = 0; calls < 200; calls++) {
       try {
-        messages = notices.history((await call(messages)).response);
+        messages = notices.history(await call(messages));
       } catch (error) {
         expect(String(error)).toContain('injected failure');
         failures++;
@@ -177,7 +179,7 @@ describe('a call aborted while its request is in flight', () => {
           prepareStep: notices.prepareStep,
           onStepFinish: notices.onStepFinish,
         });
-        messages = notices.history(result.response);
+        messages = notices.history(result);
       } catch (error) {
         expect(abort.signal.aborted, String(error)).toBe(true);
         aborted++;

@@ -6,15 +6,19 @@
 import { AbortedError } from '@bgtasks/core';
 import type { EndTurnDecision } from '@bgtasks/strategies';
 import type { ModelMessage } from 'ai';
+import type { CallMessages } from './call-messages.ts';
 import type { BgNotices } from './with-notices.ts';
 
 /** Options of {@link runUntilDone}. */
-export interface RunUntilDoneOptions<R extends { response: { messages: ModelMessage[] } }> {
+export interface RunUntilDoneOptions<R extends CallMessages> {
   /** The notice delivery the `generate` calls use as `prepareStep` and `onStepFinish`. */
   notices: BgNotices;
   /** The conversation so far, e.g. `[{ role: 'user', content: 'Build and test.' }]`. */
   messages: ModelMessage[];
-  /** One model call over `messages`: a `generateText` with the notices' hooks (or a `streamText` whose response is awaited). */
+  /**
+   * One model call over `messages`: a `generateText` with the notices' hooks, or a `streamText`
+   * whose messages are awaited (see {@link CallMessages}).
+   */
   generate: (messages: ModelMessage[], signal: AbortSignal | undefined) => Promise<R>;
   /** Most calls in all (the first and every wake-up). Default 100. */
   maxCalls?: number;
@@ -48,9 +52,7 @@ export interface RunUntilDoneResult<R> {
  *     generateText({ model, tools, messages, abortSignal, stopWhen: stepCountIs(50), prepareStep: notices.prepareStep, onStepFinish: notices.onStepFinish }),
  * });
  */
-export async function runUntilDone<R extends { response: { messages: ModelMessage[] } }>(
-  options: RunUntilDoneOptions<R>,
-): Promise<RunUntilDoneResult<R>> {
+export async function runUntilDone<R extends CallMessages>(options: RunUntilDoneOptions<R>): Promise<RunUntilDoneResult<R>> {
   const { notices, signal } = options;
   const maxCalls = options.maxCalls ?? 100;
   let messages = [...options.messages];
@@ -65,7 +67,7 @@ export async function runUntilDone<R extends { response: { messages: ModelMessag
       throw error;
     }
     results.push(result);
-    messages = notices.history(result.response);
+    messages = notices.history(result);
     const decision = await notices.endTurn({ turnsLeft: maxCalls - results.length, ...(signal ? { signal } : {}) });
     options.onEndTurn?.(decision);
     if (decision.action === 'stop')

@@ -23,6 +23,7 @@ import {
   strategyFor,
 } from '@bgtasks/strategies';
 import type { ModelMessage } from 'ai';
+import { type CallMessages, messagesOfCall } from './call-messages.ts';
 import { NoticeHistoryError } from './errors.ts';
 import { type NoticePlacement, placeNotices } from './place-notices.ts';
 
@@ -50,6 +51,10 @@ export interface NoticeDelivery {
 export interface PrepareStepInput {
   stepNumber: number;
   messages: ModelMessage[];
+  /** `ai` 7: the call's own messages (its `messages` carry the last step's override forward). */
+  initialMessages?: ModelMessage[];
+  /** `ai` 7: what the steps so far produced. */
+  responseMessages?: readonly ModelMessage[];
 }
 
 /** Options of {@link BgNotices.endTurn}. */
@@ -73,10 +78,12 @@ export interface BgNotices {
   readonly onStepFinish: () => Promise<void>;
   /**
    * The conversation as the model saw it at the end of the last call: its messages with the
-   * notices in place, then `response.messages`. Give it the last call's `response` (for
-   * `streamText`, `await result.response`) and use it as the next call's `messages`.
+   * notices in place, then the messages the call produced. Give it the last call's result (`ai`
+   * 7: the `generateText` result, or `{ responseMessages: await result.responseMessages }` for
+   * `streamText`; `ai` 6: `result.response`, or `await result.response`) and use it as the next
+   * call's `messages`.
    */
-  history(response: { messages: readonly ModelMessage[] }): ModelMessage[];
+  history(call: CallMessages): ModelMessage[];
   /** Releases the notices of a step that will not finish (after catching the call's error). */
   abandon(): Promise<void>;
   /**
@@ -111,7 +118,7 @@ const NEVER_ABORTED = new AbortController().signal;
  *   onStepFinish: notices.onStepFinish,
  *   prompt: 'Build and test.',
  * });
- * const messages = notices.history(result.response);
+ * const messages = notices.history(result);
  */
 export function withNotices(executor: Executor, options: WithNoticesOptions = {}): BgNotices {
   const strategy = strategyFor(options.strategy ?? 'inject');
@@ -146,7 +153,12 @@ export function withNotices(executor: Executor, options: WithNoticesOptions = {}
 
   return {
     strategy,
-    async prepareStep({ stepNumber, messages }) {
+    async prepareStep(input) {
+      const { stepNumber } = input;
+      // The call's messages plus what its steps produced, without the notices placed before:
+      // `ai` 6 passes exactly that; `ai` 7 carries the last override forward, so rebuild it.
+      const messages =
+        input.initialMessages && input.responseMessages ? [...input.initialMessages, ...input.responseMessages] : input.messages;
       // A step still open at step 0 belongs to a call that failed before its step finished;
       // at a later step, reaching it proves the previous request succeeded.
       await settle(stepNumber > 0);
@@ -160,18 +172,19 @@ export function withNotices(executor: Executor, options: WithNoticesOptions = {}
       return { messages: placed.messages };
     },
     onStepFinish: () => settle(true),
-    history(response) {
+    history(call) {
+      const produced = messagesOfCall(call);
       // A response means the call's last request succeeded, even if onStepFinish was not passed.
       void settle(true);
       if (!sent)
         throw new NoticeHistoryError('history() needs a finished call whose prepareStep was this withNotices().prepareStep');
       const known = sentCovers - callMessages;
-      if (response.messages.length < known) {
+      if (produced.length < known) {
         throw new NoticeHistoryError(
-          `history() got ${response.messages.length} response messages, but the last call had already sent ${known}; pass the response of the last call`,
+          `history() got ${produced.length} response messages, but the last call had already sent ${known}; pass the last call's result (with ai 7 its responseMessages: its response.messages holds the last step only)`,
         );
       }
-      return [...sent, ...response.messages.slice(known)];
+      return [...sent, ...produced.slice(known)];
     },
     abandon: () => settle(false),
     async rollback() {

@@ -2,7 +2,7 @@
  * Flags of `bgtasks-worker`, declared once for the parser and for `--help` (the shared
  * vocabulary of `@bgtasks/runtime/cli`).
  */
-import type { FlagSpecs } from '@bgtasks/runtime/cli';
+import { type FlagSpecs, SANDBOX_FLAGS } from '@bgtasks/runtime/cli';
 import { DEFAULT_REDIS_URL } from './internal/connection.ts';
 
 export const WORKER_FLAGS = {
@@ -42,6 +42,7 @@ export const WORKER_FLAGS = {
     description:
       'record running job groups here; a worker started after one was\nSIGKILLed kills the groups it left (share it between workers)',
   },
+  ...SANDBOX_FLAGS,
   help: { type: 'boolean', short: 'h', description: 'show this help' },
   version: { type: 'boolean', short: 'v', description: 'the version' },
 } as const satisfies FlagSpecs;

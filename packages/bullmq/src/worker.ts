@@ -6,6 +6,7 @@
  */
 import {
   BackgroundExecutor,
+  checkSandbox,
   DEFAULT_MAX_CONCURRENT,
   InvalidJobSpecError,
   type JobRegistry,
@@ -15,6 +16,7 @@ import {
   type OutputLimits,
   type ReapedJob,
   type Runtime,
+  type SandboxSpec,
 } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
 import { type Job as BullJob, Queue, Worker } from 'bullmq';
@@ -59,6 +61,12 @@ export interface StartWorkerOptions {
   /** Confine jobs to this directory on the worker's machine. */
   cwdRoot?: string;
   /**
+   * Run every job in this worker's OS sandbox (see docs/sandbox.md). The worker's machine
+   * enforces it: a submitted job's own `sandbox` is ignored, so a client cannot widen or drop it.
+   * Checked at start: {@link SandboxUnavailableError} when this machine cannot sandbox.
+   */
+  sandbox?: SandboxSpec;
+  /**
    * Records the job groups this worker runs (e.g. `createJobRegistry({ dir })` of
    * `@bgtasks/runtime`), so that after a worker is SIGKILLed the next worker started with the
    * same registry kills what it left running (see {@link QueueWorker.reaped}).
@@ -100,6 +108,7 @@ const RETRY_MS = 200;
  */
 export async function startWorker(options: StartWorkerOptions = {}): Promise<QueueWorker> {
   const runtime = options.runtime ?? createRuntime();
+  const sandbox = checkSandbox(runtime, options.sandbox);
   const concurrency = Math.floor(positive('concurrency', options.concurrency, DEFAULT_MAX_CONCURRENT));
   const lockDuration = Math.floor(positive('lockDurationMs', options.lockDurationMs, DEFAULT_LOCK_DURATION_MS));
   const flushMs = positive('flushIntervalMs', options.flushIntervalMs, 250);
@@ -186,6 +195,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
       ...(options.outputLimit !== undefined ? { outputLimit: options.outputLimit } : {}),
       ...(options.allowEnv !== undefined ? { allowEnv: options.allowEnv } : {}),
       ...(options.cwdRoot !== undefined ? { cwdRoot: options.cwdRoot } : {}),
+      ...(sandbox !== undefined ? { sandbox } : {}),
       ...(registry ? { registry } : {}),
     });
     try {
@@ -193,7 +203,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
       try {
         if (!parsed.success) throw new Error(`the job record in Redis is malformed`);
         spec = parsed.data.spec;
-        executor.submit({ ...spec, id });
+        executor.submit(sandbox === undefined ? { ...spec, id } : { ...spec, id, sandbox });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const text = `bgtasks: could not start the job: ${message}`;

@@ -8,9 +8,12 @@ import type { LogOptions } from './full-log.ts';
 import type { NotificationBus } from './notification-bus.ts';
 import type { OutputLimits } from './output-buffer.ts';
 import type { JobRegistry } from './registry.ts';
+import type { SandboxSpec } from './sandbox.ts';
 
 /** Options of {@link BackgroundExecutor}. */
 export interface ExecutorOptions {
+  /** Run every job in an OS sandbox unless its spec says `sandbox: false` (see docs/sandbox.md). */
+  sandbox?: SandboxSpec;
   /** Most jobs running at once; the rest wait in FIFO order. Default 4. */
   maxConcurrent?: number;
   /** Timeout of a job whose spec names none; `Infinity` for none. Default 30 minutes. */

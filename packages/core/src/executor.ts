@@ -49,6 +49,7 @@ import { NotificationBus } from './notification-bus.ts';
 import { OutputBuffer, type OutputSlice, type OutputSnapshot, type ReadOptions } from './output-buffer.ts';
 import type { ReapedJob } from './registry.ts';
 import type { ExitStatus, Runtime } from './runtime.ts';
+import { checkSandbox } from './sandbox.ts';
 
 export type { ExecutorOptions, JobIsolation } from './executor-options.ts';
 export type { LogOptions } from './full-log.ts';
@@ -101,7 +102,7 @@ export class BackgroundExecutor implements Executor {
 
   constructor(runtime: Runtime, options: ExecutorOptions = {}) {
     this.runtime = runtime;
-    this.#options = options;
+    this.#options = { ...options, sandbox: checkSandbox(runtime, options.sandbox) };
     const limits = checkExecutorOptions(options);
     this.maxConcurrent = limits.maxConcurrent;
     this.defaultTimeoutMs = limits.defaultTimeoutMs;
@@ -370,7 +371,7 @@ export class BackgroundExecutor implements Executor {
     this.#logs.end(entry);
     const done = entry.done;
     const snap = done ? snapshot(entry) : undefined;
-    publishFinal(this.bus, entry, state);
+    publishFinal(this.bus, entry, state, this.#options.sandbox);
     // The child (its streams, the runtime's process handle) is not needed once the job has
     // ended; a long-lived host must not keep one per finished job.
     entry.child = undefined;

@@ -113,4 +113,15 @@ export {
   type SpawnOptions,
 } from './runtime.ts';
 export { compileSafePattern, MAX_SAFE_PATTERN_LENGTH, MAX_SAFE_PATTERN_PROGRAM, type SafePattern } from './safe-pattern.ts';
+export {
+  checkSandbox,
+  DEFAULT_DENY_READ,
+  resolveSandbox,
+  type SandboxContext,
+  type SandboxSpec,
+  SandboxSpecSchema,
+  SandboxUnavailableError,
+  type SpawnSandbox,
+  sandboxViolations,
+} from './sandbox.ts';
 export { MAX_QUEUED_INPUT_BYTES } from './stdin-feed.ts';

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { quoteInput } from './quote-input.ts';
+import { SandboxSpecSchema } from './sandbox.ts';
 
 /** Longest accepted command, in characters; longer input is almost surely a mistake. */
 export const MAX_COMMAND_LENGTH = 100_000;
@@ -91,6 +92,8 @@ export const JobSpecSchema = z
     stdin: z.enum(['null', 'pipe']).optional(),
     /** Also write the whole output to a capped log file, readable at any offset. */
     log: z.boolean().optional(),
+    /** Run in an OS sandbox (see docs/sandbox.md); `false` opts out of the executor's default. */
+    sandbox: SandboxSpecSchema.optional(),
   })
   .strict();
 
@@ -188,4 +191,6 @@ export interface Notice {
   /** `progress` notices: byte offsets of `tail` in the output, `[fromByte, toByte)`. */
   fromByte?: number;
   toByte?: number;
+  /** Final notices of sandboxed jobs: what the sandbox seems to have blocked, from the output. */
+  sandbox?: string;
 }

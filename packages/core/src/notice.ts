@@ -58,7 +58,8 @@ export function formatNotice(notice: Notice): string {
     `truncated="${notice.truncated}"`,
   ];
   const body = notice.tail.length > 0 ? `${fenceOutput(notice.tail)}\n` : '';
-  return `<bg_notice ${attrs.join(' ')}>\n${body}</bg_notice>`;
+  const sandbox = notice.sandbox === undefined ? '' : `sandbox: ${fenceOutput(notice.sandbox)}\n`;
+  return `<bg_notice ${attrs.join(' ')}>\n${body}${sandbox}</bg_notice>`;
 }
 
 function formatRunningNotice(notice: Notice): string {

@@ -16,6 +16,6 @@ export async function checkJobPort(
   probe: Runtime['probePort'],
   probeTimeoutMs: number,
 ): Promise<PortCheck> {
-  if (child?.listensOn) return child.listensOn(port) ? 'owned' : 'no';
+  if (child?.listensOn) return (await child.listensOn(port)) ? 'owned' : 'no';
   return probe && (await probe(port, probeTimeoutMs)) ? 'unverified' : 'no';
 }

@@ -3,6 +3,8 @@
  * live in `@bgtasks/runtime` (Node, Bun, Deno, virtual); core code never reaches past it.
  */
 
+import type { SpawnSandbox } from './sandbox.ts';
+
 /** Names of the runtimes bgtasks ships. */
 export type RuntimeName = 'node' | 'bun' | 'deno' | 'virtual';
 
@@ -23,6 +25,12 @@ export interface SpawnOptions {
    * standard input.
    */
   stdin?: 'null' | 'pipe';
+  /**
+   * Run the job in an OS sandbox (see docs/sandbox.md): the runtime wraps the command (bubblewrap
+   * on Linux) so it writes only to `allowWrite` and a private /tmp, cannot read `denyRead`, has
+   * the network asked for, and every process of the job lives in its own PID namespace.
+   */
+  sandbox?: SpawnSandbox;
 }
 
 /** The write end of a job's stdin pipe (see {@link SpawnOptions.stdin}). */
@@ -100,7 +108,7 @@ export interface Child {
    * address). Absent where the platform cannot tell (no `/proc`): readiness by port then falls
    * back to a connect probe, and the ready notice says the listener's owner was not checked.
    */
-  listensOn?(port: number): boolean;
+  listensOn?(port: number): Promise<boolean>;
 }
 
 /**
@@ -139,4 +147,9 @@ export interface Runtime {
   probePort?(port: number, timeoutMs: number): Promise<boolean>;
   /** File access; needed for full job logs (`JobSpec.log`). */
   files?: RuntimeFiles;
+  /**
+   * Why {@link SpawnOptions.sandbox} cannot be enforced here (what is missing and how to install
+   * it), or undefined when it can. A runtime without this method cannot sandbox.
+   */
+  sandboxProblem?(sandbox: SpawnSandbox): string | undefined;
 }

@@ -54,6 +54,12 @@ export async function writeToStdin(
   timeoutMs: number,
 ): Promise<void> {
   const feed = feedOf(stdin);
+  if (bytes.length > MAX_QUEUED_INPUT_BYTES) {
+    throw new JobInputError(
+      jobId,
+      `${bytes.length} bytes in one write is more than the ${MAX_QUEUED_INPUT_BYTES} bytes (8 MiB) that may wait for a job; send them in parts`,
+    );
+  }
   if (feed.queued + bytes.length > MAX_QUEUED_INPUT_BYTES) {
     throw new JobInputError(
       jobId,

@@ -3,8 +3,16 @@
  * `@bgtasks/runtime/cli`, the same on Node, Bun and Deno), so every mistake becomes one
  * {@link McpUsageError} line and exit code 2.
  */
-import { DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT_MS } from '@bgtasks/core';
-import { type FlagSpecs, flagsHelp, numberFlag, parseFlags, UsageError } from '@bgtasks/runtime/cli';
+import { DEFAULT_MAX_CONCURRENT, DEFAULT_TIMEOUT_MS, type SandboxSpec } from '@bgtasks/core';
+import {
+  type FlagSpecs,
+  flagsHelp,
+  numberFlag,
+  parseFlags,
+  SANDBOX_FLAGS,
+  sandboxFromFlags,
+  UsageError,
+} from '@bgtasks/runtime/cli';
 import { McpUsageError } from './errors.ts';
 import { DEFAULT_MAX_SESSIONS } from './http.ts';
 
@@ -35,6 +43,7 @@ export const MCP_FLAGS = {
     description: '--http only: sessions open at once',
   },
   'no-notices': { type: 'boolean', default: 'append', description: 'do not append ended-job notices to tool results' },
+  ...SANDBOX_FLAGS,
   help: { type: 'boolean', short: 'h', description: 'this help' },
   version: { type: 'boolean', short: 'v', description: 'the version' },
 } as const satisfies FlagSpecs;
@@ -51,12 +60,14 @@ result also carries the <bg_notice> blocks of jobs that ended since the last one
 Options:
 ${flagsHelp(MCP_FLAGS)}
 
-Exit codes: 0 the client closed the session, 2 bad flags, 130/143 SIGINT/SIGTERM.
+Exit codes: 0 the client closed the session, 1 --sandbox not possible on this machine, 2 bad flags,
+130/143 SIGINT/SIGTERM.
 
 Examples:
   bgtasks-mcp                                    # stdio, for Claude Code, Claude Desktop, Cursor
   claude mcp add bgtasks -- npx -y @bgtasks/mcp  # add it to Claude Code
   bgtasks-mcp --http --port 8123 --cwd ~/repo    # http://127.0.0.1:8123/mcp
+  bgtasks-mcp --sandbox --sandbox-port 5432  # jobs sandboxed, may reach 127.0.0.1:5432
 `;
 
 /** Validated flags. */
@@ -68,6 +79,8 @@ export interface McpCliOptions {
   timeoutS: number;
   maxSessions: number;
   notices: boolean;
+  /** The executor's sandbox (`--sandbox`), undefined without it. */
+  sandbox?: SandboxSpec;
   help: boolean;
   version: boolean;
 }
@@ -85,7 +98,9 @@ function parse(argv: readonly string[]): McpCliOptions {
   const cwd = str('cwd');
   if (cwd !== undefined && cwd.trim() === '') throw new UsageError('--cwd needs a directory; see --help');
   const timeout = str('timeout');
+  const sandbox = sandboxFromFlags(v);
   return {
+    ...(sandbox !== undefined ? { sandbox } : {}),
     http: v.http === true,
     port: whole('port', 0, 65_535, 0),
     cwd: cwd ?? '.',

@@ -4,7 +4,7 @@ import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
-import { BackgroundExecutor } from '@bgtasks/core';
+import { BackgroundExecutor, checkSandbox, SandboxUnavailableError } from '@bgtasks/core';
 import { createJobRegistry, createRuntime } from '@bgtasks/runtime';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { HELP, type McpCliOptions, parseMcpArgs } from './args.ts';
@@ -41,6 +41,13 @@ try {
 }
 
 const runtime = createRuntime();
+try {
+  checkSandbox(runtime, options.sandbox);
+} catch (error) {
+  if (!SandboxUnavailableError.isInstance(error)) throw error;
+  process.stderr.write(`bgtasks-mcp: --sandbox: ${error.message}\n`);
+  process.exit(1);
+}
 // Running job groups are recorded, so a server that died without cleaning up (kill -9) has its
 // leftovers killed by the next one; the directory is the one bgtasks-agent uses.
 const registryDir = join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'bgtasks', 'jobs');
@@ -56,6 +63,7 @@ const session = () =>
   createMcpServer({
     executor: new BackgroundExecutor(runtime, {
       cwdRoot,
+      ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}),
       ...(registry ? { registry } : {}),
       maxConcurrent: options.maxConcurrent,
       defaultTimeoutMs: Math.round(options.timeoutS * 1000),

@@ -6,13 +6,36 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pollingTools } from './index.ts';
 
 const executors: BackgroundExecutor[] = [];
-function setup() {
-  const executor = new BackgroundExecutor(createRuntime(), { killGraceMs: 200, promptIdleMs: 200 });
+function setup(writeTimeoutMs?: number) {
+  const executor = new BackgroundExecutor(createRuntime(), {
+    killGraceMs: 200,
+    promptIdleMs: 200,
+    ...(writeTimeoutMs !== undefined ? { writeTimeoutMs } : {}),
+  });
   executors.push(executor);
   return { executor, tools: pollingTools(executor), signal: new AbortController().signal };
 }
 afterEach(async () => {
   await Promise.all(executors.splice(0).map((e) => e.close()));
+});
+
+describe('bg_write on a full pipe', () => {
+  it('bg_write with close: true on a job that does not read answers is_error within the write timeout', async () => {
+    const { tools, signal } = setup(300);
+    await tools.handle('bg_bash', { id: 'deaf', command: 'sleep 30; cat >/dev/null', stdin: 'pipe' }, signal);
+    // Fill the pipe (and the host's queue behind it) until a write times out: 192 KiB a call.
+    let full = false;
+    for (let i = 0; i < 40 && !full; i++) {
+      full = (await tools.handle('bg_write', { id: 'deaf', text: '€'.repeat(65_536) }, signal)).isError;
+    }
+    expect(full).toBe(true);
+    const started = performance.now();
+    const closed = await tools.handle('bg_write', { id: 'deaf', close: true }, signal);
+    // Generous: "did not wait for the job" (it holds its pipe for 30 s).
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(closed).toMatchObject({ isError: true });
+    expect(closed.text).toMatch(/has not read its input within 300 ms \(the pipe is full/);
+  });
 });
 
 describe('bg_write answers a prompt after input_required', () => {

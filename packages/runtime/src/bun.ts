@@ -5,10 +5,11 @@
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { hostFiles, probePort } from './internal/host-io.ts';
-import { jobEnv } from './internal/job-env.ts';
 import { jobProcesses } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
+import { sandboxProblem } from './internal/sandbox-check.ts';
+import { prepareSpawn } from './internal/sandbox-spawn.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
 
@@ -24,6 +25,7 @@ interface BunSubprocess {
   stdin?: { write(bytes: Uint8Array): number | Promise<number>; flush(): unknown; end(): unknown } | null;
 }
 interface BunApi {
+  spawnSync(cmd: string[], options: { stdout: 'ignore'; stderr: 'pipe' }): { exitCode: number | null; stderr: Uint8Array };
   spawn(
     cmd: string[],
     options: {
@@ -45,10 +47,11 @@ function bun(): BunApi {
 
 function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
   let proc: BunSubprocess;
+  const prepared = prepareSpawn(command, options, processEnv);
   try {
-    proc = bun().spawn(['/bin/sh', '-c', command], {
+    proc = bun().spawn([prepared.file, ...prepared.args], {
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-      env: jobEnv(options, processEnv),
+      env: prepared.env,
       stdin: options.stdin === 'pipe' ? 'pipe' : 'ignore',
       stdout: 'pipe',
       stderr: 'pipe',
@@ -61,7 +64,8 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
     code: proc.signalCode ? null : proc.exitCode,
     signal: proc.signalCode,
   }));
-  const processes = jobProcesses(proc.pid, options.marker, exited, sendSignal);
+  const processes = jobProcesses(proc.pid, options.marker, exited, prepared.signals(proc.pid, sendSignal));
+  prepared.started(exited);
   const sink = proc.stdin ?? undefined;
   let stdinClosed = false;
   const stdin = sink
@@ -103,5 +107,10 @@ export function createBunRuntime(): Runtime {
     realPath: (path) => realpathSync(path),
     probePort,
     files: hostFiles,
+    sandboxProblem: (sandbox) =>
+      sandboxProblem(sandbox, processEnv().PATH, (file, args) => {
+        const r = bun().spawnSync([file, ...args], { stdout: 'ignore', stderr: 'pipe' });
+        return { code: r.exitCode, stderr: new TextDecoder().decode(r.stderr) };
+      }),
   };
 }

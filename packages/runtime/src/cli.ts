@@ -15,5 +15,6 @@ export {
 } from './cli/flags.ts';
 export { readTextFileBounded } from './cli/read-bounded.ts';
 export { runtimeCommand, withoutFlag } from './cli/runtime-command.ts';
+export { SANDBOX_FLAGS, sandboxFromFlags } from './cli/sandbox-flags.ts';
 export { terminalSafe } from './cli/terminal-safe.ts';
 export { USAGE_EXIT_CODE, UsageError } from './cli/usage-error.ts';

@@ -5,9 +5,10 @@
 import { realpathSync } from 'node:fs';
 import type { Child, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { hostFiles, probePort, stdinFromWritable } from './internal/host-io.ts';
-import { jobEnv } from './internal/job-env.ts';
 import { jobProcesses } from './internal/proc-tree.ts';
 import { childFromWebStreams, failedChild } from './internal/readable.ts';
+import { sandboxProblem } from './internal/sandbox-check.ts';
+import { prepareSpawn } from './internal/sandbox-spawn.ts';
 import { ShutdownHooks, type ShutdownHost } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
 
@@ -28,11 +29,11 @@ interface DenoApi {
       env?: Record<string, string>;
       clearEnv?: boolean;
       stdin: 'null' | 'piped';
-      stdout: 'piped';
+      stdout: 'piped' | 'null';
       stderr: 'piped';
-      detached: boolean;
+      detached?: boolean;
     },
-  ) => { spawn(): DenoChildProcess };
+  ) => { spawn(): DenoChildProcess; outputSync(): { code: number; stderr: Uint8Array } };
   kill(pid: number, signal: string): void;
   env: { toObject(): Record<string, string> };
   addSignalListener(signal: string, handler: () => void): void;
@@ -54,11 +55,12 @@ function sendSignal(pid: number, signal: string | 0): void {
 
 function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
   let proc: DenoChildProcess;
+  const prepared = prepareSpawn(command, options, () => deno().env.toObject());
   try {
-    proc = new (deno().Command)('/bin/sh', {
-      args: ['-c', command],
+    proc = new (deno().Command)(prepared.file, {
+      args: prepared.args,
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-      env: jobEnv(options, () => deno().env.toObject()),
+      env: prepared.env,
       clearEnv: true,
       stdin: options.stdin === 'pipe' ? 'piped' : 'null',
       stdout: 'piped',
@@ -72,7 +74,8 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
     code: s.signal ? null : s.code,
     signal: s.signal,
   }));
-  const processes = jobProcesses(proc.pid, options.marker, exited, sendSignal);
+  const processes = jobProcesses(proc.pid, options.marker, exited, prepared.signals(proc.pid, sendSignal));
+  prepared.started(exited);
   return childFromWebStreams(proc.pid, proc, exited, {
     ...(options.stdin === 'pipe' ? { stdin: stdinFromWritable(proc.stdin) } : {}),
     kill: processes.kill,
@@ -130,5 +133,10 @@ export function createDenoRuntime(): Runtime {
     realPath: (path) => realpathSync(path),
     probePort,
     files: hostFiles,
+    sandboxProblem: (sandbox) =>
+      sandboxProblem(sandbox, deno().env.toObject().PATH, (file, args) => {
+        const r = new (deno().Command)(file, { args, stdin: 'null', stdout: 'null', stderr: 'piped' }).outputSync();
+        return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
+      }),
   };
 }

@@ -2,22 +2,24 @@
  * The Node runtime: `node:child_process` with `detached: true`, so each job's `sh -c` is a
  * session and process-group leader, and the group is signalled as a whole.
  */
-import { spawn as spawnChild } from 'node:child_process';
+import { spawn as spawnChild, spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import type { Child, ChildStdin, ExitStatus, Runtime, SpawnOptions } from '@bgtasks/core';
 import { ChunkQueue, closeAfterExit } from './internal/chunk-queue.ts';
 import { hostFiles, probePort } from './internal/host-io.ts';
-import { jobEnv } from './internal/job-env.ts';
 import { jobProcesses } from './internal/proc-tree.ts';
 import { processEnv, processShutdownHost, sendSignal } from './internal/process-host.ts';
+import { sandboxProblem } from './internal/sandbox-check.ts';
+import { prepareSpawn } from './internal/sandbox-spawn.ts';
 import { ShutdownHooks } from './internal/shutdown.ts';
 import { realSleep } from './internal/sleep.ts';
 
 /** Spawns `sh -c command` through node:child_process (used by Node, and as the fallback). */
 export function spawnWithChildProcess(command: string, options: SpawnOptions = {}): Child {
-  const proc = spawnChild('/bin/sh', ['-c', command], {
+  const prepared = prepareSpawn(command, options, processEnv);
+  const proc = spawnChild(prepared.file, prepared.args, {
     cwd: options.cwd,
-    env: jobEnv(options, processEnv),
+    env: prepared.env,
     detached: true,
     stdio: [options.stdin === 'pipe' ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
@@ -74,7 +76,8 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
       }
     : undefined;
   const pid = proc.pid ?? -1;
-  const processes = jobProcesses(pid, options.marker, exited, sendSignal);
+  const processes = jobProcesses(pid, options.marker, exited, prepared.signals(pid, sendSignal));
+  prepared.started(exited);
   let done = false;
   void exited.then(() => {
     done = true;
@@ -95,6 +98,13 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
   };
 }
 
+/** Runs `file` to its end (the sandbox's one-time probe of bwrap). */
+function runSync(file: string, args: string[]): { code: number | null; stderr: string } {
+  const r = spawnSync(file, args, { encoding: 'utf8', timeout: 10_000 });
+  if (r.error) throw r.error;
+  return { code: r.status, stderr: r.stderr };
+}
+
 /** The runtime for Node.js. */
 export function createNodeRuntime(): Runtime {
   const hooks = new ShutdownHooks(processShutdownHost());
@@ -108,5 +118,6 @@ export function createNodeRuntime(): Runtime {
     realPath: (path) => realpathSync(path),
     probePort,
     files: hostFiles,
+    sandboxProblem: (sandbox) => sandboxProblem(sandbox, processEnv().PATH, runSync),
   };
 }

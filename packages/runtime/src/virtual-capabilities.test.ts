@@ -1,7 +1,7 @@
 // The virtual runtime's doubles of the long-running-job capabilities: open ports, piped stdin,
 // in-memory files, and output at the time of the last echo; driven through the executor in
 // virtual time.
-import { BackgroundExecutor, JobInputError } from '@bgtasks/core';
+import { BackgroundExecutor, formatNotice, JobInputError } from '@bgtasks/core';
 import { describe, expect, test } from 'vitest';
 import { createVirtualRuntime, defaultScript } from './virtual.ts';
 
@@ -23,6 +23,18 @@ describe('virtual runtime capabilities', () => {
     // Scripted processes own no sockets: the answer says the owner could not be checked.
     await expect(byPort).resolves.toMatchObject({ met: 'port', portOwner: 'unknown' });
     expect(runtime.now()).toBeLessThan(7_200);
+    await executor.close();
+  });
+
+  test('where the owner of a listener cannot be known, the ready notice by port says so', async () => {
+    const runtime = createVirtualRuntime();
+    const executor = new BackgroundExecutor(runtime);
+    executor.submit({ id: 'web', command: 'sleep 600', ready: { port: 3001 } });
+    await runtime.sleep(1_000);
+    runtime.openPorts.add(3001);
+    const notice = await executor.bus.consumer('c').next();
+    expect(notice).toMatchObject({ jobId: 'web', kind: 'ready', ready: 'port', portOwner: 'unknown' });
+    expect(formatNotice(notice)).toContain('ready="port" port_owner="unknown"');
     await executor.close();
   });
 

@@ -14,6 +14,7 @@ import {
   type RuntimeFiles,
   type ShutdownHook,
   type SpawnOptions,
+  type SpawnSandbox,
 } from '@bgtasks/core';
 import { ChunkQueue } from './internal/chunk-queue.ts';
 
@@ -285,6 +286,8 @@ export interface VirtualRuntime extends Runtime {
   readonly spawned: readonly string[];
   /** Ports on 127.0.0.1 that {@link Runtime.probePort} finds listening; add and delete freely. */
   readonly openPorts: Set<number>;
+  /** The sandbox each command was spawned with (undefined for none), in spawn order. */
+  readonly sandboxes: readonly (SpawnSandbox | undefined)[];
   /** Text written to the stdin of each piped child, by pid. */
   readonly stdinWritten: ReadonlyMap<number, string>;
   /** Files written through {@link Runtime.files}, in memory, by path. */
@@ -299,6 +302,7 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions = {}): Virtu
   const script = options.script ?? defaultScript;
   const hooks = new Set<ShutdownHook>();
   const spawned: string[] = [];
+  const sandboxes: (SpawnSandbox | undefined)[] = [];
   let nextPid = 10_000;
   const openPorts = new Set<number>();
   const stdinWritten = new Map<number, string>();
@@ -332,6 +336,7 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions = {}): Virtu
 
   function spawn(command: string, spawnOptions: SpawnOptions = {}): Child {
     spawned.push(command);
+    sandboxes.push(spawnOptions.sandbox);
     const plan = script(command, spawnOptions);
     const pid = nextPid++;
     const stdout = new ChunkQueue();
@@ -391,12 +396,15 @@ export function createVirtualRuntime(options: VirtualRuntimeOptions = {}): Virtu
     name: 'virtual',
     clock,
     spawned,
+    sandboxes,
     openPorts,
     stdinWritten,
     fileContents,
     files,
     spawn,
     probePort: async (port) => openPorts.has(port),
+    // Nothing real runs here: the sandbox is accepted and recorded (see `sandboxes`), not enforced.
+    sandboxProblem: () => undefined,
     now: () => clock.now(),
     sleep: (ms, signal) => clock.sleep(ms, signal),
     env: () => ({ ...(options.env ?? {}) }),

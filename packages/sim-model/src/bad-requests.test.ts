@@ -20,10 +20,16 @@ const ok = { model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'h
 describe('bad requests get the errors the Messages API gives', () => {
   test.each([
     ['a missing max_tokens', { model: 'm', messages: ok.messages }, 'max_tokens: Field required'],
-    ['a wrong role', { ...ok, messages: [{ role: 'system', content: 'x' }] }, 'messages.0.role'],
+    ['a wrong role', { ...ok, messages: [{ role: 'developer', content: 'x' }] }, 'messages.0.role'],
+    [
+      'a system message first',
+      { ...ok, messages: [{ role: 'system', content: 'x' }] },
+      "messages.0: role 'system' must follow a 'user' message",
+    ],
     ['no messages', { ...ok, messages: [] }, 'messages: at least one message is required'],
     ['an empty text block', { ...ok, messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }, 'non-empty'],
     ['a tool without input_schema', { ...ok, tools: [{ name: 'bash' }] }, 'tools.0.input_schema: Field required'],
+    ['a tool without a name', { ...ok, tools: [{ input_schema: { type: 'object' } }] }, 'tools.0.name: Field required'],
     [
       'a tool_result for an unknown tool_use id',
       { ...ok, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: 'x' }] }] },
@@ -73,7 +79,7 @@ describe('bad requests get the errors the Messages API gives', () => {
       wrong.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
     const right = new Anthropic({ apiKey: 'secret', fetch: sim.fetch, maxRetries: 0 });
-    const bad = right.messages.create({ model: 'm', max_tokens: 0, messages: [{ role: 'user', content: 'x' }] });
+    const bad = right.messages.create({ model: 'm', max_tokens: -1, messages: [{ role: 'user', content: 'x' }] });
     await expect(bad).rejects.toBeInstanceOf(Anthropic.BadRequestError);
     await expect(bad).rejects.toThrow(/max_tokens/);
   });

@@ -8,6 +8,7 @@ import { blocksOf, type MessagesRequest, type RequestBlock } from './request.ts'
 import type { Scenario } from './scenario.ts';
 import { jobCommand } from './task-graph.ts';
 import { type SeenJob, type SeenState, startedIdIn, statesIn } from './tool-results.ts';
+import { ownToolName } from './tool-view.ts';
 
 /** The latest state the model saw for a job. */
 export interface KnownJob {
@@ -106,6 +107,8 @@ export function readKnowledge(request: MessagesRequest, scenario: Scenario, scal
   };
 
   for (const message of request.messages) {
+    // A mid-conversation system message holds instructions, never a job's state.
+    if (message.role === 'system') continue;
     const blocks = blocksOf(message);
     if (message.role === 'assistant') {
       k.turns++;
@@ -116,22 +119,24 @@ export function readKnowledge(request: MessagesRequest, scenario: Scenario, scal
           continue;
         }
         if (block.type !== 'tool_use') continue;
-        const call: Call = { name: block.name, input: block.input };
-        if (block.name !== 'check_bg' && block.name !== 'bg_wait') waitOnly = false;
-        if (block.name === 'bg_bash' || block.name === 'bash') {
+        // A client may namespace the tools (mcp__<server>__bg_bash): each is read by its own name.
+        const name = ownToolName(block.name) ?? block.name;
+        const call: Call = { name, input: block.input };
+        if (name !== 'check_bg' && name !== 'bg_wait') waitOnly = false;
+        if (name === 'bg_bash' || name === 'bash') {
           const id = typeof block.input.id === 'string' && jobIds.has(block.input.id) ? block.input.id : undefined;
           const job = id ?? byCommand.get(String(block.input.command ?? ''));
           if (job) {
             call.jobId = job;
             k.started.add(job);
           }
-        } else if (block.name === 'bg_kill' && typeof block.input.id === 'string') {
+        } else if (name === 'bg_kill' && typeof block.input.id === 'string') {
           const job = scenarioId(block.input.id);
           if (job) {
             call.jobId = job;
             k.killRequested.add(job);
           }
-        } else if (block.name === 'check_bg' && typeof block.input.id === 'string') {
+        } else if (name === 'check_bg' && typeof block.input.id === 'string') {
           const job = scenarioId(block.input.id);
           if (job) call.jobId = job;
         }

@@ -8,7 +8,7 @@
 import { hash32 } from './internal/hash.ts';
 import { estimateTokens, type Pacing } from './pacing.ts';
 import type { PrefixBlock } from './prompt-cache.ts';
-import type { MessagesRequest, RequestBlock } from './request.ts';
+import { blocksOf, type MessagesRequest, type RequestBlock } from './request.ts';
 
 const MESSAGE_OVERHEAD_TOKENS = 3;
 /** A flat size for images and documents, whose content the simulated model does not read. */
@@ -55,7 +55,7 @@ function blockTokens(block: RequestBlock, pacing: Pick<Pacing, 'charsPerToken'>)
     block.type === 'image' || block.type === 'document'
       ? 1
       : block.type === 'tool_result' && Array.isArray(block.content)
-        ? block.content.filter((c) => c.type !== 'text').length
+        ? block.content.filter((c) => c.type === 'image' || c.type === 'document').length
         : 0;
   return estimateTokens(blockText(block), pacing) + attachments * ATTACHMENT_TOKENS;
 }
@@ -95,7 +95,7 @@ export function requestPrefixBlocks(request: MessagesRequest, pacing: Pacing, me
   else for (const block of request.system ?? []) push(estimateTokens(block.text, pacing), block, ttlOf(block, pacing));
   request.messages.forEach((message, m) => {
     // A string is one text block to the API: the same prefix, whichever form a client sends.
-    const blocks = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
+    const blocks = blocksOf(message);
     blocks.forEach((block, k) => {
       const overhead = k === 0 ? MESSAGE_OVERHEAD_TOKENS : 0;
       push(

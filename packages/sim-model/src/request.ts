@@ -5,87 +5,75 @@
  */
 import * as z from 'zod';
 import { SimApiError } from './errors.ts';
+import { CacheControl, ContentBlock, Effort, SystemContentBlock, TextBlock } from './request-blocks.ts';
+import { ContextManagementConfig, Metadata, OutputConfig, ThinkingConfig, ToolChoice, unservedField } from './request-options.ts';
 
-const CacheControl = z
-  .object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() })
-  .strict()
-  .nullish();
+const Content = z.union([z.string(), z.array(ContentBlock)]);
 
-const TextBlock = z.looseObject({ type: z.literal('text'), text: z.string(), cache_control: CacheControl });
-const ImageBlock = z.looseObject({
-  type: z.literal('image'),
-  source: z.looseObject({ type: z.string() }),
-  cache_control: CacheControl,
+/**
+ * A mid-conversation system message (Claude Opus 4.8 and later): text and tool changes, a
+ * per-turn effort, and how long it stays in front of the model. Placement is checked below.
+ */
+const SystemMessage = z.object({
+  role: z.literal('system'),
+  content: z.union([z.string(), z.array(SystemContentBlock)]).optional(),
+  output_config: z.looseObject({ effort: Effort }).nullish(),
+  clear_at: z.enum(['next_user_message', 'never']).nullish(),
 });
-const DocumentBlock = z.looseObject({
-  type: z.literal('document'),
-  source: z.looseObject({ type: z.string() }),
-  cache_control: CacheControl,
-});
-const ToolUseBlock = z.looseObject({
-  type: z.literal('tool_use'),
-  id: z.string().min(1),
-  name: z.string().min(1),
-  input: z.record(z.string(), z.unknown()),
-  cache_control: CacheControl,
-});
-const ToolResultBlock = z.looseObject({
-  type: z.literal('tool_result'),
-  tool_use_id: z.string().min(1),
-  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [TextBlock, ImageBlock, DocumentBlock]))]).optional(),
-  is_error: z.boolean().optional(),
-  cache_control: CacheControl,
-});
-const ThinkingBlock = z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() });
-const RedactedThinkingBlock = z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() });
 
-const ContentBlock = z.discriminatedUnion('type', [
-  TextBlock,
-  ImageBlock,
-  DocumentBlock,
-  ToolUseBlock,
-  ToolResultBlock,
-  ThinkingBlock,
-  RedactedThinkingBlock,
+const Message = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('user'), content: Content }),
+  z.object({ role: z.literal('assistant'), content: Content }),
+  SystemMessage,
 ]);
 
-const Message = z.object({
-  role: z.enum(['user', 'assistant']),
-  content: z.union([z.string(), z.array(ContentBlock)]),
-});
+/** Tool types that bundle tools under one entry and carry no `name` (MCP, browser, computer). */
+const TOOLSET = /(^|_)toolset(_\d+)?$/;
 
 const Tool = z
   .looseObject({
-    name: z.string().regex(/^[a-zA-Z0-9_-]{1,128}$/, 'String should match pattern ^[a-zA-Z0-9_-]{1,128}$'),
+    name: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,128}$/, 'String should match pattern ^[a-zA-Z0-9_-]{1,128}$')
+      .optional(),
     type: z.string().nullish(),
     description: z.string().optional(),
     input_schema: z.looseObject({ type: z.literal('object') }).optional(),
+    defer_loading: z.boolean().optional(),
     cache_control: CacheControl,
   })
   .refine((t) => (t.type != null && t.type !== 'custom') || t.input_schema !== undefined, {
     message: 'Field required',
     path: ['input_schema'],
-  });
+  })
+  .refine((t) => t.name !== undefined || TOOLSET.test(t.type ?? ''), { message: 'Field required', path: ['name'] });
 
-/** Schema of a `POST /v1/messages` body (the fields the simulated model reads; others pass). */
+/**
+ * Schema of a `POST /v1/messages` body: every field of the current API's `MessageCreateParams`
+ * is accepted; the ones the simulated model reads are validated, the rest pass through.
+ */
 export const MessagesRequestSchema = z.looseObject({
   model: z.string().min(1),
-  max_tokens: z.number().int().min(1),
+  max_tokens: z.number().int().min(0),
   messages: z.array(Message),
   system: z.union([z.string(), z.array(TextBlock)]).optional(),
   tools: z.array(Tool).optional(),
-  tool_choice: z.looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']), name: z.string().optional() }).optional(),
+  tool_choice: ToolChoice.optional(),
   stream: z.boolean().optional(),
   temperature: z.number().min(0).max(1).optional(),
   top_p: z.number().min(0).max(1).optional(),
   top_k: z.number().int().min(0).optional(),
   stop_sequences: z.array(z.string()).optional(),
-  metadata: z.looseObject({}).optional(),
+  metadata: Metadata.optional(),
+  thinking: ThinkingConfig.optional(),
+  output_config: OutputConfig.optional(),
+  context_management: ContextManagementConfig.nullish(),
+  cache_control: CacheControl,
 });
 
 export type MessagesRequest = z.infer<typeof MessagesRequestSchema>;
 export type RequestMessage = MessagesRequest['messages'][number];
-export type RequestBlock = Exclude<RequestMessage['content'], string>[number];
+export type RequestBlock = Exclude<RequestMessage['content'], string | undefined>[number];
 export type RequestTool = NonNullable<MessagesRequest['tools']>[number];
 
 function invalid(message: string): SimApiError {
@@ -94,7 +82,45 @@ function invalid(message: string): SimApiError {
 
 /** The content of a message as blocks (a string is one text block). */
 export function blocksOf(message: RequestMessage): RequestBlock[] {
+  if (message.content === undefined) return [];
   return typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
+}
+
+/**
+ * The placement rules of mid-conversation system messages, as the API states them: never first;
+ * after a `user` message (or an assistant turn that ended in a server tool call), possibly in a
+ * run of system messages; followed by an `assistant` message or the end of the array; with
+ * content or an `output_config`.
+ */
+function checkSystemMessage(messages: readonly RequestMessage[], i: number): void {
+  const message = messages[i];
+  if (message?.role !== 'system') return;
+  if (message.content === undefined && message.output_config == null)
+    throw invalid(`messages.${i}: a system message needs \`content\` or \`output_config\``);
+  let before = i - 1;
+  while (before >= 0 && messages[before]?.role === 'system') before--;
+  const prev = messages[before];
+  const prevBlocks = prev ? blocksOf(prev) : [];
+  const afterServerTool = prev?.role === 'assistant' && prevBlocks[prevBlocks.length - 1]?.type === 'server_tool_use';
+  if (prev?.role !== 'user' && !afterServerTool)
+    throw invalid(
+      `messages.${i}: role 'system' must follow a 'user' message (or an assistant turn ending in a server tool call)${i === 0 ? '; it cannot be the first message, use the top-level system field' : ''}`,
+    );
+  let after = i + 1;
+  while (after < messages.length && messages[after]?.role === 'system') after++;
+  const next = messages[after];
+  if (next !== undefined && next.role !== 'assistant')
+    throw invalid(`messages.${i}: role 'system' must precede an 'assistant' message or end the array`);
+}
+
+/** Rules across options: a thinking budget below max_tokens, no forced tool use while thinking. */
+function checkOptions(request: MessagesRequest, countOnly: boolean): void {
+  const { thinking } = request;
+  const thinks = thinking?.type === 'enabled' || thinking?.type === 'adaptive';
+  if (!countOnly && thinking?.type === 'enabled' && request.max_tokens <= thinking.budget_tokens)
+    throw invalid('max_tokens: must be greater than thinking.budget_tokens');
+  if (thinks && (request.tool_choice?.type === 'any' || request.tool_choice?.type === 'tool'))
+    throw invalid('tool_choice: Thinking may not be enabled when tool_choice forces tool use.');
 }
 
 function checkConversation(request: MessagesRequest): void {
@@ -102,12 +128,14 @@ function checkConversation(request: MessagesRequest): void {
   if (messages.length === 0) throw invalid('messages: at least one message is required');
   const names = new Set<string>();
   request.tools?.forEach((tool) => {
+    if (tool.name === undefined) return;
     if (names.has(tool.name)) throw invalid(`tools: Tool names must be unique. Duplicate name: ${tool.name}`);
     names.add(tool.name);
   });
   messages.forEach((message, i) => {
+    checkSystemMessage(messages, i);
     const blocks = blocksOf(message);
-    if (typeof message.content !== 'string' && blocks.length === 0 && i < messages.length - 1)
+    if (message.role !== 'system' && typeof message.content !== 'string' && blocks.length === 0 && i < messages.length - 1)
       throw invalid(`messages.${i}: all messages must have non-empty content except for the optional final assistant message`);
     blocks.forEach((block, k) => {
       if (block.type === 'text' && block.text.length === 0 && !(i === messages.length - 1 && message.role === 'assistant'))
@@ -160,11 +188,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * Validates a parsed JSON body.
  * @throws SimApiError (400 invalid_request_error) saying what is wrong.
  */
-export function parseMessagesRequest(body: unknown): MessagesRequest {
+export function parseMessagesRequest(body: unknown, options: { countOnly?: boolean } = {}): MessagesRequest {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const unserved = unservedField(body as Record<string, unknown>);
+    if (unserved) throw invalid(`${unserved.field}: ${unserved.reason}`);
+  }
   const parsed = MessagesRequestSchema.safeParse(body, {
     error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'Field required' : undefined),
   });
   if (!parsed.success) throw invalid(parsed.error.issues.slice(0, 3).map(describeIssue).join('; '));
   checkConversation(parsed.data);
+  checkOptions(parsed.data, options.countOnly === true);
   return parsed.data;
 }

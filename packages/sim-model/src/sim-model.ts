@@ -7,6 +7,7 @@
 import type { Runtime } from '@bgtasks/core';
 import { createRuntime, type FetchHandler, type HttpServer, serve as runtimeServe, type ServeOptions } from '@bgtasks/runtime';
 import { builtinScenario } from './builtin-scenarios.ts';
+import { applyContextEdits } from './context-management.ts';
 import { type ApiErrorType, SimApiError, SimServeError } from './errors.ts';
 import { hash32 } from './internal/hash.ts';
 import { readKnowledge } from './knowledge.ts';
@@ -19,6 +20,9 @@ import { countInputTokens, type PrefixMemo, requestPrefixBlocks } from './reques
 import { type PollPolicy, parseScenario, type Scenario, type ScenarioInput } from './scenario.ts';
 import { streamMessage } from './sse.ts';
 import { detectStrategy, type SimStrategy } from './strategy.ts';
+import { planThinking } from './thinking.ts';
+import { resolveTurn } from './tool-search.ts';
+import { readToolView, usableTools } from './tool-view.ts';
 
 /** The clock a simulated model paces itself on: a runtime or a VirtualClock. */
 export type SimClock = Pick<Runtime, 'now' | 'sleep'>;
@@ -188,14 +192,16 @@ export function createSimModel(scenario: Scenario | ScenarioInput | string, opti
     if (countOnly && typeof body === 'object' && body !== null && !('max_tokens' in body)) {
       (body as Record<string, unknown>).max_tokens = 1;
     }
-    const req = parseMessagesRequest(body);
+    const req = parseMessagesRequest(body, { countOnly });
     if (countOnly) return json(200, { input_tokens: countInputTokens(req, pacing) }, requestId);
 
     const startedAt = clock.now();
-    const toolNames = req.tool_choice?.type === 'none' ? [] : (req.tools ?? []).map((t) => t.name);
-    const strategy = detectStrategy(toolNames);
+    // The tools by their own names, whatever prefix the client gave them, deferred ones included.
+    const view = readToolView(req);
+    const tools = usableTools(view);
+    const strategy = detectStrategy([...tools]);
     const knowledge = readKnowledge(req, parsed, scale);
-    const turn = planTurn({
+    const planned = planTurn({
       scenario: parsed,
       knowledge,
       strategy,
@@ -203,12 +209,20 @@ export function createSimModel(scenario: Scenario | ScenarioInput | string, opti
       scale,
       seed,
       pacing,
-      tools: new Set(toolNames),
+      tools,
     });
-    const usage = cache.account(requestPrefixBlocks(req, pacing, prefixMemo), startedAt);
+    const prefix = requestPrefixBlocks(req, pacing, prefixMemo);
+    const contextManagement = applyContextEdits(
+      req,
+      prefix.reduce((s, b) => s + b.tokens, 0),
+      pacing,
+    );
+    const usage = cache.account(prefix, startedAt);
     const { stream: _stream, ...identity } = req;
     const identityJson = JSON.stringify(identity);
     const key = `${hash32(identityJson, seed).toString(36)}:${identityJson.length}`;
+    const { turn, lead } = resolveTurn(planned, view, { key, seed });
+    const thinking = planThinking(req, turn, { key, seed, pacing });
     const message = buildMessage(turn, {
       model: req.model,
       maxTokens: req.max_tokens,
@@ -217,6 +231,9 @@ export function createSimModel(scenario: Scenario | ScenarioInput | string, opti
       seed,
       pacing,
       cache: usage,
+      lead,
+      ...(thinking ? { thinking } : {}),
+      ...(contextManagement ? { contextManagement } : {}),
     });
     const generationMs = responseTimeMs(message.usage.output_tokens, pacing) - pacing.ttftMs;
     const durationMs = pacing.ttftMs + generationMs;

@@ -19,6 +19,20 @@ function chunks(text: string, size: number): string[] {
   return out.length > 0 ? out : [''];
 }
 
+/** A block as its `content_block_start` shows it: text, thinking and inputs arrive as deltas. */
+function startOf(block: SimMessage['content'][number]): unknown {
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: '' };
+    case 'thinking':
+      return { type: 'thinking', thinking: '', signature: '' };
+    case 'tool_search_tool_result':
+      return block;
+    default:
+      return { ...block, input: {} };
+  }
+}
+
 /** Options of {@link streamMessage}. */
 export interface StreamOptions {
   clock: Pick<Runtime, 'sleep'>;
@@ -38,9 +52,12 @@ export function streamMessage(message: SimMessage, options: StreamOptions): Read
   const onAbort = (): void => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const size = Math.max(1, Math.round(options.pacing.streamChunkTokens * options.pacing.charsPerToken));
-  const pieces = message.content.map((block) =>
-    block.type === 'text' ? chunks(block.text, size) : chunks(JSON.stringify(block.input), size),
-  );
+  const pieces = message.content.map((block) => {
+    if (block.type === 'text') return chunks(block.text, size);
+    if (block.type === 'thinking') return block.thinking === '' ? [] : chunks(block.thinking, size);
+    if (block.type === 'tool_search_tool_result') return [];
+    return chunks(JSON.stringify(block.input), size);
+  });
   const totalChars = Math.max(
     1,
     pieces.flat().reduce((s, p) => s + p.length, 0),
@@ -58,12 +75,19 @@ export function streamMessage(message: SimMessage, options: StreamOptions): Read
         );
         controller.enqueue(event('ping', { type: 'ping' }));
         for (const [index, block] of message.content.entries()) {
-          const start = block.type === 'text' ? { type: 'text', text: '' } : { ...block, input: {} };
-          controller.enqueue(event('content_block_start', { type: 'content_block_start', index, content_block: start }));
+          controller.enqueue(event('content_block_start', { type: 'content_block_start', index, content_block: startOf(block) }));
           for (const piece of pieces[index] ?? []) {
             await options.clock.sleep((options.generationMs * piece.length) / totalChars, stop.signal);
             const delta =
-              block.type === 'text' ? { type: 'text_delta', text: piece } : { type: 'input_json_delta', partial_json: piece };
+              block.type === 'text'
+                ? { type: 'text_delta', text: piece }
+                : block.type === 'thinking'
+                  ? { type: 'thinking_delta', thinking: piece }
+                  : { type: 'input_json_delta', partial_json: piece };
+            controller.enqueue(event('content_block_delta', { type: 'content_block_delta', index, delta }));
+          }
+          if (block.type === 'thinking') {
+            const delta = { type: 'signature_delta', signature: block.signature };
             controller.enqueue(event('content_block_delta', { type: 'content_block_delta', index, delta }));
           }
           controller.enqueue(event('content_block_stop', { type: 'content_block_stop', index }));
@@ -72,6 +96,7 @@ export function streamMessage(message: SimMessage, options: StreamOptions): Read
           event('message_delta', {
             type: 'message_delta',
             delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence, stop_details: null },
+            ...(message.context_management ? { context_management: message.context_management } : {}),
             usage: {
               input_tokens: usage.input_tokens,
               cache_creation_input_tokens: usage.cache_creation_input_tokens,

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // bgtasks-worker: takes jobs from a bgtasks queue on Redis and runs them on this machine.
 import process from 'node:process';
-import type { JobRegistry } from '@bgtasks/core';
+import type { JobRegistry, SandboxSpec } from '@bgtasks/core';
 import { createJobRegistry } from '@bgtasks/runtime';
-import { flagsHelp, numberFlag, parseFlags, terminalSafe, UsageError } from '@bgtasks/runtime/cli';
+import { flagsHelp, numberFlag, parseFlags, sandboxFromFlags, terminalSafe, UsageError } from '@bgtasks/runtime/cli';
 import { DEFAULT_REDIS_URL, redactUrl, startWorker } from '../index.ts';
 import { WORKER_FLAGS } from '../worker-flags.ts';
 import { checkCwdRoot, checkPrefix, checkQueueName, checkRedisUrl, checkStateDir } from './worker-checks.ts';
@@ -16,9 +16,10 @@ process group, with its timeout, bounded output and secret-free environment).
 Options:
 ${flagsHelp(WORKER_FLAGS)}
 
-Exit codes: 0 after --help or --version; 1 Redis unreachable at start; 2 bad usage (a flag, or a
-value: --redis not a Redis URL, --queue empty or with ":", --cwd-root not a directory, --state-dir
-a file); 143, 130, 129 stopped by SIGTERM, SIGINT, SIGHUP after killing its jobs.`;
+Exit codes: 0 after --help or --version; 1 Redis unreachable at start, or --sandbox not possible;
+2 bad usage (a flag, or a value: --redis not a Redis URL, --queue empty or with ":", --cwd-root not
+a directory, --state-dir a file); 143, 130, 129 stopped by SIGTERM, SIGINT, SIGHUP after killing
+its jobs.`;
 
 /** This bin's version (the package's). */
 const VERSION = '0.1.0';
@@ -26,13 +27,13 @@ const VERSION = '0.1.0';
 /** Largest value of the count flags: generous, but never NaN, Infinity or a fraction. */
 const COUNT_MAX = { '--concurrency': 10_000, '--global-concurrency': 10_000, '--lock-duration-ms': 86_400_000 };
 
-function count(flag: keyof typeof COUNT_MAX, value: string | boolean | undefined): number | undefined {
+function count(flag: keyof typeof COUNT_MAX, value: string | boolean | string[] | undefined): number | undefined {
   if (typeof value !== 'string') return undefined;
   return numberFlag(flag.slice(2), value, { min: 1, max: COUNT_MAX[flag], integer: true });
 }
 
 /** The flag values that name things outside (see worker-checks.ts); throws a UsageError. */
-function checkValues(v: Record<string, string | boolean | undefined>): void {
+function checkValues(v: Record<string, string | boolean | string[] | undefined>): void {
   const text = (name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
   const redis = text('redis') ?? process.env.BGTASKS_REDIS_URL;
   if (redis !== undefined) checkRedisUrl(redis, text('redis') !== undefined ? '--redis' : '$BGTASKS_REDIS_URL');
@@ -42,7 +43,8 @@ function checkValues(v: Record<string, string | boolean | undefined>): void {
   if (text('state-dir') !== undefined) checkStateDir(text('state-dir') ?? '');
 }
 
-let values: Record<string, string | boolean | undefined>;
+let values: Record<string, string | boolean | string[] | undefined>;
+let sandbox: SandboxSpec | undefined;
 let concurrency: number | undefined;
 let globalConcurrency: number | undefined;
 let lockDurationMs: number | undefined;
@@ -51,7 +53,8 @@ try {
   concurrency = count('--concurrency', values.concurrency);
   globalConcurrency = count('--global-concurrency', values['global-concurrency']);
   lockDurationMs = count('--lock-duration-ms', values['lock-duration-ms']);
-  checkValues(values);
+  if (values.help !== true && values.version !== true) checkValues(values);
+  sandbox = sandboxFromFlags(values);
 } catch (error) {
   if (!UsageError.isInstance(error)) throw error;
   process.stderr.write(`bgtasks-worker: ${terminalSafe(error.message)}\n`);
@@ -103,6 +106,7 @@ try {
     ...(globalConcurrency !== undefined ? { globalConcurrency } : {}),
     ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
     ...(str('cwd-root') !== undefined ? { cwdRoot: str('cwd-root') } : {}),
+    ...(sandbox !== undefined ? { sandbox } : {}),
     ...(registry !== undefined ? { registry } : {}),
     ...(str('allow-env') !== undefined ? { allowEnv: (str('allow-env') ?? '').split(',').filter(Boolean) } : {}),
   });
@@ -113,7 +117,7 @@ try {
   }
   started = true;
   process.stdout.write(
-    `bgtasks-worker ${worker.name} ready: queue ${str('queue') ?? 'bgtasks'} at ${redactUrl(url)}, concurrency ${concurrency ?? 4}\n`,
+    `bgtasks-worker ${worker.name} ready: queue ${str('queue') ?? 'bgtasks'} at ${redactUrl(url)}, concurrency ${concurrency ?? 4}${sandbox ? ', jobs sandboxed' : ''}\n`,
   );
 } catch (error) {
   process.stderr.write(`bgtasks-worker: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -12,6 +12,7 @@ import { buildJobEnv } from '../job-env.ts';
 import { compilePattern } from '../job-watch.ts';
 import { quoteInput } from '../quote-input.ts';
 import type { Child, Runtime } from '../runtime.ts';
+import { checkSandbox, spawnSandbox } from '../sandbox.ts';
 import type { Entry } from './job-entry.ts';
 
 /** The spec, validated against the schema and what this executor (`logs`, `cwdRoot`) and runtime can do. */
@@ -20,7 +21,7 @@ export function checkSpec(runtime: Runtime, spec: JobSpec, logs: FullLogs, cwdRo
   if (!parsed.success) {
     throw new InvalidJobSpecError([
       ...describeIssues(parsed.error),
-      'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean)',
+      'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean), sandbox? (boolean | { allowWrite?, denyRead?, network?, allowPorts? })',
     ]);
   }
   const clean = parsed.data;
@@ -31,6 +32,7 @@ export function checkSpec(runtime: Runtime, spec: JobSpec, logs: FullLogs, cwdRo
   const noLog = clean.log || logs.all ? logs.unavailable() : undefined;
   if (noLog !== undefined) throw new InvalidJobSpecError([noLog]);
   if (cwdRoot !== undefined) clean.cwd = confineCwd(runtime, cwdRoot, clean.cwd);
+  if (clean.sandbox !== undefined) checkSandbox(runtime, clean.sandbox);
   return clean;
 }
 
@@ -44,6 +46,7 @@ export function spawnJob(runtime: Runtime, options: ExecutorOptions, hostEnv: Ho
     env,
     marker: entry.marker,
     ...(entry.spec.stdin === 'pipe' ? { stdin: 'pipe' as const } : {}),
+    ...spawnSandbox(runtime, entry.spec.sandbox, options.sandbox, entry.spec.cwd, env),
   });
   entry.child = child;
   entry.pid = child.pid;

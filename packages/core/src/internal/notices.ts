@@ -3,6 +3,7 @@ import { NOTICE_TAIL_BYTES, NOTICE_TAIL_LINES } from '../executor-options.ts';
 import type { FinalJobState, Notice } from '../job.ts';
 import type { NotificationBus } from '../notification-bus.ts';
 import type { Runtime } from '../runtime.ts';
+import { type SandboxSpec, sandboxNotice } from '../sandbox.ts';
 import type { Entry } from './job-entry.ts';
 
 /** Publishes a notice about a job that still runs (never after its final notice). */
@@ -33,7 +34,7 @@ export function publishRunning(
 }
 
 /** Publishes the one final notice of a job that has just ended (`endedAt` set). */
-export function publishFinal(bus: NotificationBus, entry: Entry, state: FinalJobState): void {
+export function publishFinal(bus: NotificationBus, entry: Entry, state: FinalJobState, sandbox?: SandboxSpec): void {
   const endedAt = entry.endedAt ?? 0;
   bus.publish({
     jobId: entry.id,
@@ -47,5 +48,6 @@ export function publishFinal(bus: NotificationBus, entry: Entry, state: FinalJob
     endedAt,
     command: entry.spec.command,
     ...(entry.spec.label !== undefined ? { label: entry.spec.label } : {}),
+    ...sandboxNotice(entry.spec.sandbox, sandbox, entry.buffer.tail(NOTICE_TAIL_BYTES, 50)),
   });
 }

@@ -12,6 +12,8 @@ export interface FlagSpec {
   /** `boolean` flags take no value. */
   type: 'string' | 'boolean';
   short?: string;
+  /** The flag may be given more than once; its value is then a list. */
+  multiple?: boolean;
   /** How help shows the value, e.g. `N`, `DIR`, `block|poll|inject`. */
   value?: string;
   /** What help shows as the default; omitted for flags without one (e.g. `--help`). */
@@ -25,7 +27,7 @@ export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
 /** What {@link parseFlags} returns: values by long name, and positionals. */
 export interface ParsedFlags {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
@@ -34,8 +36,10 @@ export interface ParsedFlags {
  * are taken throw {@link UsageError} with one line ending in "see --help".
  */
 export function parseFlags(argv: readonly string[], flags: FlagSpecs, options: { positionals?: boolean } = {}): ParsedFlags {
-  const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
-  for (const [name, f] of Object.entries(flags)) config[name] = { type: f.type, ...(f.short ? { short: f.short } : {}) };
+  const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const [name, f] of Object.entries(flags)) {
+    config[name] = { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) };
+  }
   try {
     const parsed = parseArgs({ args: [...argv], options: config, strict: true, allowPositionals: options.positionals === true });
     return { values: parsed.values as ParsedFlags['values'], positionals: parsed.positionals };

@@ -5,7 +5,8 @@
  * probe alone cannot tell: a dev server that found its port taken and exited leaves the port
  * accepting, for another process.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 /** The `st` column of `/proc/net/tcp` for a listening socket. */
 const TCP_LISTEN = '0A';
@@ -31,42 +32,42 @@ function socketInodes(pid: number): Set<string> {
 }
 
 /**
- * Inodes of the sockets listening on `port` in the network namespace of `pid` (IPv4 and IPv6,
- * any local address). Each line: `sl local_address rem_address st ... uid timeout inode ...`,
- * the address as hex `IP:PORT`.
+ * True when `table` (the text of `/proc/<pid>/net/tcp` or `tcp6`) lists one of `inodes` listening
+ * on `port`. Each line: `sl local_address rem_address st ... uid timeout inode ...`, the address
+ * as hex `IP:PORT`.
  */
-function listeningInodes(pid: number, port: number): Set<string> {
-  const inodes = new Set<string>();
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  for (const table of ['tcp', 'tcp6']) {
-    let text: string;
-    try {
-      text = readFileSync(`/proc/${pid}/net/${table}`, 'latin1');
-    } catch {
-      continue; // no IPv6, or the process is gone
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      const local = fields[1];
-      if (fields[3] !== TCP_LISTEN || local === undefined || local.slice(local.lastIndexOf(':') + 1) !== hexPort) continue;
-      const inode = fields[9];
-      if (inode !== undefined && inode !== '0') inodes.add(inode);
-    }
+function listensIn(table: string, port: number, inodes: ReadonlySet<string>): boolean {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const line of table.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const local = fields[1];
+    if (fields[3] === TCP_LISTEN && local?.endsWith(hexPort) && inodes.has(fields[9] ?? '')) return true;
   }
-  return inodes;
+  return false;
 }
 
 /**
- * True when one of `pids` holds a socket listening on TCP `port`; each process's sockets are
- * looked up in the listening table of its own network namespace.
+ * True when one of `pids` holds a socket listening on TCP `port` (IPv4 or IPv6, any local
+ * address). The descriptors are read first (a job that holds no socket costs no more); the
+ * listening tables, which the kernel builds on each read (tens of ms on a loaded host), are read
+ * asynchronously, so the event loop never waits for them, in the network namespace of the first
+ * process that holds a socket.
  */
-export function pidsListenOn(pids: readonly number[], port: number): boolean {
+export async function pidsListenOn(pids: readonly number[], port: number): Promise<boolean> {
+  const inodes = new Set<string>();
+  let reader: number | undefined;
   for (const pid of pids) {
     const held = socketInodes(pid);
-    if (held.size === 0) continue;
-    const listening = listeningInodes(pid, port);
-    if (listening.size === 0) continue;
-    for (const inode of held) if (listening.has(inode)) return true;
+    if (held.size > 0) reader ??= pid;
+    for (const inode of held) inodes.add(inode);
+  }
+  if (reader === undefined) return false;
+  for (const table of ['tcp', 'tcp6']) {
+    try {
+      if (listensIn(await readFile(`/proc/${reader}/net/${table}`, 'latin1'), port, inodes)) return true;
+    } catch {
+      // no IPv6, or the process is gone
+    }
   }
   return false;
 }

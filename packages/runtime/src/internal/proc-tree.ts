@@ -443,7 +443,7 @@ export interface JobProcesses {
   /** True while any process of the job is alive (see {@link jobAlive}). */
   alive(): boolean;
   /** True when a process of the job listens on TCP `port`; absent without `/proc` (see `Child.listensOn`). */
-  listensOn?: (port: number) => boolean;
+  listensOn?: (port: number) => Promise<boolean>;
 }
 
 /**

@@ -80,7 +80,7 @@ export function childFromWebStreams(
     kill: (signal: KillSignal) => void;
     alive: () => boolean;
     stdin?: ChildStdin;
-    listensOn?: (port: number) => boolean;
+    listensOn?: (port: number) => Promise<boolean>;
   },
 ): Child {
   const stdout = new ChunkQueue();
