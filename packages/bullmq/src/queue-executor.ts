@@ -275,7 +275,8 @@ export class QueueExecutor implements Executor {
     const clean = parsed.data;
     // What the worker's executor would do with these is not relayed through Redis yet: refuse
     // them rather than start a job nobody can answer or wait on.
-    const unsupported = (['stdin', 'ready', 'progressMs', 'log'] as const).filter(
+    // (`durable` needs nothing here: a queued job lives on its worker, never in the agent's host.)
+    const unsupported = (['stdin', 'ready', 'progressMs', 'log', 'watch', 'idleNoticeMs'] as const).filter(
       (k) => clean[k] !== undefined && clean[k] !== 'null',
     );
     if (unsupported.length > 0) {
