@@ -57,6 +57,8 @@ describe('the tool lists of the documentation', () => {
     expect(unmarkedLists('x\n- `bg_bash`, `check_bg`, `bg_kill`\n', names)).toEqual([2]);
     expect(unmarkedLists('<!-- tools:poll -->`bg_bash`, `bg_kill`<!-- /tools -->\n', names)).toEqual([]);
     expect(unmarkedLists('```\n`bg_bash`, `bg_kill`\n```\n', names)).toEqual([]);
+    expect(unmarkedLists('x `bg_bash` answers at once; later `bg_kill` stops it\n', names)).toEqual([]);
+    expect(unmarkedLists('`bg_bash`, `check_bg` and `bg_kill`\n', names)).toEqual([1]);
   });
 
   test('bgtasks-mcp --help names every tool it serves', () => {

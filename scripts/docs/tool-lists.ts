@@ -3,7 +3,7 @@
  * (the strategies' tool sets and the MCP server's own tools/list), so a new tool appears on every
  * page at once. A page marks each list: `<!-- tools:NAME -->...<!-- /tools -->`, NAME one of
  * `block`, `poll`, `inject`, `background` (every background tool, the MCP server's) or
- * `mcp-table`. `tool-lists.test.ts` fails when a region is stale or a page lists tools without
+ * `mcp-table`; any other name (`subset`) marks a deliberate hand-written subset, left as it is. `tool-lists.test.ts` fails when a region is stale or a page lists tools without
  * a marker. Rewrite every region with:
  *   node --conditions=@bgtasks/source --import tsx scripts/docs/tool-lists.ts --write
  */
@@ -96,8 +96,8 @@ export function regionsOf(markdown: string): Array<[string, string]> {
 }
 
 /**
- * Lines that list tools outside a region: `bg_bash` and `bg_kill` in code spans on one line, outside
- * fenced code. These are the lists a new tool would miss.
+ * Lines that list tools outside a region: a run of code spans joined by commas or "and" that holds
+ * `bg_bash` and `bg_kill`, outside fenced code. These are the lists a new tool would miss.
  */
 export function unmarkedLists(markdown: string, toolNames: readonly string[]): number[] {
   const lines: number[] = [];
@@ -106,10 +106,15 @@ export function unmarkedLists(markdown: string, toolNames: readonly string[]): n
     if (/^\s*(```|~~~)/.test(text)) fenced = !fenced;
     if (fenced) return;
     const outside = text.replace(REGION, '');
-    // Every list of background tools names bg_bash and bg_kill; a sentence naming two or three
-    // tools for what they do (e.g. "`bg_wait`, `check_bg`, `bg_kill`") is not a list of them.
-    const has = (n: string) => toolNames.includes(n) && outside.includes(`\`${n}\``);
-    if (has('bg_bash') && has('bg_kill')) lines.push(i + 1);
+    // A list: code spans joined by ", " or " and ", holding bg_bash and bg_kill (every list of the
+    // background tools does). Prose that names tools for what they do is not one.
+    for (const run of outside.match(/`[a-z_]+`(?:(?:, (?:and )?| and )`[a-z_]+`)+/g) ?? []) {
+      const named = (n: string) => toolNames.includes(n) && run.includes(`\`${n}\``);
+      if (named('bg_bash') && named('bg_kill')) {
+        lines.push(i + 1);
+        break;
+      }
+    }
   });
   return lines;
 }
