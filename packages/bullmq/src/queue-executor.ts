@@ -168,6 +168,15 @@ export class QueueExecutor implements Executor {
       source: this,
       history: () => [...this.#jobs.values()].flatMap((m) => (m.notice ? [m.notice] : [])).sort((a, b) => a.seq - b.seq),
       toLocal: (ms) => ms + this.#offset,
+      // A notice is visible only once the mirror shows its job's end (get, list, output agree with it).
+      settled: (notice) => {
+        const m = this.#jobs.get(notice.jobId);
+        return m === undefined || isFinalState(m.job.state);
+      },
+      unsettled: (id) => {
+        const m = this.#jobs.get(id);
+        if (m) void this.#refresh(id, m);
+      },
       onError: (e) => this.#onError(e),
     });
   }
@@ -440,6 +449,8 @@ export class QueueExecutor implements Executor {
           mirror.output = fresh.output;
           if (fresh.notice) mirror.notice = fresh.notice;
           if (isFinalState(fresh.job.state)) mirror.resolve(fresh.job);
+          // In the same turn as the mirror's update: the notice is visible exactly when the end is.
+          this.bus.settle();
         } while (mirror.again);
       } catch (error) {
         this.#onError(error);
