@@ -78,11 +78,13 @@ describe('piped stdin limits', () => {
     expect(outcomes).toEqual(['timed out', 'timed out', 'refused', 'refused', 'refused', 'refused']);
     // A small answer still fits once the job reads: here it never does, so it is refused too.
     await expect(executor.write(job.id, 'y\n')).rejects.toThrow(/still wait for it to read them/);
-    const other = executor.submit({ command: 'cat >/dev/null', stdin: 'pipe' });
-    await expect(executor.write(other.id, 'z'.repeat(MAX_QUEUED_INPUT_BYTES + 1))).rejects.toThrow(
+    // A job that reads, on an executor that gives it time to (the host may be loaded).
+    const patient = make({ writeTimeoutMs: 30_000 });
+    const other = patient.submit({ command: 'cat >/dev/null', stdin: 'pipe' });
+    await expect(patient.write(other.id, 'z'.repeat(MAX_QUEUED_INPUT_BYTES + 1))).rejects.toThrow(
       /8388609 bytes in one write is more than the 8388608 bytes \(8 MiB\) that may wait for a job; send them in parts/,
     );
     // A job that reads takes 8 MiB in parts, each within the bound.
-    for (let i = 0; i < 4; i++) await executor.write(other.id, 'z'.repeat(2 << 20));
+    for (let i = 0; i < 4; i++) await patient.write(other.id, 'z'.repeat(2 << 20));
   });
 });

@@ -13,6 +13,7 @@ import {
   sandboxFromFlags,
   UsageError,
 } from '@bgtasks/runtime/cli';
+import { checkToken } from './bearer.ts';
 import { McpUsageError } from './errors.ts';
 import { DEFAULT_MAX_SESSIONS } from './http.ts';
 
@@ -42,6 +43,17 @@ export const MCP_FLAGS = {
     default: String(DEFAULT_MAX_SESSIONS),
     description: '--http only: sessions open at once',
   },
+  token: {
+    type: 'string',
+    value: 'T',
+    default: '$BGTASKS_MCP_TOKEN, else random, printed',
+    description: '--http only: the bearer token clients must send',
+  },
+  'insecure-no-token': {
+    type: 'boolean',
+    default: 'required',
+    description: '--http only: no token (unsafe)',
+  },
   'no-notices': { type: 'boolean', default: 'append', description: 'do not append ended-job notices to tool results' },
   ...SANDBOX_FLAGS,
   help: { type: 'boolean', short: 'h', description: 'this help' },
@@ -66,7 +78,9 @@ Exit codes: 0 the client closed the session, 1 --sandbox not possible on this ma
 Examples:
   bgtasks-mcp                                    # stdio, for Claude Code, Claude Desktop, Cursor
   claude mcp add bgtasks -- npx bgtasks-mcp      # add it to Claude Code
-  bgtasks-mcp --http --port 8123 --cwd ~/repo    # http://127.0.0.1:8123/mcp
+  bgtasks-mcp --http --port 8123 --cwd ~/repo    # http://127.0.0.1:8123/mcp; prints the token
+  BGTASKS_MCP_TOKEN=$(openssl rand -hex 32) bgtasks-mcp --http   # a token you chose
+    (prefer BGTASKS_MCP_TOKEN to --token: other local users can read flags in ps)
   bgtasks-mcp --sandbox --sandbox-port 5432  # jobs sandboxed, may reach 127.0.0.1:5432
 `;
 
@@ -78,6 +92,10 @@ export interface McpCliOptions {
   maxConcurrent: number;
   timeoutS: number;
   maxSessions: number;
+  /** `--token`, when given (the bin falls back to `BGTASKS_MCP_TOKEN`, then a random one). */
+  token?: string;
+  /** `--insecure-no-token`: no bearer token required. */
+  insecureNoToken: boolean;
   notices: boolean;
   /** The executor's sandbox (`--sandbox`), undefined without it. */
   sandbox?: SandboxSpec;
@@ -88,9 +106,14 @@ export interface McpCliOptions {
 function parse(argv: readonly string[]): McpCliOptions {
   const { values: v } = parseFlags(argv, MCP_FLAGS);
   const str = (name: keyof typeof MCP_FLAGS) => v[name] as string | undefined;
-  if (!v.http && (v.port !== undefined || v['max-sessions'] !== undefined)) {
-    throw new UsageError(`${v.port !== undefined ? '--port' : '--max-sessions'} needs --http; see --help`);
+  if (!v.http) {
+    const httpOnly = (['port', 'max-sessions', 'token', 'insecure-no-token'] as const).find((f) => v[f] !== undefined);
+    if (httpOnly !== undefined) throw new UsageError(`--${httpOnly} needs --http; see --help`);
   }
+  if (v.token !== undefined && v['insecure-no-token'] === true) {
+    throw new UsageError('--token and --insecure-no-token contradict each other; pick one');
+  }
+  const token = str('token');
   const whole = (flag: keyof typeof MCP_FLAGS, min: number, max: number, fallback: number) => {
     const text = str(flag);
     return text === undefined ? fallback : numberFlag(flag, text, { min, max, integer: true });
@@ -110,6 +133,8 @@ function parse(argv: readonly string[]): McpCliOptions {
         ? DEFAULT_TIMEOUT_MS / 1000
         : numberFlag('timeout', timeout, { min: 0, exclusiveMin: true, max: MAX_TIMEOUT_S }),
     maxSessions: whole('max-sessions', 1, 1_000, DEFAULT_MAX_SESSIONS),
+    ...(token !== undefined ? { token: checkToken(token, '--token') } : {}),
+    insecureNoToken: v['insecure-no-token'] === true,
     notices: v['no-notices'] !== true,
     help: v.help === true,
     version: v.version === true,

@@ -152,6 +152,33 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
     }
   });
 
+  test('a stdin line over 10 MiB gets an error and the server lives on, its jobs too', async () => {
+    const [cmd, argv] = commandLine([]);
+    const child = spawn(cmd, argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+      });
+      const send = (message: unknown) => child.stdin.write(`${JSON.stringify(message)}\n`);
+      const init = { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } };
+      send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: init });
+      send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      const m = marker();
+      send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'bg_bash', arguments: { command: `sleep ${m}` } } });
+      await eventually(() => sleepers(m).length === 1, 20_000);
+      const huge = `{"jsonrpc":"2.0","id":3,"method":"ping","params":{"pad":"${'x'.repeat(11 * 1024 * 1024)}"}}\n`;
+      child.stdin.write(huge);
+      send({ jsonrpc: '2.0', id: 4, method: 'ping' });
+      await eventually(() => out.includes('"id":4'), 20_000);
+      expect(out).toMatch(/"code":-32600,"message":"Invalid Request: message over 10485760 bytes/);
+      expect(child.exitCode).toBeNull();
+      expect(sleepers(m)).toHaveLength(1);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   test('garbage on stdin is skipped and the server answers the next message', async () => {
     const [cmd, argv] = commandLine([]);
     const child = spawn(cmd, argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -178,10 +205,13 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
       });
-      await eventually(() => /http:\/\/127\.0\.0\.1:\d+\/mcp/.test(out), 20_000);
+      await eventually(() => /bearer token: \S+/.test(out), 20_000);
       const url = out.match(/http:\/\/127\.0\.0\.1:\d+\/mcp/)?.[0] as string;
+      const token = out.match(/bearer token: (\S+)/)?.[1] as string;
+      expect((await fetch(url, { method: 'POST', body: '{}' })).status).toBe(401);
       const client = new Client({ name: 'http-test', version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+      const headers = { authorization: `Bearer ${token}` };
+      await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
       const run = await streamTask(client, { command: 'echo over-http' });
       expect(textOf(run.result)).toMatch(/over-http/);
       const m = marker();
@@ -201,6 +231,54 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
   });
 });
 
+describe.concurrent(`bgtasks-mcp --http's token on ${runtime}`, () => {
+  /** Starts `bgtasks-mcp --http` with `args` and `extraEnv`; its output once the URL is printed, and a stop. */
+  async function serveHttp(args: string[], extraEnv: Record<string, string> = {}) {
+    const [cmd, argv] = commandLine(['--http', ...args]);
+    const child = spawn(cmd, argv, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await eventually(() => /clients must send|NO AUTHENTICATION/.test(stdout + stderr), 20_000);
+    const url = stdout.match(/http:\/\/127\.0\.0\.1:\d+\/mcp/)?.[0] as string;
+    const ping = (headers: Record<string, string>) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      }).then((r) => r.status);
+    return { stdout, stderr, ping, stop: () => child.kill('SIGKILL') };
+  }
+
+  test('BGTASKS_MCP_TOKEN sets the token, which is then not printed', async () => {
+    const chosen = 'chosen-token-0123456789abcdef';
+    const s = await serveHttp([], { BGTASKS_MCP_TOKEN: chosen });
+    try {
+      expect(s.stdout).not.toContain(chosen);
+      expect(await s.ping({})).toBe(401);
+      expect(await s.ping({ authorization: `Bearer ${chosen}` })).not.toBe(401);
+    } finally {
+      s.stop();
+    }
+  });
+
+  test('--insecure-no-token opens the door and says so loudly on stderr', async () => {
+    const s = await serveHttp(['--insecure-no-token']);
+    try {
+      expect(s.stderr).toMatch(/NO AUTHENTICATION.*\n.*can run shell commands as you/);
+      expect(s.stdout).not.toMatch(/bearer token/);
+      expect(await s.ping({})).not.toBe(401);
+    } finally {
+      s.stop();
+    }
+  });
+});
+
 describe.concurrent(`bgtasks-mcp flags on ${runtime}`, () => {
   test.each([
     ['an unknown flag', ['--frobnicate'], /Unknown option '--frobnicate'; see --help/],
@@ -215,7 +293,12 @@ describe.concurrent(`bgtasks-mcp flags on ${runtime}`, () => {
     ['a fractional --max-sessions', ['--http', '--max-sessions', '2.5'], /--max-sessions must be a whole number/],
     ['a --timeout of Infinity', ['--timeout', 'Infinity'], /--timeout must be a number/],
     ['--port without --http', ['--port', '8000'], /--port needs --http/],
+    ['--token without --http', ['--token', 'a'.repeat(20)], /--token needs --http/],
+    ['a short --token', ['--http', '--token', 'short'], /--token must be at least 16 characters, got 5/],
+    ['a --token with a space', ['--http', '--token', 'has a space in it here'], /--token may hold only/],
+    ['--token and --insecure-no-token', ['--http', '--token', 'a'.repeat(20), '--insecure-no-token'], /contradict/],
     ['a missing --cwd', ['--cwd', '/nonexistent/bgtasks'], /--cwd: "\/nonexistent\/bgtasks" does not exist/],
+    ['a --cwd that is a file', ['--cwd', '/etc/passwd'], /--cwd: "\/etc\/passwd" is not a directory/],
     ['a positional argument', ['serve'], /Unexpected argument 'serve'/],
   ])('%s exits 2 with one line', async (_name, args, message) => {
     const r = await run(args);
@@ -235,6 +318,7 @@ describe.concurrent(`bgtasks-mcp flags on ${runtime}`, () => {
       ['--timeout', 'default: 1800'],
       ['--max-sessions', 'default: 16'],
       ['--no-notices', 'default: append'],
+      ['--insecure-no-token', 'default: required'],
     ]) {
       expect(r.stdout).toMatch(new RegExp(`${flag} .*\\(${value}`));
     }

@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // bgtasks-mcp: binds the MCP server to this process (argv, stdio, signals, exit code).
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { BackgroundExecutor, checkSandbox, SandboxUnavailableError } from '@bgtasks/core';
 import { createJobRegistry, createRuntime } from '@bgtasks/runtime';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { HELP, type McpCliOptions, parseMcpArgs } from './args.ts';
+import { checkToken } from './bearer.ts';
 import { createMcpServer, MCP_SERVER_VERSION } from './create-server.ts';
 import { McpUsageError } from './errors.ts';
 import { serveMcpHttp } from './http.ts';
+import { LineTransport } from './line-transport.ts';
+import { createStatelessMcpServer } from './stateless-tools.ts';
 
 function fail(message: string): never {
   process.stderr.write(`bgtasks-mcp: ${message}\n`);
@@ -39,6 +41,8 @@ try {
 } catch {
   fail(`--cwd: "${options.cwd}" does not exist`);
 }
+// A file here would start the server and fail every job; say so now instead.
+if (!statSync(cwdRoot).isDirectory()) fail(`--cwd: "${options.cwd}" is not a directory`);
 
 const runtime = createRuntime();
 try {
@@ -57,27 +61,40 @@ try {
 } catch (error) {
   process.stderr.write(`bgtasks-mcp: no job registry (${error instanceof Error ? error.message : String(error)}); continuing\n`);
 }
-// Each session gets its own executor: its jobs are its own, and die with it. Each executor's
-// shutdown hook kills its job groups on SIGINT/SIGTERM before the runtime exits (130/143).
-const session = () =>
-  createMcpServer({
-    executor: new BackgroundExecutor(runtime, {
-      cwdRoot,
-      ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}),
-      ...(registry ? { registry } : {}),
-      maxConcurrent: options.maxConcurrent,
-      defaultTimeoutMs: Math.round(options.timeoutS * 1000),
-      // Full logs (bg_bash log: true) next to the registry, capped and removed after a day.
-      logs: { dir: join(registryDir, '..', 'logs') },
-    }),
-    notices: options.notices,
+// Each session (2025-11-25) gets its own executor: its jobs are its own, and die with it; the
+// stateless revision (2026-07-28) has no session, so its requests share one executor of the
+// server. Each executor's shutdown hook kills its job groups on SIGINT/SIGTERM (exit 130/143).
+const newExecutor = () =>
+  new BackgroundExecutor(runtime, {
+    cwdRoot,
+    ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}),
+    ...(registry ? { registry } : {}),
+    maxConcurrent: options.maxConcurrent,
+    defaultTimeoutMs: Math.round(options.timeoutS * 1000),
+    // Full logs (bg_bash log: true) next to the registry, capped and removed after a day.
+    logs: { dir: join(registryDir, '..', 'logs') },
   });
+const session = (executor = newExecutor()) => createMcpServer({ executor, notices: options.notices });
 
 if (options.http) {
+  // The token: --token, else BGTASKS_MCP_TOKEN (not visible to other users, unlike argv), else a
+  // fresh one printed below; null only when --insecure-no-token says so.
+  let token: string | null | undefined;
+  try {
+    const fromEnv = process.env.BGTASKS_MCP_TOKEN;
+    token = options.insecureNoToken
+      ? null
+      : (options.token ?? (fromEnv !== undefined && fromEnv !== '' ? checkToken(fromEnv, 'BGTASKS_MCP_TOKEN') : undefined));
+  } catch (error) {
+    if (McpUsageError.isInstance(error)) fail(error.message);
+    throw error;
+  }
   let http: Awaited<ReturnType<typeof serveMcpHttp>>;
   try {
     http = await serveMcpHttp({
-      createSession: session,
+      createSession: () => session(),
+      stateless: createStatelessMcpServer({ executor: newExecutor() }).server,
+      token,
       port: options.port,
       maxSessions: options.maxSessions,
       sleep: (ms, signal) => runtime.sleep(ms, signal),
@@ -87,10 +104,32 @@ if (options.http) {
   }
   runtime.onShutdown(() => http.close());
   process.stdout.write(`bgtasks-mcp: serving MCP (Streamable HTTP) at ${http.url}\n`);
+  if (http.token === null) {
+    process.stderr.write(
+      [
+        '',
+        '!!! bgtasks-mcp: --insecure-no-token: NO AUTHENTICATION. Any user or process on this machine',
+        `!!! that can reach ${http.url} can run shell commands as you. Use it only for a test runner.`,
+        '',
+        '',
+      ].join('\n'),
+    );
+  } else if (token === undefined) {
+    process.stdout.write(
+      `bgtasks-mcp: bearer token: ${http.token}\n` +
+        'bgtasks-mcp: clients must send "Authorization: Bearer <token>" (set BGTASKS_MCP_TOKEN to choose the token)\n',
+    );
+  } else {
+    process.stdout.write('bgtasks-mcp: clients must send "Authorization: Bearer <token>" with the token you gave\n');
+  }
 } else {
-  const mcp = session();
-  await mcp.server.connect(new StdioServerTransport());
-  // The SDK's stdio transport does not notice the client going away: its stdin ending is that.
+  const executor = newExecutor();
+  const mcp = session(executor);
+  const stateless = createStatelessMcpServer({ executor }).server;
+  const write = (text: string) =>
+    new Promise<void>((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+  await mcp.server.connect(new LineTransport({ input: process.stdin, write, raw: mcp.rawArguments, stateless }));
+  // The client going away is stdin ending (the transport sees it too; these cover a close without end).
   process.stdin.once('end', () => void mcp.close());
   process.stdin.once('close', () => void mcp.close());
   await mcp.closed;

@@ -11,29 +11,26 @@
  * would replace with its own.
  */
 import type { Executor } from '@bgtasks/core';
-import { inputSchemaOf, pollingTools, type ToolDescriptor, type ToolOutcome } from '@bgtasks/polling';
+import { pollingTools, type ToolDescriptor, type ToolOutcome } from '@bgtasks/polling';
 import type { CreateTaskRequestHandlerExtra } from '@modelcontextprotocol/sdk/experimental/tasks';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
-  type CallToolResult,
   type CreateTaskResult,
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
-  type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { RawArguments } from './json-rpc-gate.ts';
 import { NoticeRider } from './notice-rider.ts';
 import { JobTaskStore, type JobTaskStoreOptions } from './task-store.ts';
+import { argumentsError, resultOf, TASK_TOOL, toolOf } from './tool-results.ts';
 
 /** The `_meta` key whose text a host may hand the model at once while a task runs (spec 2025-11-25). */
 export const IMMEDIATE_RESPONSE_META = 'io.modelcontextprotocol/model-immediate-response';
 
 /** The version this server announces. */
 export const MCP_SERVER_VERSION = '0.1.0';
-
-/** The tool that may run as a task. */
-const TASK_TOOL = 'bg_bash';
 
 /** Options of {@link createMcpServer}. */
 export interface McpServerOptions extends Omit<JobTaskStoreOptions, 'onStatus'> {
@@ -57,25 +54,15 @@ export interface McpSession {
   readonly server: Server;
   readonly taskStore: JobTaskStore;
   readonly executor: Executor;
+  /**
+   * `tools/call` arguments exactly as the client sent them, kept by the transport's gate
+   * (`LineTransport`, the HTTP handler) for the tool's own validation; see `json-rpc-gate.ts`.
+   */
+  readonly rawArguments: RawArguments;
   /** Resolves once the session closed and (by default) every job of it has ended. */
   readonly closed: Promise<void>;
   /** Closes the connection, stops watching jobs, and closes the executor (unless told not to). */
   close(): Promise<void>;
-}
-
-function toolOf(descriptor: ToolDescriptor): Tool {
-  return {
-    name: descriptor.name,
-    description: descriptor.description,
-    inputSchema: inputSchemaOf(descriptor.inputSchema) as Tool['inputSchema'],
-    execution: { taskSupport: descriptor.name === TASK_TOOL ? 'optional' : 'forbidden' },
-  };
-}
-
-function resultOf(outcome: ToolOutcome, extra?: string): CallToolResult {
-  const content: CallToolResult['content'] = [{ type: 'text', text: outcome.text }];
-  if (extra !== undefined) content.push({ type: 'text', text: extra });
-  return { content, isError: outcome.isError };
 }
 
 /**
@@ -125,7 +112,11 @@ export function createMcpServer(options: McpServerOptions): McpSession {
     if (!taskStore.isOpen(taskId)) return;
     const told = await checkBg.execute({ id: jobId }, { signal: stop.signal });
     const failed = executor.get(jobId).state !== 'completed';
-    await store.storeTaskResult(taskId, failed ? 'failed' : 'completed', resultOf({ ...told, isError: told.isError || failed }));
+    // A job that ran and failed (or timed out) is a tool result with isError, not a task failure:
+    // `failed` is for protocol errors, and a client shows a failed task as an error without the
+    // result, losing the job's output and exit code exactly when they matter (SEP-2663 says so
+    // outright; 2025-11-25 allows it: "completed" means the request finished, isError says how).
+    await store.storeTaskResult(taskId, 'completed', resultOf({ ...told, isError: told.isError || failed }));
   };
 
   const startTask = async (
@@ -133,15 +124,16 @@ export function createMcpServer(options: McpServerOptions): McpSession {
     args: unknown,
     extra: CreateTaskRequestHandlerExtra,
     ttl: number | undefined,
+    refused?: ToolOutcome,
   ): Promise<CreateTaskResult> => {
-    const outcome = await tool.execute(args, { signal: extra.signal });
+    const outcome = refused ?? (await tool.execute(args, { signal: extra.signal }));
     const jobId = outcome.isError ? undefined : outcome.startedJobs?.[0];
     // At once, before any await: a concurrent plain call must not take this job's notice.
     if (jobId !== undefined) rider?.silence(jobId);
     const task = await extra.taskStore.createTask({ ...(ttl !== undefined ? { ttl } : {}) });
     if (jobId === undefined) {
-      // Bad input: the task fails at once with the same isError result a plain call gets.
-      await extra.taskStore.storeTaskResult(task.taskId, 'failed', resultOf(outcome));
+      // Bad input: the task completes at once with the same isError result a plain call gets.
+      await extra.taskStore.storeTaskResult(task.taskId, 'completed', resultOf(outcome));
     } else {
       taskStore.bindJob(task.taskId, jobId);
       follow(task.taskId, jobId, extra.taskStore).catch(() => {});
@@ -151,8 +143,13 @@ export function createMcpServer(options: McpServerOptions): McpSession {
   };
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed }));
+  const rawArguments = new RawArguments();
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const { name, arguments: args, task } = request.params;
+    const { name, task } = request.params;
+    // The arguments as sent (own `__proto__` key and all), when a gate kept them; the SDK's parse
+    // of them is only a fallback for transports without one (in memory).
+    const kept = rawArguments.take(extra.requestId);
+    const args = kept.found ? kept.value : request.params.arguments;
     const tool = byName.get(name);
     if (!tool) {
       throw new McpError(
@@ -160,6 +157,7 @@ export function createMcpServer(options: McpServerOptions): McpSession {
         `unknown tool "${String(name).slice(0, 100)}"; tools: ${[...byName.keys()].join(', ')}`,
       );
     }
+    const refused = argumentsError(name, args);
     if (task) {
       if (name !== TASK_TOOL) {
         throw new McpError(
@@ -167,9 +165,9 @@ export function createMcpServer(options: McpServerOptions): McpSession {
           `${name} cannot run as a task (execution.taskSupport is forbidden); call it without "task"`,
         );
       }
-      return startTask(tool, args ?? {}, extra as CreateTaskRequestHandlerExtra, task.ttl);
+      return startTask(tool, args ?? {}, extra as CreateTaskRequestHandlerExtra, task.ttl, refused);
     }
-    const outcome = await tool.execute(args ?? {}, { signal: extra.signal });
+    const outcome = refused ?? (await tool.execute(args ?? {}, { signal: extra.signal }));
     const ride = rider?.take(outcome.endedJobs);
     // A cancelled request gets no answer from the SDK: its notices wait for the next result.
     if (extra.signal.aborted) await ride?.release();
@@ -195,5 +193,5 @@ export function createMcpServer(options: McpServerOptions): McpSession {
   server.onclose = () => {
     void close();
   };
-  return { server, taskStore, executor, closed, close };
+  return { server, taskStore, executor, rawArguments, closed, close };
 }

@@ -31,8 +31,13 @@ afterAll(async () => {
   await http.close();
 });
 
+/** The header that opens the door of the server under test. */
+function auth(): Record<string, string> {
+  return { authorization: `Bearer ${http.token}` };
+}
+
 async function connect(): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
-  const transport = new StreamableHTTPClientTransport(new URL(http.url));
+  const transport = new StreamableHTTPClientTransport(new URL(http.url), { requestInit: { headers: auth() } });
   const client = new Client({ name: 'http-test', version: '1.0.0' });
   await client.connect(transport);
   return { client, transport };
@@ -40,12 +45,22 @@ async function connect(): Promise<{ client: Client; transport: StreamableHTTPCli
 
 /** A raw POST, so headers fetch would not let us forge (Host) can be set. */
 function rawPost(headers: Record<string, string>, body: unknown): Promise<{ status: number; text: string }> {
+  return rawPostText(headers, JSON.stringify(body));
+}
+
+/** A raw POST of `text` as it is (not JSON-encoded). */
+function rawPostText(headers: Record<string, string>, text: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       http.url,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...auth(),
+          ...headers,
+        },
       },
       (res) => {
         let text = '';
@@ -56,7 +71,7 @@ function rawPost(headers: Record<string, string>, body: unknown): Promise<{ stat
       },
     );
     req.on('error', reject);
-    req.end(JSON.stringify(body));
+    req.end(text);
   });
 }
 
@@ -78,7 +93,8 @@ describe('bgtasks-mcp over Streamable HTTP', () => {
     const run = await streamTask(client, { command: `${g.wait}; echo http-tail; exit 4`, id: 'h' }, undefined, g.open);
     expect(run.types[0]).toBe('taskCreated');
     expect(run.statuses[0]).toBe('working');
-    expect(run.statuses.at(-1)).toBe('failed');
+    expect(run.statuses.at(-1)).toBe('completed');
+    expect(run.result?.isError).toBe(true);
     const { tasks } = await client.experimental.tasks.listTasks();
     expect(tasks.map((t) => t.taskId)).toEqual([run.task.taskId]);
     const result = (await client.experimental.tasks.getTaskResult(run.task.taskId, CallToolResultSchema)) as CallToolResult;
@@ -159,6 +175,7 @@ describe('bgtasks-mcp over Streamable HTTP', () => {
   test('a session left without DELETE or event stream is closed once idle, not while its job runs', async () => {
     const idle = await serveMcpHttp({
       createSession: () => createMcpServer({ executor: new BackgroundExecutor(runtime, { killGraceMs: 500 }) }),
+      token: null,
       idleMs: 150,
       sleep: (ms, signal) => runtime.sleep(ms, signal),
     });
@@ -198,6 +215,38 @@ describe('bgtasks-mcp over Streamable HTTP', () => {
     expect(http.handler.sessions).toBe(before);
     const { client, transport } = await connect();
     expect((await client.listTools()).tools).toHaveLength(6);
+    await transport.terminateSession();
+    await client.close();
+  });
+
+  test('malformed params and tool arguments get the same answers as over stdio', async () => {
+    const { client, transport } = await connect();
+    const headers = { 'mcp-session-id': transport.sessionId as string, 'mcp-protocol-version': '2025-11-25' };
+    const stringParams = await rawPost(headers, { jsonrpc: '2.0', id: 3, method: 'tools/list', params: 'oops' });
+    expect(stringParams.status).toBe(400);
+    expect(JSON.parse(stringParams.text)).toMatchObject({
+      id: 3,
+      error: { code: -32602, message: expect.stringMatching(/"params"/) },
+    });
+    const notJson = await rawPostText(headers, '{broken');
+    expect(JSON.parse(notJson.text)).toMatchObject({ error: { code: -32700 } });
+    const stringArgs = await rawPost(headers, {
+      jsonrpc: '2.0',
+      id: 4,
+      method: 'tools/call',
+      params: { name: 'bg_bash', arguments: 'echo hi' },
+    });
+    expect(stringArgs.text).toMatch(/"isError":true/);
+    expect(stringArgs.text).toMatch(/\\"arguments\\" must be an object/);
+    const proto = (
+      await rawPostText(
+        headers,
+        '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"bg_bash","arguments":{"command":"true","__proto__":{"x":1}}}}',
+      )
+    ).text;
+    expect(proto).toMatch(/"isError":true/);
+    expect(proto).toMatch(/Unrecognized key.*__proto__/);
+    expect((executors.at(-1) as Executor).list()).toEqual([]);
     await transport.terminateSession();
     await client.close();
   });

@@ -3,17 +3,23 @@
  * (the SDK's `WebStandardStreamableHTTPServerTransport`, one per session), so it runs on the
  * server of each runtime (`serve()` of `@bgtasks/runtime`: node:http, Bun.serve, Deno.serve).
  *
- * A server that runs shell commands is an attack surface: it binds loopback only, and every
- * request must name this server in `Host` (and, when it has one, in `Origin`), which defeats DNS
- * rebinding and cross-site requests from a browser page. Each session has its own executor; a
- * session ends on DELETE, or when its client's event stream drops and no request follows within
- * a grace period, and its jobs are killed then.
+ * A server that runs shell commands is an attack surface: it binds loopback only, every request
+ * must name this server in `Host` (and, when it has one, in `Origin`), which defeats DNS
+ * rebinding and cross-site requests from a browser page, and every request must carry the
+ * server's bearer token (see `bearer.ts`), which keeps out other local users. Each session has
+ * its own executor; a session ends on DELETE, or when its client's event stream drops and no
+ * request follows within a grace period, and its jobs are killed then.
  */
 import { serve } from '@bgtasks/runtime';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { generateToken, hasBearer, WWW_AUTHENTICATE } from './bearer.ts';
 import type { McpSession } from './create-server.ts';
 import { McpUsageError } from './errors.ts';
 import { BoundedEventStore } from './event-store.ts';
+import { type Admission, admit, parseErrorReply, type RawArguments } from './json-rpc-gate.ts';
+import { MAX_LINE_BYTES } from './line-transport.ts';
+import { serveStateless, wantsStateless } from './stateless-http.ts';
+import type { StatelessServer } from './stateless-server.ts';
 
 /** The path the MCP endpoint answers on. */
 export const MCP_PATH = '/mcp';
@@ -36,8 +42,19 @@ export interface McpHttpHandlerOptions {
   createSession: () => McpSession | Promise<McpSession>;
   /** `Host` values accepted, e.g. `127.0.0.1:8123` (see {@link loopbackHosts}). */
   allowedHosts: () => readonly string[];
+  /**
+   * The bearer token every request must carry (`Authorization: Bearer <token>`); a request
+   * without it gets 401 before anything else happens. `null` turns the check off: only for a
+   * client that cannot send a header (the conformance runner), never on a shared machine.
+   */
+  token: string | null;
   /** `Origin` values accepted when a request has one. Default: `http://` + each allowed host. */
   allowedOrigins?: () => readonly string[];
+  /**
+   * Serves MCP revision 2026-07-28 (stateless, the tasks extension) beside the sessions of
+   * 2025-11-25: a POST without a session whose `_meta` names its protocol version goes here.
+   */
+  stateless?: StatelessServer;
   /** Default {@link DEFAULT_MAX_SESSIONS}. */
   maxSessions?: number;
   /** Default {@link DEFAULT_RECONNECT_GRACE_MS}. */
@@ -71,11 +88,74 @@ interface Open {
   idle?: AbortController;
 }
 
-function jsonRpcError(status: number, code: number, message: string): Response {
+function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), {
     status,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
   });
+}
+
+/** Reads a body of at most `limit` bytes (`undefined` when longer), without buffering more. */
+async function readBounded(request: Request, limit: number): Promise<string | undefined> {
+  if (Number(request.headers.get('content-length') ?? 0) > limit) return undefined;
+  const reader = request.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * The JSON-RPC body of a POST through the gate of `json-rpc-gate.ts` (the same as stdio's):
+ * `{ body }` to hand the transport, or `{ response }` with the spec's error. Other requests, and
+ * bodies that are not JSON by their content type, pass untouched (the transport refuses those).
+ */
+async function gateBody(request: Request): Promise<{ body?: unknown } | { response: Response }> {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (request.method !== 'POST' || type !== 'application/json') return {};
+  const text = await readBounded(request, MAX_LINE_BYTES);
+  if (text === undefined) {
+    return { response: jsonRpcError(413, -32600, `Invalid Request: body over ${MAX_LINE_BYTES} bytes`) };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    const reply = parseErrorReply(error instanceof Error ? error.message.slice(0, 200) : 'not JSON');
+    return { response: Response.json(reply, { status: 400 }) };
+  }
+  for (const value of Array.isArray(body) ? body : [body]) {
+    const admission = admit(value);
+    if (!('message' in admission)) {
+      // A notification the gate drops still gets HTTP's 202, as an accepted notification would.
+      if (admission.reply === undefined) return { response: new Response(null, { status: 202 }) };
+      return { response: Response.json(admission.reply, { status: 400 }) };
+    }
+  }
+  return { body };
+}
+
+/** The gated body as handed to a session's transport: its `tools/call` arguments kept in `raw`. */
+function forSession(body: unknown, raw: RawArguments): { parsedBody: unknown } | undefined {
+  if (body === undefined) return undefined;
+  const pass = (value: unknown) => (admit(value, raw) as Extract<Admission, { message: unknown }>).message;
+  return { parsedBody: Array.isArray(body) ? body.map(pass) : pass(body) };
 }
 
 /** The `Host` values under which a loopback server on `port` is reached. */
@@ -86,7 +166,7 @@ export function loopbackHosts(port: number): string[] {
 /**
  * The MCP endpoint as a fetch handler.
  * @example
- * const handler = createMcpHttpHandler({ createSession, allowedHosts: () => loopbackHosts(port), sleep: runtime.sleep });
+ * const handler = createMcpHttpHandler({ createSession, token, allowedHosts: () => loopbackHosts(port), sleep: runtime.sleep });
  */
 export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHandler {
   const open = new Map<string, Open>();
@@ -148,9 +228,17 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
     if (origin !== null && !origins().includes(origin)) {
       return jsonRpcError(403, -32000, `Forbidden: Origin ${JSON.stringify(origin.slice(0, 100))} may not call this server`);
     }
+    if (options.token !== null && !(await hasBearer(request, options.token))) {
+      return jsonRpcError(401, -32000, 'Unauthorized: send "Authorization: Bearer <token>" with the token bgtasks-mcp printed', {
+        'www-authenticate': WWW_AUTHENTICATE,
+      });
+    }
     if (new URL(request.url).pathname !== MCP_PATH)
       return jsonRpcError(404, -32000, `Not found: the MCP endpoint is ${MCP_PATH}`);
     if (closed) return jsonRpcError(503, -32000, 'the server is shutting down');
+    const gated = await gateBody(request);
+    if ('response' in gated) return gated.response;
+    if (options.stateless && wantsStateless(request, gated.body)) return serveStateless(options.stateless, request, gated.body);
 
     const id = request.headers.get('mcp-session-id');
     if (id !== null) {
@@ -159,7 +247,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       entry.grace?.abort();
       entry.grace = undefined;
       armIdle(id, entry);
-      const response = await entry.transport.handleRequest(request);
+      const response = await entry.transport.handleRequest(request, forSession(gated.body, entry.session.rawArguments));
       if (request.method === 'GET' && response.ok) {
         entry.streams++;
         // The client may already have gone while the stream was being set up.
@@ -186,7 +274,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
     const entry: Open = { transport, session, streams: 0 };
     transport.onclose = () => forget(transport.sessionId, entry);
     await session.server.connect(transport);
-    const response = await transport.handleRequest(request);
+    const response = await transport.handleRequest(request, forSession(gated.body, session.rawArguments));
     if (transport.sessionId === undefined) {
       // Not an initialize request: no session was made, so nothing may linger.
       forget(undefined, entry);
@@ -214,7 +302,12 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
 }
 
 /** Options of {@link serveMcpHttp}. */
-export interface ServeMcpHttpOptions extends Omit<McpHttpHandlerOptions, 'allowedHosts' | 'allowedOrigins'> {
+export interface ServeMcpHttpOptions extends Omit<McpHttpHandlerOptions, 'allowedHosts' | 'allowedOrigins' | 'token'> {
+  /**
+   * The bearer token clients must send. Default: a fresh random one (see {@link McpHttpServer.token});
+   * `null` turns the check off (see {@link McpHttpHandlerOptions.token}).
+   */
+  token?: string | null;
   /** 0 (default) picks a free port. */
   port?: number;
   /** A loopback address: `127.0.0.1` (default), `localhost` or `::1`. */
@@ -226,6 +319,8 @@ export interface McpHttpServer {
   /** The MCP endpoint, e.g. `http://127.0.0.1:8123/mcp`. */
   readonly url: string;
   readonly port: number;
+  /** The bearer token every request must carry, or `null` when the check is off. */
+  readonly token: string | null;
   readonly handler: McpHttpHandler;
   /** Closes every session (killing their jobs) and stops listening. */
   close(): Promise<void>;
@@ -235,7 +330,7 @@ export interface McpHttpServer {
  * Serves the MCP endpoint on loopback with the runtime's own HTTP server.
  * @example
  * const http = await serveMcpHttp({ createSession, sleep: runtime.sleep });
- * console.log(http.url);
+ * console.log(http.url, http.token); // clients send `Authorization: Bearer ${http.token}`
  */
 export async function serveMcpHttp(options: ServeMcpHttpOptions): Promise<McpHttpServer> {
   const hostname = options.hostname ?? '127.0.0.1';
@@ -245,12 +340,14 @@ export async function serveMcpHttp(options: ServeMcpHttpOptions): Promise<McpHtt
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new McpUsageError(`port must be 0-65535, got ${port}`);
   let bound = 0;
-  const handler = createMcpHttpHandler({ ...options, allowedHosts: () => loopbackHosts(bound) });
+  const token = options.token === undefined ? generateToken() : options.token;
+  const handler = createMcpHttpHandler({ ...options, token, allowedHosts: () => loopbackHosts(bound) });
   const server = await serve(handler.fetch, { port, hostname });
   bound = server.port;
   return {
     url: `${server.url}${MCP_PATH}`,
     port: server.port,
+    token,
     handler,
     async close() {
       await handler.close();

@@ -104,16 +104,22 @@ describe('tasks', () => {
   test.each([
     ['a non-zero exit', { command: 'echo broken >&2; exit 3', id: 'fails' }, /state="failed" exit_code="3"/, /broken/],
     ['a timeout', { command: 'sleep 20', id: 'slowpoke', timeout_s: 0.2 }, /state="timed_out"/, /./],
-  ])('%s makes the task failed, and tasks/result gives the isError result', async (_name, args, state, tail) => {
-    const { client, statuses } = await connect();
-    const run = await streamTask(client, args);
-    expect(run.statuses.at(-1)).toBe('failed');
-    const result = (await client.experimental.tasks.getTaskResult(run.task.taskId, CallToolResultSchema)) as CallToolResult;
-    expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(state);
-    expect(textOf(result)).toMatch(tail);
-    await eventually(() => statuses.some((t) => t.taskId === run.task.taskId && t.status === 'failed'));
-  });
+  ])(
+    '%s completes the task with an isError result that reaches the stream (not a task failure)',
+    async (_name, args, state, tail) => {
+      const { client, statuses } = await connect();
+      const run = await streamTask(client, args);
+      expect(run.statuses.at(-1)).toBe('completed');
+      expect(run.error).toBeUndefined();
+      expect(run.result?.isError).toBe(true);
+      expect(textOf(run.result)).toMatch(state);
+      const result = (await client.experimental.tasks.getTaskResult(run.task.taskId, CallToolResultSchema)) as CallToolResult;
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(state);
+      expect(textOf(result)).toMatch(tail);
+      await eventually(() => statuses.some((t) => t.taskId === run.task.taskId && t.status === 'completed'));
+    },
+  );
 
   test('cancelTask kills the job and its children: the task is cancelled and no process of it is left', async () => {
     const { client, executor, statuses } = await connect();
@@ -146,7 +152,7 @@ describe('tasks', () => {
     const { tasks } = await client.experimental.tasks.listTasks();
     expect(tasks.map((t) => [t.taskId, t.status])).toEqual([
       [a.task.taskId, 'completed'],
-      [b.task.taskId, 'failed'],
+      [b.task.taskId, 'completed'],
     ]);
   });
 
@@ -242,7 +248,7 @@ describe('hostile input', () => {
       message: expect.stringMatching(/terminal status/),
     });
     const badTask = await streamTask(client, { command: '' });
-    expect(badTask.statuses.at(-1)).toBe('failed');
+    expect(badTask.statuses.at(-1)).toBe('completed');
     const badResult = (await client.experimental.tasks.getTaskResult(
       badTask.task.taskId,
       CallToolResultSchema,

@@ -46,27 +46,40 @@ function listensIn(table: string, port: number, inodes: ReadonlySet<string>): bo
   return false;
 }
 
+/** The network namespace `pid` lives in (`net:[inode]`), or `pid` itself when it cannot be read. */
+function netNamespace(pid: number): string {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return `pid:${pid}`;
+  }
+}
+
 /**
  * True when one of `pids` holds a socket listening on TCP `port` (IPv4 or IPv6, any local
  * address). The descriptors are read first (a job that holds no socket costs no more); the
  * listening tables, which the kernel builds on each read (tens of ms on a loaded host), are read
- * asynchronously, so the event loop never waits for them, in the network namespace of the first
- * process that holds a socket.
+ * asynchronously, so the event loop never waits for them, once per network namespace among the
+ * processes that hold a socket: usually one, two for a sandboxed job (bwrap on the host's, the
+ * job in its own).
  */
 export async function pidsListenOn(pids: readonly number[], port: number): Promise<boolean> {
   const inodes = new Set<string>();
-  let reader: number | undefined;
+  const readers = new Map<string, number>();
   for (const pid of pids) {
     const held = socketInodes(pid);
-    if (held.size > 0) reader ??= pid;
+    if (held.size === 0) continue;
+    const ns = netNamespace(pid);
+    if (!readers.has(ns)) readers.set(ns, pid);
     for (const inode of held) inodes.add(inode);
   }
-  if (reader === undefined) return false;
-  for (const table of ['tcp', 'tcp6']) {
-    try {
-      if (listensIn(await readFile(`/proc/${reader}/net/${table}`, 'latin1'), port, inodes)) return true;
-    } catch {
-      // no IPv6, or the process is gone
+  for (const reader of readers.values()) {
+    for (const table of ['tcp', 'tcp6']) {
+      try {
+        if (listensIn(await readFile(`/proc/${reader}/net/${table}`, 'latin1'), port, inodes)) return true;
+      } catch {
+        // no IPv6, or the process is gone
+      }
     }
   }
   return false;
