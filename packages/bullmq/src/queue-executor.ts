@@ -11,6 +11,7 @@ import {
   type Executor,
   ExecutorClosedError,
   InvalidJobSpecError,
+  isFinalNotice,
   isFinalState,
   type Job,
   type JobSpec,
@@ -39,6 +40,7 @@ import { type QueueKeys, queueKeys } from './internal/keys.ts';
 import { defineScripts, type Scripts } from './internal/scripts.ts';
 import { JobHashSchema } from './internal/wire.ts';
 import { RedisNoticeBus } from './redis-notice-bus.ts';
+import { askedReadiness, readReadiness } from './relay-wait.ts';
 
 /** Default queue name. */
 export const DEFAULT_QUEUE = 'bgtasks';
@@ -171,7 +173,7 @@ export class QueueExecutor implements Executor {
       // A notice is visible only once the mirror shows its job's end (get, list, output agree with it).
       settled: (notice) => {
         const m = this.#jobs.get(notice.jobId);
-        return m === undefined || isFinalState(m.job.state);
+        return !isFinalNotice(notice) || m === undefined || isFinalState(m.job.state);
       },
       unsettled: (id) => {
         const m = this.#jobs.get(id);
@@ -284,9 +286,7 @@ export class QueueExecutor implements Executor {
     const clean = parsed.data;
     // What the worker's executor would do with these is not relayed through Redis yet: refuse
     // them rather than start a job nobody can answer or wait on.
-    const unsupported = (['stdin', 'ready', 'progressMs', 'log'] as const).filter(
-      (k) => clean[k] !== undefined && clean[k] !== 'null',
-    );
+    const unsupported = (['stdin', 'log'] as const).filter((k) => clean[k] !== undefined && clean[k] !== 'null');
     if (unsupported.length > 0) {
       throw new UnsupportedError(`${unsupported.join(', ')}: not supported by the bullmq backend yet; use the local executor`);
     }
@@ -525,14 +525,32 @@ export class QueueExecutor implements Executor {
   }
 
   /**
-   * Not supported by the queue backend yet: readiness is watched by the worker's local executor,
-   * and its result is not relayed through Redis. Throws {@link UnsupportedError}.
+   * Resolves when job `id` is ready, has ended (`exit`) or `timeoutMs` passed. Readiness is
+   * watched on the worker by its local executor (a port is the worker machine's), so the
+   * condition must be the job's own `ready` (given at submit); another one throws
+   * {@link UnsupportedError}. Answers from the readiness the worker recorded with its `ready` notice.
    */
-  async waitFor(id: string, _options: WaitForOptions): Promise<WaitForResult> {
-    this.#entry(id);
-    throw new UnsupportedError(
-      'waitFor (readiness) is not supported by the bullmq backend; poll check_bg or use the local executor',
-    );
+  async waitFor(id: string, options: WaitForOptions): Promise<WaitForResult> {
+    const m = this.#entry(id);
+    const asked = askedReadiness(options);
+    const own = m.job.spec.ready;
+    if (asked === undefined || own === undefined || JSON.stringify(asked) !== JSON.stringify(own)) {
+      throw new UnsupportedError(
+        `waitFor on the bullmq backend waits for the job's own ready condition (submit with ready: ${JSON.stringify(asked ?? {})})`,
+      );
+    }
+    const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : this.runtime.now() + options.timeoutMs;
+    for (;;) {
+      if (options.signal?.aborted) throw new AbortedError();
+      const seen = await readReadiness(this.#redis, this.#keys.job(id));
+      if (seen) return { ...seen, job: this.get(id) };
+      if (isFinalState(m.job.state)) return { met: 'exit', job: this.get(id) };
+      const left = deadline - this.runtime.now();
+      if (left <= 0) return { met: 'timeout', job: this.get(id) };
+      const stop = new AbortController();
+      await Promise.race([m.done, this.runtime.sleep(Math.min(left, 100), stop.signal).catch(() => {})]);
+      stop.abort();
+    }
   }
 
   /** Not supported by the queue backend: a job's stdin lives on the worker. Throws {@link UnsupportedError}. */

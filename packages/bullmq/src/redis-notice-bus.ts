@@ -19,6 +19,7 @@ import {
 import type { JobSource } from '@bgtasks/core/internal';
 import type { Redis } from 'ioredis';
 import { NoticeEntrySchema, pairs } from './internal/wire.ts';
+import { toNotice } from './relay-wire.ts';
 
 /** Wait between retries of an `XACK` while Redis is away. */
 const ACK_RETRY_MS = 200;
@@ -250,8 +251,7 @@ export class RedisNoticeConsumer implements NoticeConsumer {
         trimmed.push(streamId);
         continue;
       }
-      const { label, endedAt, ...rest } = parsed.data;
-      const notice: Notice = { ...rest, endedAt: this.#ctx.toLocal(endedAt), ...(label !== undefined ? { label } : {}) };
+      const notice = toNotice(parsed.data, this.#ctx.toLocal(parsed.data.endedAt));
       this.#held.add(streamId);
       fresh.push({ notice, streamId });
     }

@@ -27,6 +27,7 @@ import { queueKeys } from './internal/keys.ts';
 import { defineScripts } from './internal/scripts.ts';
 import { JobHashSchema } from './internal/wire.ts';
 import { DEFAULT_PREFIX, DEFAULT_QUEUE, DEFAULT_RETAIN_MS } from './queue-executor.ts';
+import { startRelay } from './relay-notices.ts';
 
 /** Default BullMQ lock duration: a dead worker's job is declared `lost` this long after its last renewal. */
 export const DEFAULT_LOCK_DURATION_MS = 30_000;
@@ -233,7 +234,10 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
       await killIfRequested(id);
       const stopFlushing = new AbortController();
       const flushing = flushLoop(id, executor, stopFlushing.signal);
+      // ready / progress notices go to the owner's stream as they come, all before the final one.
+      const relay = startRelay(executor, { redis, jobKey, base: keys.base, events: keys.eventsChannel, id, onError });
       const { ended } = await executor.wait([id]);
+      await relay.stop();
       const final = ended[0] ?? executor.get(id);
       local.delete(id);
       stopFlushing.abort();
