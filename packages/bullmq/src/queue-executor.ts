@@ -7,6 +7,7 @@ import {
   AbortedError,
   type CloseOptions,
   DEFAULT_MAX_CONCURRENT,
+  DEFAULT_WRITE_TIMEOUT_MS,
   DuplicateJobIdError,
   type Executor,
   ExecutorClosedError,
@@ -14,6 +15,7 @@ import {
   isFinalNotice,
   isFinalState,
   type Job,
+  JobInputError,
   type JobSpec,
   JobSpecSchema,
   NOTICE_TAIL_BYTES,
@@ -40,6 +42,7 @@ import { type QueueKeys, queueKeys } from './internal/keys.ts';
 import { defineScripts, type Scripts } from './internal/scripts.ts';
 import { JobHashSchema } from './internal/wire.ts';
 import { RedisNoticeBus } from './redis-notice-bus.ts';
+import { sendInput } from './relay-stdin.ts';
 import { askedReadiness, readReadiness } from './relay-wait.ts';
 
 /** Default queue name. */
@@ -284,11 +287,10 @@ export class QueueExecutor implements Executor {
       ]);
     }
     const clean = parsed.data;
-    // What the worker's executor would do with these is not relayed through Redis yet: refuse
-    // them rather than start a job nobody can answer or wait on.
-    const unsupported = (['stdin', 'log'] as const).filter((k) => clean[k] !== undefined && clean[k] !== 'null');
-    if (unsupported.length > 0) {
-      throw new UnsupportedError(`${unsupported.join(', ')}: not supported by the bullmq backend yet; use the local executor`);
+    // A full log would stay on the worker's disk, and nothing reads it back from here yet: refuse
+    // it rather than start a job whose log nobody can read.
+    if (clean.log !== undefined && clean.log !== false) {
+      throw new UnsupportedError('log: not supported by the bullmq backend yet; use the local executor');
     }
     if (this.#redis.status !== 'ready') {
       throw new RedisUnavailableError(this.url, `the connection is ${this.#redis.status}`);
@@ -553,16 +555,37 @@ export class QueueExecutor implements Executor {
     }
   }
 
-  /** Not supported by the queue backend: a job's stdin lives on the worker. Throws {@link UnsupportedError}. */
-  async write(id: string, _text: string): Promise<void> {
-    this.#entry(id);
-    throw new UnsupportedError('writing to a job is not supported by the bullmq backend (stdin stays /dev/null there)');
+  /**
+   * Writes `text` to the stdin of job `id` (submitted with `stdin: 'pipe'`) on its worker,
+   * through a per-job list in Redis; resolves once the worker's executor wrote it, rejects with
+   * {@link JobInputError} with the worker's reason (full pipe past its write timeout, stdin closed).
+   */
+  async write(id: string, text: string): Promise<void> {
+    await this.#input(id, 'write', text);
   }
 
-  /** Not supported by the queue backend. Throws {@link UnsupportedError}. */
+  /** Closes the stdin of job `id` on its worker: it reads end-of-file. */
   async closeStdin(id: string): Promise<void> {
-    this.#entry(id);
-    throw new UnsupportedError("closing a job's stdin is not supported by the bullmq backend");
+    await this.#input(id, 'close', '');
+  }
+
+  async #input(id: string, op: 'write' | 'close', text: string): Promise<void> {
+    const m = this.#entry(id);
+    if (m.job.spec.stdin !== 'pipe') throw new JobInputError(id, "it was not submitted with stdin: 'pipe'");
+    if (isFinalState(m.job.state)) throw new JobInputError(id, 'it has ended');
+    await sendInput(
+      this.#redis,
+      this.runtime,
+      {
+        base: this.#keys.base,
+        id,
+        ttlSeconds: this.#retainSeconds,
+        writeTimeoutMs: DEFAULT_WRITE_TIMEOUT_MS,
+        ended: () => isFinalState(m.job.state),
+      },
+      op,
+      text,
+    );
   }
 
   /**
