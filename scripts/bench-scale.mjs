@@ -22,7 +22,7 @@ if (onlyAt >= 0 && (onlyValue === undefined || onlyValue.startsWith('--') || onl
 const only = onlyValue?.split(',');
 if (args.includes('--help')) {
   console.log(
-    'usage: npm run bench:scale -- [--jobs N (1000)] [--rounds N (3)] [--runtime node,node24,bun,deno (all)] [--json FILE]',
+    'usage: npm run bench:scale -- [--jobs N (1000)] [--rounds N (3)] [--runtime node,node24,bun,deno (all)] [--durable] [--json FILE]',
   );
   process.exit(0);
 }
@@ -81,6 +81,18 @@ for (const r of results) {
   console.log(
     `| ${r.runtime} | ${cell(1)} | ${cell(4)} | ${cell(16)} | ${c4 ? `${f0(c4.noticeP50Ms)} / ${f0(c4.noticeP99Ms)}` : 'n/a'} | ${mb(m.firstExecutorMb)} / ${mb(m.steadyExecutorMb)} / ${mb(Math.max(...later))} MB | ${m.heapReservedMb === undefined ? 'n/a' : `${mb(m.heapReservedMb)} MB`} | ${m.heapPerJobBytes === undefined ? 'n/a' : `${m.heapPerJobBytes} B`} | ${mb(m.firstRawMb)} MB |`,
   );
+}
+if (results.some((r) => r.rows.some((x) => x.durableJobsPerS !== undefined))) {
+  console.log('\n| runtime | cap | jobs/s: durable vs not (ratio) | notice p50 / p99 ms: durable | not durable |');
+  console.log('|---|---|---|---|---|');
+  for (const r of results) {
+    for (const row of r.rows) {
+      if (row.durableJobsPerS === undefined) continue;
+      console.log(
+        `| ${r.runtime} | ${row.cap} | ${f0(row.durableJobsPerS)} vs ${f0(row.executorJobsPerS)} (${f2(row.durableJobsPerS / row.executorJobsPerS)}) | ${f0(row.durableNoticeP50Ms)} / ${f0(row.durableNoticeP99Ms)} | ${f0(row.noticeP50Ms)} / ${f0(row.noticeP99Ms)} |`,
+      );
+    }
+  }
 }
 if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
 process.exit(results.length === runtimes.length ? 0 : 1);

@@ -1,4 +1,7 @@
-import { createRuntime } from '@bgtasks/runtime';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDurableStore, createRuntime } from '@bgtasks/runtime';
 import { describe, expect, it } from 'vitest';
 import { rawSpawnForHost } from './bin/raw-spawn.ts';
 import { measureScale } from './scale.ts';
@@ -49,6 +52,33 @@ describe('measureScale', () => {
     expect(rounds.find((l) => l.startsWith('memory:'))).toBe(
       'memory: raw +1.0 MB; executor batches +1.0, +1.0, +1.0 MB, heap reserved +2.0 MB, heap kept per finished job 1000 B',
     );
+  });
+
+  it('with a durable store, each cap also runs its jobs durable and reports their throughput and latency', async () => {
+    const dirs: string[] = [];
+    const result = await measureScale({
+      runtime: createRuntime(),
+      rawSpawn: rawSpawnForHost(),
+      rss: () => 0,
+      jobs: 6,
+      memoryJobs: 2,
+      memoryBatches: 2,
+      warmupJobs: 1,
+      caps: [2],
+      rounds: 1,
+      durableStore: () => {
+        const dir = join(mkdtempSync(join(tmpdir(), 'bgtasks-scale-test-')), 'host');
+        dirs.push(dir);
+        return createDurableStore({ dir });
+      },
+    });
+    const [row] = result.rows;
+    expect(row?.durableJobsPerS).toBeGreaterThan(0);
+    expect(row?.durableNoticeP99Ms).toBeGreaterThanOrEqual(row?.durableNoticeP50Ms ?? Number.POSITIVE_INFINITY);
+    // Every job of the durable round left its record, log and exit file.
+    expect(dirs).toHaveLength(1);
+    const files = readdirSync(dirs[0] as string);
+    for (const ext of ['json', 'log', 'exit']) expect(files.filter((f) => f.endsWith(`.${ext}`))).toHaveLength(6);
   });
 
   it('the raw spawn of this host runs a real command to its end', async () => {

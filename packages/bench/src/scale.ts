@@ -7,7 +7,7 @@
  * median of its rounds, so a machine that slows down mid-run (another process, a growing heap)
  * weighs on both sides alike.
  */
-import { BackgroundExecutor, type Runtime } from '@bgtasks/core';
+import { BackgroundExecutor, type DurableStore, type Runtime } from '@bgtasks/core';
 import { percentile } from './stats.ts';
 
 /** Spawns `sh -c command` through the runtime's own API and resolves after exit and both pipes closed. */
@@ -41,6 +41,11 @@ export interface ScaleOptions {
   command?: string;
   /** The runtime's version, copied into the result. */
   version?: string;
+  /**
+   * A fresh durable store per round: each cap also runs the same jobs durable (under the
+   * supervisor, output through the log file, records written), for the cost of durability.
+   */
+  durableStore?: () => DurableStore;
   /** Called after each round, for progress. */
   onRound?: (line: string) => void;
 }
@@ -55,6 +60,10 @@ export interface ScaleRow {
   /** Submit -> notice published, every job of the executor rounds together. */
   noticeP50Ms: number;
   noticeP99Ms: number;
+  /** With {@link ScaleOptions.durableStore}: the same for durable jobs. */
+  durableJobsPerS?: number;
+  durableNoticeP50Ms?: number;
+  durableNoticeP99Ms?: number;
 }
 
 /** Memory growth over batches of `jobs` (1000 by default) finished jobs with no output. */
@@ -124,8 +133,19 @@ async function rawRound(
   return jobs / ((now() - started) / 1000);
 }
 
-async function executorRound(runtime: Runtime, command: string, jobs: number, cap: number, latencies: number[]): Promise<number> {
-  const executor = new BackgroundExecutor(runtime, { maxConcurrent: cap, killOnShutdown: false });
+async function executorRound(
+  runtime: Runtime,
+  command: string,
+  jobs: number,
+  cap: number,
+  latencies: number[],
+  store?: DurableStore,
+): Promise<number> {
+  const executor = new BackgroundExecutor(runtime, {
+    maxConcurrent: cap,
+    killOnShutdown: false,
+    ...(store ? { durable: { store } } : {}),
+  });
   const consumer = executor.bus.consumer('scale');
   const submittedAt = new Map<string, number>();
   const started = runtime.now();
@@ -205,11 +225,16 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleResult> 
     const raw: number[] = [];
     const exec: number[] = [];
     const latencies: number[] = [];
+    const durable: number[] = [];
+    const durableLatencies: number[] = [];
     for (let r = 0; r < rounds; r++) {
       raw.push(await rawRound(rawSpawn, command, env, jobs, cap, now));
       exec.push(await executorRound(runtime, command, jobs, cap, latencies));
+      const store = options.durableStore?.();
+      if (store) durable.push(await executorRound(runtime, command, jobs, cap, durableLatencies, store));
       log(
-        `cap ${cap} round ${r + 1}/${rounds}: raw ${raw.at(-1)?.toFixed(0)} jobs/s, executor ${exec.at(-1)?.toFixed(0)} jobs/s`,
+        `cap ${cap} round ${r + 1}/${rounds}: raw ${raw.at(-1)?.toFixed(0)} jobs/s, executor ${exec.at(-1)?.toFixed(0)} jobs/s` +
+          (store ? `, durable ${durable.at(-1)?.toFixed(0)} jobs/s` : ''),
       );
     }
     const rawJobsPerS = median(raw);
@@ -221,6 +246,13 @@ export async function measureScale(options: ScaleOptions): Promise<ScaleResult> 
       ratio: executorJobsPerS / rawJobsPerS,
       noticeP50Ms: percentile(latencies, 50),
       noticeP99Ms: percentile(latencies, 99),
+      ...(durable.length > 0
+        ? {
+            durableJobsPerS: median(durable),
+            durableNoticeP50Ms: percentile(durableLatencies, 50),
+            durableNoticeP99Ms: percentile(durableLatencies, 99),
+          }
+        : {}),
     });
   }
   return {

@@ -287,10 +287,17 @@ export class QueueExecutor implements Executor {
       ]);
     }
     const clean = parsed.data;
-    // A full log would stay on the worker's disk, and nothing reads it back from here yet: refuse
-    // it rather than start a job whose log nobody can read.
-    if (clean.log !== undefined && clean.log !== false) {
-      throw new UnsupportedError('log: not supported by the bullmq backend yet; use the local executor');
+    // Not carried through Redis yet: a full log would stay on the worker's disk, and a watch or
+    // an idle notice would be watched there with nothing relaying it. Refuse them rather than
+    // start a job whose log or notices nobody can get.
+    // (`durable` needs nothing here: a queued job lives on its worker, never in the agent's host.)
+    const unsupported = [
+      ...(clean.log !== undefined && clean.log !== false ? ['log'] : []),
+      ...(clean.watch !== undefined ? ['watch'] : []),
+      ...(clean.idleNoticeMs !== undefined ? ['idleNoticeMs'] : []),
+    ];
+    if (unsupported.length > 0) {
+      throw new UnsupportedError(`${unsupported.join(', ')}: not supported by the bullmq backend yet; use the local executor`);
     }
     if (this.#redis.status !== 'ready') {
       throw new RedisUnavailableError(this.url, `the connection is ${this.#redis.status}`);

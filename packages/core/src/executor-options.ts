@@ -2,6 +2,7 @@
  * How a {@link BackgroundExecutor} is set up: its options, their defaults, and the check that
  * turns the options into the numbers it runs by.
  */
+import type { DurableOptions } from './durable-jobs.ts';
 import { checkDuration } from './duration.ts';
 import { InvalidJobSpecError } from './errors.ts';
 import type { LogOptions } from './full-log.ts';
@@ -62,6 +63,8 @@ export interface ExecutorOptions {
    * that user may enter. Environment scrubbing alone is hygiene; this is a boundary.
    */
   isolation?: JobIsolation;
+  /** `idleNoticeMs` of jobs whose spec names none (see {@link JobSpec.idleNoticeMs}); off by default. */
+  idleNoticeMs?: number;
   /** `progressMs` of jobs whose spec names none; off (undefined) by default. */
   progressMs?: number;
   /** How long a piped job's output must be idle before a prompt-like last line counts. Default 500 ms. */
@@ -70,6 +73,12 @@ export interface ExecutorOptions {
   writeTimeoutMs?: number;
   /** Full logs (see {@link JobSpec.log}); needs a runtime with `files`. */
   logs?: LogOptions;
+  /**
+   * Durable jobs (see docs/durable-jobs.md): jobs run under a supervisor that outlives this
+   * host, recorded in a state directory; a new executor on the same directory reattaches to
+   * them and delivers the notices its consumers had not acked.
+   */
+  durable?: DurableOptions;
 }
 
 /** The user a job runs as (see {@link ExecutorOptions.isolation}). */

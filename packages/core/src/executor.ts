@@ -9,9 +9,11 @@
  * (`full-log.ts`), readiness and watchers (`internal/readiness.ts`, `internal/watchers.ts`),
  * input (`internal/job-input.ts`), termination (`internal/termination.ts`), retention
  * (`internal/retention.ts`), notices (`internal/notices.ts`), snapshots (`internal/snapshot.ts`) and
- * waits (`internal/wait-race.ts`).
+ * waits (`internal/wait-race.ts`); durable jobs (`durable-jobs.ts`, `internal/reattach.ts`).
  */
 
+import { checkDurableSpec, DurableJobs, outlivesHost } from './durable-jobs.ts';
+import type { DurableProblem } from './durable-store.ts';
 import { checkDuration } from './duration.ts';
 import {
   AbortedError,
@@ -38,6 +40,7 @@ import { collectOutput } from './internal/job-output.ts';
 import { checkSpec, HostEnv, spawnJob } from './internal/launch.ts';
 import { publishFinal } from './internal/notices.ts';
 import { checkCondition, until } from './internal/readiness.ts';
+import { reattach } from './internal/reattach.ts';
 import { Retention } from './internal/retention.ts';
 import { snapshot, whenEnded } from './internal/snapshot.ts';
 import { killAll, terminate } from './internal/termination.ts';
@@ -48,7 +51,7 @@ import { LineSplitter } from './job-watch.ts';
 import { NotificationBus } from './notification-bus.ts';
 import { OutputBuffer, type OutputSlice, type OutputSnapshot, type ReadOptions } from './output-buffer.ts';
 import type { ReapedJob } from './registry.ts';
-import type { ExitStatus, Runtime } from './runtime.ts';
+import type { Child, ExitStatus, Runtime } from './runtime.ts';
 import { checkSandbox } from './sandbox.ts';
 
 export type { ExecutorOptions, JobIsolation } from './executor-options.ts';
@@ -86,7 +89,13 @@ export class BackgroundExecutor implements Executor {
    * in {@link list} and publish no notice, so no model is told about work it never started.
    */
   readonly reaped: readonly ReapedJob[];
+  /**
+   * Records of the durable state directory that could not be read (each names its file); their
+   * jobs are reported as `lost`, with a notice, never dropped silently.
+   */
+  readonly durableProblems: readonly DurableProblem[] = [];
   readonly #options: ExecutorOptions;
+  readonly #durable: DurableJobs | undefined;
   readonly #jobs = new Map<string, Entry>();
   readonly #queue: Entry[] = [];
   readonly #retention: Retention;
@@ -121,8 +130,16 @@ export class BackgroundExecutor implements Executor {
     );
     this.#logs = new FullLogs(runtime, options.logs);
     this.#hostEnv = new HostEnv(options.allowEnv);
-    this.#watch = { runtime, bus: this.bus, progressMs: options.progressMs, promptIdleMs: options.promptIdleMs };
+    this.#watch = {
+      runtime,
+      bus: this.bus,
+      progressMs: options.progressMs,
+      promptIdleMs: options.promptIdleMs,
+      idleNoticeMs: options.idleNoticeMs,
+    };
     this.reaped = options.registry?.reap() ?? [];
+    this.#durable = options.durable ? new DurableJobs(runtime, options.durable) : undefined;
+    if (this.#durable) this.durableProblems = this.#reattach(this.#durable);
     this.#offShutdown = options.killOnShutdown === false ? undefined : runtime.onShutdown((reason) => this.#onShutdown(reason));
   }
 
@@ -135,6 +152,7 @@ export class BackgroundExecutor implements Executor {
   submit(spec: JobSpec): Job {
     if (this.#closed) throw new ExecutorClosedError();
     const clean = checkSpec(this.runtime, spec, this.#logs, this.#options.cwdRoot);
+    checkDurableSpec(clean, this.#durable);
     if (clean.id !== undefined && this.#jobs.has(clean.id)) {
       throw new DuplicateJobIdError(clean.id, [...this.#jobs.keys()]);
     }
@@ -159,7 +177,7 @@ export class BackgroundExecutor implements Executor {
     const slug = commandSlug(command);
     let id: string;
     do id = `${slug}-${++this.#idCounter}`;
-    while (this.#jobs.has(id));
+    while (this.#jobs.has(id) || this.#durable?.has(id));
     return id;
   }
 
@@ -191,6 +209,7 @@ export class BackgroundExecutor implements Executor {
    */
   output(id: string, options: ReadOptions = {}): OutputSlice {
     const entry = this.#entry(id);
+    if (entry.durable && this.#durable) return this.#durable.read(id, options, entry.buffer.totalBytes);
     return this.#logs.read(entry, options) ?? entry.buffer.read(options);
   }
 
@@ -278,11 +297,13 @@ export class BackgroundExecutor implements Executor {
     this.#closed = true;
     const grace =
       options.killGraceMs === undefined ? this.killGraceMs : checkDuration('killGraceMs', options.killGraceMs, { zero: true });
-    const live = [...this.#jobs.values()].filter((e) => !isFinalState(e.state));
+    // Durable jobs that run keep running: they outlive their host by design.
+    const live = [...this.#jobs.values()].filter((e) => !isFinalState(e.state) && !outlivesHost(e));
     for (const e of live) this.#terminate(e, 'killed', grace);
     await Promise.all(live.map(whenEnded));
+    this.#durable?.detach(this.#jobs.values());
     await this.#logs.removeAll([...this.#jobs.values()]);
-    if ([...this.#jobs.values()].every((e) => isFinalState(e.state))) this.#offShutdown?.();
+    if ([...this.#jobs.values()].every((e) => isFinalState(e.state) || outlivesHost(e))) this.#offShutdown?.();
   }
 
   /**
@@ -292,7 +313,7 @@ export class BackgroundExecutor implements Executor {
   #onShutdown(reason: string): Promise<void> | undefined {
     if (reason !== 'exit' && reason !== 'force') return this.close({ killGraceMs: SHUTDOWN_KILL_GRACE_MS });
     this.#closed = true;
-    for (const e of this.#jobs.values()) if (!isFinalState(e.state)) e.child?.kill('SIGKILL');
+    for (const e of this.#jobs.values()) if (!isFinalState(e.state) && !outlivesHost(e)) e.child?.kill('SIGKILL');
     return undefined;
   }
 
@@ -304,16 +325,22 @@ export class BackgroundExecutor implements Executor {
     }
   }
 
-  /** A job's life from start to end: spawn, timeout, log, watchers, output, exit, leftovers. */
-  async #run(entry: Entry): Promise<void> {
+  /**
+   * A job's life from start to end: spawn, timeout, log, watchers, output, exit, leftovers.
+   * `adopted`: a durable job a previous host left running, followed from here.
+   */
+  async #run(entry: Entry, adopted?: { child: Child; dueAt: number }): Promise<void> {
     this.#running++;
     entry.state = 'running';
-    entry.startedAt = this.runtime.now();
+    entry.startedAt ??= this.runtime.now();
     let status: ExitStatus;
     try {
-      const child = spawnJob(this.runtime, this.#options, this.#hostEnv, entry);
       const timeoutMs = entry.spec.timeoutMs ?? this.defaultTimeoutMs;
-      if (timeoutMs !== Number.POSITIVE_INFINITY) entry.deadline = this.#deadlines.add(entry.startedAt + timeoutMs, entry);
+      const durable = this.#durable ? { jobs: this.#durable, timeoutMs } : undefined;
+      const child = adopted?.child ?? spawnJob(this.runtime, this.#options, this.#hostEnv, entry, durable);
+      if (adopted) entry.child = child;
+      const dueAt = adopted?.dueAt ?? entry.startedAt + timeoutMs;
+      if (dueAt !== Number.POSITIVE_INFINITY) entry.deadline = this.#deadlines.add(dueAt, entry);
       entry.lastOutputAt = this.runtime.now();
       this.#logs.open(entry);
       startWatchers(this.#watch, entry);
@@ -356,8 +383,16 @@ export class BackgroundExecutor implements Executor {
     entry.timers = undefined;
     if (entry.deadline) this.#deadlines.remove(entry.deadline);
     entry.deadline = undefined;
-    if (entry.child && entry.child.pid > 0) this.#options.registry?.remove(entry.id);
-    const state: FinalJobState = entry.ending ?? (status.error === undefined && status.code === 0 ? 'completed' : 'failed');
+    if (entry.child && entry.child.pid > 0 && !entry.durable) this.#options.registry?.remove(entry.id);
+    const state: FinalJobState =
+      entry.ending ??
+      (status.killed
+        ? 'killed'
+        : status.lost
+          ? 'lost'
+          : status.error === undefined && status.code === 0
+            ? 'completed'
+            : 'failed');
     entry.state = state;
     entry.endedAt = this.runtime.now();
     entry.exitCode = status.code;
@@ -366,6 +401,13 @@ export class BackgroundExecutor implements Executor {
       entry.error = status.error;
       entry.buffer.append(new TextEncoder().encode(`bgtasks: could not start the job: ${status.error}\n`));
     }
+    if (status.lost) {
+      entry.buffer.append(
+        new TextEncoder().encode("bgtasks: the job's supervisor was killed before it recorded how the job ended\n"),
+      );
+    }
+    // Recorded before the notice goes out: a host that dies right after leaves the end on disk.
+    if (entry.durable) this.#durable?.recordEnd(entry, state);
     this.#retention.ended(entry);
     entry.lineListeners = undefined;
     this.#logs.end(entry);
@@ -380,6 +422,22 @@ export class BackgroundExecutor implements Executor {
     this.#prune();
   }
 
+  /** Takes over the durable state directory (see {@link reattach}). */
+  #reattach(durable: DurableJobs): DurableProblem[] {
+    return reattach(durable, {
+      runtime: this.runtime,
+      bus: this.bus,
+      retainMs: this.retainMs,
+      add: (spec) => {
+        const entry = newEntry(spec, this.runtime.now(), new OutputBuffer(this.#options.outputLimit), new LineSplitter());
+        this.#jobs.set(spec.id, entry);
+        return entry;
+      },
+      ended: (entry) => this.#retention.ended(entry),
+      follow: (entry, child, dueAt) => void this.#run(entry, { child, dueAt }),
+    });
+  }
+
   /** Drops ended jobs the retention policy no longer keeps. */
   #prune(): void {
     this.#retention.prune(this.runtime.now());
@@ -388,6 +446,7 @@ export class BackgroundExecutor implements Executor {
   /** Forgets an ended job: its log file, its record, its notice in the bus history. */
   #drop(entry: Entry): void {
     void this.#logs.remove(entry);
+    if (entry.durable) this.#durable?.forget(entry.id);
     this.#jobs.delete(entry.id);
     this.bus.forget(entry.id);
   }

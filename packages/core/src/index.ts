@@ -1,5 +1,21 @@
 /** @module @bgtasks/core: the job model, BackgroundExecutor, NotificationBus, OutputBuffer, notices, errors, Runtime. */
 
+export type { DurableOptions } from './durable-jobs.ts';
+export {
+  DURABLE_RECORD_VERSION,
+  type DurableEnd,
+  DurableEndSchema,
+  type DurableExit,
+  type DurableJobFiles,
+  type DurableJobRecord,
+  DurableJobRecordSchema,
+  type DurableLoad,
+  type DurableProblem,
+  type DurableProcesses,
+  type DurableStore,
+  StateDirError,
+} from './durable-store.ts';
+export { parseExitFile, statusToExit, supervisorCommand } from './durable-supervisor.ts';
 export { checkDuration, type DurationRules, MAX_TIMER_MS } from './duration.ts';
 export {
   AbortedError,
@@ -81,6 +97,7 @@ export {
   parseNotices,
 } from './notice.ts';
 export {
+  type AckObserver,
   type ConsumerOptions,
   DEFAULT_MAX_HISTORY,
   type Lease,

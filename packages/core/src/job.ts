@@ -92,6 +92,30 @@ export const JobSpecSchema = z
     stdin: z.enum(['null', 'pipe']).optional(),
     /** Also write the whole output to a capped log file, readable at any offset. */
     log: z.boolean().optional(),
+    /**
+     * Run under a supervisor that outlives the host, recorded in the executor's state directory
+     * (see `ExecutorOptions.durable`); default: the executor's choice.
+     */
+    durable: z.boolean().optional(),
+    /**
+     * Publish an `idle` notice when the job has written nothing for this long (ms): once per
+     * quiet spell (the next after it wrote again). Off by default (see `ExecutorOptions.idleNoticeMs`).
+     */
+    idleNoticeMs: z.number().int().min(100, 'must be at least 100 ms').optional(),
+    /**
+     * Publish `watch` notices when an output line matches `pattern`, for as long as the job runs:
+     * at most one per `intervalMs` (default 1000), each with the count of matches it covers.
+     */
+    watch: z
+      .object({
+        pattern: z
+          .string()
+          .min(1, 'must not be empty')
+          .max(MAX_READY_PATTERN_LENGTH, `must be at most ${MAX_READY_PATTERN_LENGTH} characters`),
+        intervalMs: z.number().int().min(100, 'must be at least 100 ms').optional(),
+      })
+      .strict()
+      .optional(),
     /** Run in an OS sandbox (see docs/sandbox.md); `false` opts out of the executor's default. */
     sandbox: SandboxSpecSchema.optional(),
   })
@@ -146,9 +170,10 @@ export interface Job {
 /**
  * What a notice reports: `final` (the job ended; exactly once per job), `ready` (its readiness
  * condition held; once), `progress` (new output of a running job), `input_required` (a piped
- * job seems to wait at a prompt; once per prompt).
+ * job seems to wait at a prompt; once per prompt), `idle` (it wrote nothing for a while; once per
+ * quiet spell), `watch` (output lines matched its watch pattern; coalesced, with a count).
  */
-export type NoticeKind = 'final' | 'ready' | 'progress' | 'input_required';
+export type NoticeKind = 'final' | 'ready' | 'progress' | 'input_required' | 'idle' | 'watch';
 
 /** Which readiness condition held (or why a wait stopped). */
 export type ReadyMet = 'pattern' | 'port' | 'idle';
@@ -186,6 +211,10 @@ export interface Notice {
   ready?: ReadyMet;
   /** `ready` by pattern: the matched text. */
   match?: string;
+  /** `idle` notices: how long the job has written nothing (ms). */
+  idleMs?: number;
+  /** `watch` notices: how many matching lines this notice covers (`tail` shows the newest). */
+  count?: number;
   /** `ready` by port: `unknown` when the runtime could not tell that the job owns the listener. */
   portOwner?: 'unknown';
   /** `progress` notices: byte offsets of `tail` in the output, `[fromByte, toByte)`. */

@@ -69,6 +69,10 @@ function formatRunningNotice(notice: Notice): string {
     `state="${notice.state}"`,
     ...(notice.ready ? [`ready="${notice.ready}"`] : []),
     ...(notice.match !== undefined ? [`match="${attr(fenceOutput(notice.match))}"`] : []),
+    ...(notice.count !== undefined ? [`count="${notice.count}"`] : []),
+    ...(notice.idleMs !== undefined
+      ? [`idle_ms="${Math.round(notice.idleMs)}"`, `running_ms="${Math.round(notice.durationMs)}"`]
+      : []),
     ...(notice.portOwner !== undefined ? [`port_owner="${notice.portOwner}"`] : []),
     ...(notice.fromByte !== undefined ? [`from_byte="${notice.fromByte}"`] : []),
     ...(notice.toByte !== undefined ? [`to_byte="${notice.toByte}"`] : []),

@@ -20,6 +20,9 @@ export interface Lease {
   readonly notices: readonly Notice[];
 }
 
+/** Told of every ack: which consumer acked which notices (durable jobs persist it). */
+export type AckObserver = (consumer: string, notices: readonly Notice[]) => void;
+
 /** Options of {@link NotificationBus.consumer}. */
 export interface ConsumerOptions {
   /** `start` (default): also receive notices published before the consumer existed. */
@@ -34,15 +37,17 @@ export class Consumer implements NoticeConsumer {
   #waiters = new Set<() => void>();
   #closed = false;
   readonly #onClose: (() => void) | undefined;
+  readonly #onAck: AckObserver | undefined;
   /** Notices of each job pending or leased here: {@link holds} in constant time, however far behind. */
   readonly #held = new Map<string, number>();
 
   /** @internal created by {@link NotificationBus.consumer} */
-  constructor(name: string, backlog: readonly Notice[], onClose?: () => void) {
+  constructor(name: string, backlog: readonly Notice[], onClose?: () => void, onAck?: AckObserver) {
     this.name = name;
     this.#queue = [...backlog];
     for (const n of this.#queue) this.#hold(n, 1);
     this.#onClose = onClose;
+    this.#onAck = onAck;
   }
 
   #hold(notice: Notice, delta: 1 | -1): void {
@@ -83,7 +88,9 @@ export class Consumer implements NoticeConsumer {
 
   /** Marks a lease's notices delivered; they are never handed out again. */
   ack(lease: Lease): void {
-    for (const n of this.#settle(lease)) this.#hold(n, -1);
+    const notices = this.#settle(lease);
+    for (const n of notices) this.#hold(n, -1);
+    if (notices.length > 0) this.#onAck?.(this.name, notices);
   }
 
   /**
@@ -197,6 +204,7 @@ export class NotificationBus implements NoticeBus {
   #consumers = new Map<string, Consumer>();
   #source: JobSource | undefined;
   #closed = false;
+  readonly #ackObservers = new Set<AckObserver>();
 
   constructor(options: NotificationBusOptions = {}) {
     const max = options.maxHistory ?? DEFAULT_MAX_HISTORY;
@@ -204,6 +212,15 @@ export class NotificationBus implements NoticeBus {
       throw new RangeError(`maxHistory: must be a whole number, 0 or more, got ${String(max)}`);
     }
     this.maxHistory = max;
+  }
+
+  /**
+   * Calls `observer` after every ack of every consumer (an executor with durable jobs records
+   * acks in its state directory); returns a function that removes it.
+   */
+  observeAcks(observer: AckObserver): () => void {
+    this.#ackObservers.add(observer);
+    return () => this.#ackObservers.delete(observer);
   }
 
   /** Lets {@link check} answer with live job snapshots (the executor attaches itself). */
@@ -271,9 +288,16 @@ export class NotificationBus implements NoticeBus {
   consumer(name: string, options: ConsumerOptions = {}): Consumer {
     let c = this.#consumers.get(name);
     if (!c) {
-      const created: Consumer = new Consumer(name, options.from === 'now' ? [] : this.#log, () => {
-        if (this.#consumers.get(name) === created) this.#consumers.delete(name);
-      });
+      const created: Consumer = new Consumer(
+        name,
+        options.from === 'now' ? [] : this.#log,
+        () => {
+          if (this.#consumers.get(name) === created) this.#consumers.delete(name);
+        },
+        (consumer, notices) => {
+          for (const observe of this.#ackObservers) observe(consumer, notices);
+        },
+      );
       c = created;
       if (this.#closed) c.close();
       this.#consumers.set(name, c);

@@ -77,6 +77,10 @@ export interface ExitStatus {
   signal: string | null;
   /** Set when the process could not be started at all (bad cwd, no shell). */
   error?: string;
+  /** A durable job whose supervisor died without recording the end (SIGKILLed): how it ended is unknown. */
+  lost?: boolean;
+  /** A durable job whose end was asked for from outside the host (`bgtasks kill`). */
+  killed?: boolean;
 }
 
 /** Signals bgtasks sends to a job's process group. */
@@ -103,6 +107,11 @@ export interface Child {
    * process carrying its marker (zombies count as dead).
    */
   alive(): boolean;
+  /**
+   * Lets the host exit while the process runs on (a durable job outliving its host): the
+   * runtime stops holding the host's event loop open for it.
+   */
+  detach?(): void;
   /**
    * True when a process of this job holds a TCP socket listening on `port` (IPv4 or IPv6, any
    * address). Absent where the platform cannot tell (no `/proc`): readiness by port then falls

@@ -55,6 +55,13 @@ export const MCP_FLAGS = {
     description: '--http only: no token (unsafe)',
   },
   'no-notices': { type: 'boolean', default: 'append', description: 'do not append ended-job notices to tool results' },
+  'state-dir': {
+    type: 'string',
+    value: 'DIR',
+    default: '<state root>/mcp-<cwd name>-<hash>',
+    description: 'stdio only: keep durable jobs in DIR (they outlive the server; the next one reattaches)',
+  },
+  'no-durable': { type: 'boolean', description: 'jobs die with the server (as with --http)' },
   ...SANDBOX_FLAGS,
   help: { type: 'boolean', short: 'h', description: 'this help' },
   version: { type: 'boolean', short: 'v', description: 'the version' },
@@ -67,7 +74,10 @@ Usage: bgtasks-mcp [options]
 
 Tools: bg_bash (task-capable: MCP Tasks), check_bg, bg_wait, bg_output, bg_kill. Every tool
 result also carries the <bg_notice> blocks of jobs that ended since the last one (unless
---no-notices). Jobs are killed when the client disconnects or the server gets SIGINT/SIGTERM.
+--no-notices). Over stdio, jobs are durable: they keep running when the server stops or is
+killed, and the next server started in the same --cwd reattaches to them (same ids, notices not
+yet delivered are delivered); see and stop them with the bgtasks command. With --no-durable or
+--http, jobs are killed when the client disconnects or the server gets SIGINT/SIGTERM.
 
 Options:
 ${flagsHelp(MCP_FLAGS)}
@@ -97,6 +107,9 @@ export interface McpCliOptions {
   /** `--insecure-no-token`: no bearer token required. */
   insecureNoToken: boolean;
   notices: boolean;
+  /** Durable jobs (stdio only). */
+  durable: boolean;
+  stateDir?: string;
   /** The executor's sandbox (`--sandbox`), undefined without it. */
   sandbox?: SandboxSpec;
   help: boolean;
@@ -121,6 +134,11 @@ function parse(argv: readonly string[]): McpCliOptions {
   const cwd = str('cwd');
   if (cwd !== undefined && cwd.trim() === '') throw new UsageError('--cwd needs a directory; see --help');
   const timeout = str('timeout');
+  const stateDir = str('state-dir');
+  if (stateDir !== undefined && (v.http || v['no-durable'])) {
+    throw new UsageError(`--state-dir goes with durable stdio jobs, not with ${v.http ? '--http' : '--no-durable'}; see --help`);
+  }
+  if (stateDir !== undefined && stateDir.trim() === '') throw new UsageError('--state-dir needs a directory; see --help');
   const sandbox = sandboxFromFlags(v);
   return {
     ...(sandbox !== undefined ? { sandbox } : {}),
@@ -136,6 +154,8 @@ function parse(argv: readonly string[]): McpCliOptions {
     ...(token !== undefined ? { token: checkToken(token, '--token') } : {}),
     insecureNoToken: v['insecure-no-token'] === true,
     notices: v['no-notices'] !== true,
+    durable: v.http !== true && v['no-durable'] !== true,
+    ...(stateDir !== undefined ? { stateDir } : {}),
     help: v.help === true,
     version: v.version === true,
   };

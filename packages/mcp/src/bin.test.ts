@@ -115,8 +115,8 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
     }
   });
 
-  test.each([['the client closing stdin'], ['SIGTERM'], ['SIGINT']])('%s kills every job group', async (how) => {
-    const { client, transport } = await stdioClient();
+  test.each([['the client closing stdin'], ['SIGTERM'], ['SIGINT']])('%s kills every job group (--no-durable)', async (how) => {
+    const { client, transport } = await stdioClient(['--no-durable']);
     const m = marker();
     await call(client, 'bg_bash', { command: `sleep ${m} & sleep ${m}; wait` });
     await eventually(() => sleepers(m).length === 2);
@@ -132,10 +132,10 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
     expect(sleepers(m)).toEqual([]);
   });
 
-  test('jobs of a server killed outright (SIGKILL) are reaped by the next server', async () => {
+  test('jobs of a server killed outright (SIGKILL) are reaped by the next server (--no-durable)', async () => {
     // A state directory of its own: a server of a concurrent test would reap the leftover first.
     const state = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'bgtasks-mcp-state-')) };
-    const first = await stdioClient([], state);
+    const first = await stdioClient(['--no-durable'], state);
     const m = marker();
     await call(first.client, 'bg_bash', { command: `sleep ${m}` });
     await eventually(() => sleepers(m).length === 1);
@@ -144,7 +144,7 @@ describe.concurrent(`bgtasks-mcp over stdio on ${runtime}`, () => {
     await first.client.close().catch(() => {});
     await eventually(() => !existsSync(`/proc/${pid}`));
     expect(sleepers(m)).toHaveLength(1);
-    const next = await stdioClient([], state);
+    const next = await stdioClient(['--no-durable'], state);
     try {
       await eventually(() => sleepers(m).length === 0);
     } finally {

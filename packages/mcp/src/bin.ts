@@ -4,8 +4,8 @@ import { realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
-import { BackgroundExecutor, checkSandbox, SandboxUnavailableError } from '@bgtasks/core';
-import { createJobRegistry, createRuntime } from '@bgtasks/runtime';
+import { BackgroundExecutor, checkSandbox, type DurableOptions, SandboxUnavailableError, StateDirError } from '@bgtasks/core';
+import { createDurableStore, createJobRegistry, createRuntime, defaultStateRoot } from '@bgtasks/runtime';
 import { HELP, type McpCliOptions, parseMcpArgs } from './args.ts';
 import { checkToken } from './bearer.ts';
 import { createMcpServer, MCP_SERVER_VERSION } from './create-server.ts';
@@ -61,6 +61,35 @@ try {
 } catch (error) {
   process.stderr.write(`bgtasks-mcp: no job registry (${error instanceof Error ? error.message : String(error)}); continuing\n`);
 }
+// Over stdio, jobs are durable (docs/durable-jobs.md): the client restarts this server (a
+// reconnect, an update, a crash) and a 20-minute build should survive that. The state directory
+// is per --cwd; a second live server in the same --cwd takes the next free one.
+let durable: DurableOptions | undefined;
+if (options.durable) {
+  const base = options.stateDir ?? join(defaultStateRoot(), `mcp-${cwdSlug(cwdRoot)}`);
+  const tries = options.stateDir !== undefined ? [base] : [base, ...[2, 3, 4, 5, 6, 7, 8].map((n) => `${base}-${n}`)];
+  for (const dir of tries) {
+    try {
+      durable = { store: createDurableStore({ dir }) };
+      break;
+    } catch (error) {
+      if (!StateDirError.isInstance(error)) throw error;
+      // Held by another live server: the next slot. Anything else (ownership, mode): refused.
+      if (dir !== tries.at(-1) && /is in use by/.test(error.message)) continue;
+      process.stderr.write(`bgtasks-mcp: ${error.message}\n`);
+      process.exit(1);
+    }
+  }
+}
+
+/** `<basename>-<hash of the path>`: readable, and distinct for two checkouts of one name. */
+function cwdSlug(path: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
+  const name = (path.split('/').at(-1) || 'root').replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40);
+  return `${name}-${h.toString(16).padStart(8, '0')}`;
+}
+
 // Each session (2025-11-25) gets its own executor: its jobs are its own, and die with it; the
 // stateless revision (2026-07-28) has no session, so its requests share one executor of the
 // server. Each executor's shutdown hook kills its job groups on SIGINT/SIGTERM (exit 130/143).
@@ -73,8 +102,11 @@ const newExecutor = () =>
     defaultTimeoutMs: Math.round(options.timeoutS * 1000),
     // Full logs (bg_bash log: true) next to the registry, capped and removed after a day.
     logs: { dir: join(registryDir, '..', 'logs') },
+    ...(durable ? { durable } : {}),
   });
-const session = (executor = newExecutor()) => createMcpServer({ executor, notices: options.notices });
+// A durable executor's notices ride a named consumer, so its acks carry over to the next server.
+const session = (executor = newExecutor()) =>
+  createMcpServer({ executor, notices: options.notices, ...(durable ? { noticeConsumer: 'mcp' } : {}) });
 
 if (options.http) {
   // The token: --token, else BGTASKS_MCP_TOKEN (not visible to other users, unlike argv), else a

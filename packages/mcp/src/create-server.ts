@@ -43,6 +43,12 @@ export interface McpServerOptions extends Omit<JobTaskStoreOptions, 'onStatus'> 
   notices?: boolean;
   /** Close the executor (killing every job group) when the session closes. Default true. */
   closeExecutor?: boolean;
+  /**
+   * Name of the bus consumer the notices ride on. Given (a durable executor: `mcp`), it also
+   * receives the notices published before the session (those a crashed server left unacked);
+   * default: a name of its own, from now on.
+   */
+  noticeConsumer?: string;
   /** Server name and version announced at initialization. */
   name?: string;
   version?: string;
@@ -79,7 +85,13 @@ export function createMcpServer(options: McpServerOptions): McpSession {
   const checkBg = byName.get('check_bg') as ToolDescriptor;
   const listed = tools.map(toolOf);
   const rider =
-    options.notices === false ? undefined : new NoticeRider(executor.bus.consumer(`mcp-${crypto.randomUUID()}`, { from: 'now' }));
+    options.notices === false
+      ? undefined
+      : new NoticeRider(
+          options.noticeConsumer !== undefined
+            ? executor.bus.consumer(options.noticeConsumer)
+            : executor.bus.consumer(`mcp-${crypto.randomUUID()}`, { from: 'now' }),
+        );
   const stop = new AbortController();
 
   let server: Server;

@@ -44,6 +44,24 @@ const BgBashInput = z
       .boolean()
       .optional()
       .describe('Keep the whole output on disk so bg_output can read any offset (default: head and tail only).'),
+    watch: z
+      .string()
+      .min(1)
+      .max(1_000)
+      .optional()
+      .describe(
+        'A regex: for as long as the job runs, send a <bg_notice kind="watch"> when output lines match it (an error, ' +
+          'a test failure, "compiled"); at most one a second, with the count of matches and the last matching lines.',
+      ),
+    idle_s: z
+      .number()
+      .min(0.1)
+      .max(MAX_JOB_TIMEOUT_S)
+      .optional()
+      .describe(
+        'Send one <bg_notice kind="idle"> when the job has written nothing for this many seconds (it may hang); ' +
+          'another only after it writes again and goes quiet again.',
+      ),
   })
   .strict();
 
@@ -74,6 +92,8 @@ export function bgBashTool(executor: Executor): BgTool {
         ...(input.progress_s !== undefined ? { progressMs: Math.round(input.progress_s * 1000) } : {}),
         ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
         ...(input.log !== undefined ? { log: input.log } : {}),
+        ...(input.watch !== undefined ? { watch: { pattern: input.watch } } : {}),
+        ...(input.idle_s !== undefined ? { idleNoticeMs: Math.max(100, Math.round(input.idle_s * 1000)) } : {}),
       };
       let job: Job;
       try {

@@ -21,6 +21,8 @@ interface BunSubprocess {
   exited: Promise<number>;
   exitCode: number | null;
   signalCode: string | null;
+  /** Lets the host exit while the process runs. */
+  unref(): void;
   /** Bun's FileSink, when spawned with `stdin: 'pipe'`. */
   stdin?: { write(bytes: Uint8Array): number | Promise<number>; flush(): unknown; end(): unknown } | null;
 }
@@ -90,6 +92,7 @@ function spawnWithBun(command: string, options: SpawnOptions = {}): Child {
     ...(stdin ? { stdin } : {}),
     kill: processes.kill,
     alive: processes.alive,
+    detach: () => proc.unref(),
     ...(processes.listensOn ? { listensOn: processes.listensOn } : {}),
   });
 }

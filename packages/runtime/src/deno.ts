@@ -19,6 +19,8 @@ interface DenoChildProcess {
   stderr: ReadableStream<Uint8Array>;
   status: Promise<{ code: number; signal: string | null }>;
   stdin: WritableStream<Uint8Array>;
+  /** Lets the host exit while the process runs. */
+  unref(): void;
 }
 interface DenoApi {
   Command: new (
@@ -80,6 +82,7 @@ function spawnWithDeno(command: string, options: SpawnOptions = {}): Child {
     ...(options.stdin === 'pipe' ? { stdin: stdinFromWritable(proc.stdin) } : {}),
     kill: processes.kill,
     alive: processes.alive,
+    detach: () => proc.unref(),
     ...(processes.listensOn ? { listensOn: processes.listensOn } : {}),
   });
 }

@@ -94,6 +94,12 @@ export function spawnWithChildProcess(command: string, options: SpawnOptions = {
       else if (!done) proc.kill(signal);
     },
     alive: () => pid > 0 && processes.alive(),
+    detach() {
+      proc.unref();
+      proc.stdout?.destroy();
+      proc.stderr?.destroy();
+      proc.stdin?.destroy();
+    },
     ...(processes.listensOn && pid > 0 ? { listensOn: processes.listensOn } : {}),
   };
 }

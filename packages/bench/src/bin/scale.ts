@@ -1,5 +1,8 @@
 // Entry point of `npm run bench:scale` on one runtime: progress on stderr, one JSON line on stdout.
-import { createRuntime } from '@bgtasks/runtime';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDurableStore, createRuntime } from '@bgtasks/runtime';
 import { measureScale } from '../scale.ts';
 import { gcForHost, rawSpawnForHost } from './raw-spawn.ts';
 
@@ -27,6 +30,10 @@ const result = await measureScale({
   ...(gc ? { gc } : {}),
   jobs: intFlag('--jobs', 1000),
   rounds: intFlag('--rounds', 3),
+  // --durable: each cap also runs its jobs durable, on a fresh state directory per round.
+  ...(process.argv.includes('--durable')
+    ? { durableStore: () => createDurableStore({ dir: join(mkdtempSync(join(tmpdir(), 'bgtasks-scale-')), 'host') }) }
+    : {}),
   onRound: (line) => process.stderr.write(`  ${line}\n`),
 });
 console.log(JSON.stringify(result));

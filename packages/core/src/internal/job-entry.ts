@@ -56,6 +56,10 @@ export interface Entry {
    */
   promptAt?: number;
   log?: LogWriter;
+  /** Runs under the durable supervisor: output from its log file, end recorded in the store. */
+  durable: boolean;
+  /** Reattached: output up to this byte was read before (by the previous host); watches skip it. */
+  replayUntil: number;
 }
 
 /**
@@ -91,6 +95,8 @@ export function newEntry(spec: JobSpec & { id: string }, now: number, buffer: Ou
     lastOutputAt: now,
     promptAt: undefined,
     log: undefined,
+    durable: false,
+    replayUntil: 0,
   };
 }
 

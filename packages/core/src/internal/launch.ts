@@ -4,11 +4,13 @@
  * command line (under `setpriv` when isolated); then its process, spawned and registered.
  */
 import { describeIssues } from '../describe-issues.ts';
+import type { DurableJobs } from '../durable-jobs.ts';
 import { InvalidJobSpecError } from '../errors.ts';
 import type { ExecutorOptions, JobIsolation } from '../executor-options.ts';
 import type { FullLogs } from '../full-log.ts';
 import { type JobSpec, JobSpecSchema } from '../job.ts';
 import { buildJobEnv } from '../job-env.ts';
+import { lineMatcher } from '../job-monitors.ts';
 import { compilePattern } from '../job-watch.ts';
 import { quoteInput } from '../quote-input.ts';
 import type { Child, Runtime } from '../runtime.ts';
@@ -21,11 +23,12 @@ export function checkSpec(runtime: Runtime, spec: JobSpec, logs: FullLogs, cwdRo
   if (!parsed.success) {
     throw new InvalidJobSpecError([
       ...describeIssues(parsed.error),
-      'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean), sandbox? (boolean | { allowWrite?, denyRead?, network?, allowPorts? })',
+      'valid fields: command (non-empty string), id?, cwd?, env? (NAME: value), timeoutMs? (positive integer or Infinity), label?, ready? ({ pattern } | { port } | { idleMs }), progressMs? (>= 100), stdin? ("null" | "pipe"), log? (boolean), sandbox? (boolean | { allowWrite?, denyRead?, network?, allowPorts? }), durable? (boolean), idleNoticeMs? (>= 100), watch? ({ pattern, intervalMs? })',
     ]);
   }
   const clean = parsed.data;
   if (clean.ready && 'pattern' in clean.ready) compilePattern('ready.pattern', clean.ready.pattern);
+  if (clean.watch) lineMatcher('watch.pattern', clean.watch.pattern);
   if (clean.ready && 'port' in clean.ready && !runtime.probePort) {
     throw new InvalidJobSpecError([`ready.port needs a runtime with probePort(); the ${runtime.name} runtime has none`]);
   }
@@ -36,23 +39,42 @@ export function checkSpec(runtime: Runtime, spec: JobSpec, logs: FullLogs, cwdRo
   return clean;
 }
 
-/** Spawns the job's process in its confined directory, with its environment, and registers its group. */
-export function spawnJob(runtime: Runtime, options: ExecutorOptions, hostEnv: HostEnv, entry: Entry): Child {
+/**
+ * Spawns the job's process in its confined directory, with its environment: under the durable
+ * supervisor when `durable` wants the job (recorded in its store; a sandboxed job is never
+ * durable: its supervisor could not write the state directory), else as is (its group
+ * registered).
+ */
+export function spawnJob(
+  runtime: Runtime,
+  options: ExecutorOptions,
+  hostEnv: HostEnv,
+  entry: Entry,
+  durable?: { jobs: DurableJobs; timeoutMs: number },
+): Child {
   // Checked again at start: the directory may have been swapped for a symlink while queued.
   if (options.cwdRoot !== undefined) entry.spec.cwd = confineCwd(runtime, options.cwdRoot, entry.spec.cwd);
   const env = { ...hostEnv.of(runtime.env()), ...options.env, ...entry.spec.env };
-  const child = runtime.spawn(wrapCommand(entry.spec.command, options.isolation), {
+  const spawnOptions = {
     ...(entry.spec.cwd !== undefined ? { cwd: entry.spec.cwd } : {}),
     env,
     marker: entry.marker,
     ...(entry.spec.stdin === 'pipe' ? { stdin: 'pipe' as const } : {}),
-    ...spawnSandbox(runtime, entry.spec.sandbox, options.sandbox, entry.spec.cwd, env),
-  });
+  };
+  const command = wrapCommand(entry.spec.command, options.isolation);
+  const sandbox = spawnSandbox(runtime, entry.spec.sandbox, options.sandbox, entry.spec.cwd, env);
+  let child: Child;
+  if (sandbox.sandbox === undefined && durable?.jobs.wants(entry.spec)) {
+    entry.durable = true;
+    child = durable.jobs.spawn(entry.id, entry.spec, entry.marker, command, spawnOptions, durable.timeoutMs);
+  } else {
+    child = runtime.spawn(command, { ...spawnOptions, ...sandbox });
+    if (child.pid > 0) {
+      options.registry?.add({ jobId: entry.id, pgid: child.pid, command: entry.spec.command, marker: entry.marker });
+    }
+  }
   entry.child = child;
   entry.pid = child.pid;
-  if (child.pid > 0) {
-    options.registry?.add({ jobId: entry.id, pgid: child.pid, command: entry.spec.command, marker: entry.marker });
-  }
   return child;
 }
 

@@ -1,6 +1,6 @@
 /** The notices a job publishes: while it still runs (ready, progress, input_required), and its one final notice. */
 import { NOTICE_TAIL_BYTES, NOTICE_TAIL_LINES } from '../executor-options.ts';
-import type { FinalJobState, Notice } from '../job.ts';
+import type { FinalJobState, Notice, NoticeKind } from '../job.ts';
 import type { NotificationBus } from '../notification-bus.ts';
 import type { Runtime } from '../runtime.ts';
 import { type SandboxSpec, sandboxNotice } from '../sandbox.ts';
@@ -11,7 +11,7 @@ export function publishRunning(
   runtime: Runtime,
   bus: NotificationBus,
   entry: Entry,
-  kind: 'ready' | 'progress' | 'input_required',
+  kind: Exclude<NoticeKind, 'final'>,
   extra: Partial<Notice>,
 ): void {
   if (entry.state !== 'running') return;

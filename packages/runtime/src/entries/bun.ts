@@ -2,6 +2,13 @@
 import type { Runtime } from '@bgtasks/core';
 import { createBunRuntime } from '../bun.ts';
 
+export {
+  createDurableStore,
+  type DurableStoreOptions,
+  defaultStateRoot,
+  LOCK_FILE,
+  type LocalDurableStore,
+} from '../durable-store.ts';
 export { hostRuntimeName } from '../host.ts';
 export { createJobRegistry, type JobRegistryOptions, type ProcStatReader } from '../job-registry.ts';
 export type { FetchHandler, HttpServer, ServeOptions } from '../serve.ts';

@@ -81,6 +81,7 @@ export function childFromWebStreams(
     alive: () => boolean;
     stdin?: ChildStdin;
     listensOn?: (port: number) => Promise<boolean>;
+    detach?: () => void;
   },
 ): Child {
   const stdout = new ChunkQueue();
@@ -97,6 +98,7 @@ export function childFromWebStreams(
     kill: control.kill,
     alive: control.alive,
     ...(control.listensOn ? { listensOn: control.listensOn } : {}),
+    ...(control.detach ? { detach: control.detach } : {}),
   };
   return control.stdin ? { ...child, stdin: control.stdin } : child;
 }
