@@ -1,5 +1,14 @@
 /** @module @bgtasks/bench: benchmarks of bgtasks (executor overhead; block vs poll vs inject). */
-export { BENCH_STRATEGIES, type BenchStrategy, splitStrategy } from './bench-strategy.ts';
+export {
+  BENCH_STRATEGIES,
+  type BenchStrategy,
+  benchStrategyFor,
+  isPeer,
+  OWN_STRATEGIES,
+  PEER_STRATEGIES,
+  type PeerStrategy,
+  splitStrategy,
+} from './bench-strategy.ts';
 export { makespanChart, tokensChart } from './charts.ts';
 export { BENCH_HELP, type BenchArgs, BenchArgsError, parseBenchArgs } from './cli-args.ts';
 export { type LowerBound, lowerBound } from './lower-bound.ts';
@@ -19,6 +28,13 @@ export {
   overheadTable,
   summarizeOverhead,
 } from './overhead-report.ts';
+export {
+  DEFAULT_BENCH_STRATEGY,
+  missesText,
+  type PeerMiss,
+  peerMisses,
+  peerTable,
+} from './peer-report.ts';
 export { progressBar, progressLine } from './progress.ts';
 export {
   DEFAULT_RANDOM_GRAPHS,

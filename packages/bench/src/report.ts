@@ -1,4 +1,5 @@
 /** The benchmark report: Markdown tables of the result rows, and the targets they meet or miss. */
+import { missesText, peerMisses, peerTable } from './peer-report.ts';
 import { isRandomGraph, w7Label, w7Section, w7Summaries } from './report-w7.ts';
 import type { ResultRow } from './result-row.ts';
 import { cheapestAtEqualMakespan } from './what-to-choose.ts';
@@ -143,6 +144,18 @@ export function markdownReport(
       '',
     );
   }
+  const peers = peerTable(virtual);
+  if (peers)
+    parts.push(
+      '## The peers beside bgtasks, virtual time',
+      '',
+      'Each peer is another agent\'s background-job mechanism reproduced as a strategy (docs/benchmark.md, "Peers"), driven by the same simulated model on the same workloads. bgtasks best: its own strategy that is cheapest at equal makespan. Tokens: all input and output.',
+      '',
+      peers,
+      '',
+      missesText(peerMisses(virtual)),
+      '',
+    );
   for (const chart of meta.charts ?? []) parts.push(`![${chart}](${chart})`, '');
   parts.push(w7Section(virtual) ?? '');
   if (virtual.length > 0) parts.push('## Per workload, virtual time', '', workloadTables(virtual));

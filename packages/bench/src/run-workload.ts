@@ -4,7 +4,7 @@
  * processes and timers at a reduced scale, times divided by the scale afterwards).
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { type AgentEvent, runAgent, strategyFor } from '@bgtasks/agent';
+import { type AgentEvent, runAgent } from '@bgtasks/agent';
 import { BackgroundExecutor, type Job, type Runtime } from '@bgtasks/core';
 import { createRuntime } from '@bgtasks/runtime';
 import { createVirtualRuntime, VirtualClock } from '@bgtasks/runtime/testing';
@@ -17,7 +17,7 @@ import {
   type TurnKind,
   taskGraph,
 } from '@bgtasks/sim-model';
-import { type BenchStrategy, splitStrategy } from './bench-strategy.ts';
+import { type BenchStrategy, benchStrategyFor } from './bench-strategy.ts';
 import { lowerBound } from './lower-bound.ts';
 import type { ResultRow } from './result-row.ts';
 import { noticeLatencies, wastedPolls } from './run-metrics.ts';
@@ -79,7 +79,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<ResultRo
         createVirtualRuntime({ clock: new VirtualClock({ idleTurn: 'immediate' }) })
       : (options.runtime ?? createRuntime());
   const clock: SimClock = runtime;
-  const { strategy: agentStrategy, pollPolicy } = splitStrategy(strategy);
+  const { strategy: agentStrategy, pollPolicy } = benchStrategyFor(strategy, { coalesceMs: BENCH_COALESCE_MS * scale, scale });
   const scenario = scaledPolicy(workload.scenario, scale);
   const kinds: TurnKind[] = [];
   const sim = createSimModel(scenario, {
@@ -99,7 +99,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<ResultRo
     result = await runAgent({
       client,
       model: BENCH_MODEL,
-      strategy: strategyFor(agentStrategy, { coalesceMs: BENCH_COALESCE_MS * scale }),
+      strategy: agentStrategy,
       executor,
       system,
       prompt: scenario.prompt,

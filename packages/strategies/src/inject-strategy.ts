@@ -1,6 +1,7 @@
 /** `inject`: notices ride the next request by themselves; an idle model is woken by the next one. */
 import { checkDuration } from '@bgtasks/core';
 import { injectTools, NoticeInjector } from '@bgtasks/inject';
+import { holdForEndingJobs } from './inject-hold.ts';
 import type { NoticeBatch, Strategy } from './strategy.ts';
 import { runningJobs } from './strategy.ts';
 
@@ -23,6 +24,14 @@ export interface InjectStrategyOptions {
    * notice use two names; runs that continue one conversation share one.
    */
   consumer?: string;
+  /**
+   * The hold: before the request carrying a response's tool results, wait up to this long for a
+   * job that response started when the same command, the last time it completed here, took
+   * little enough that it should end within this time (its notice then rides the request instead
+   * of the model spending a turn waiting). Never holds for a job without such a past. Default 0:
+   * off (it has not yet been shown to win on W5 and W7; see docs/benchmark.md).
+   */
+  holdMs?: number;
 }
 
 /** The user message sent when no job ended within the wake timeout. */
@@ -42,14 +51,20 @@ export function injectStrategy(options: InjectStrategyOptions = {}): Strategy {
   // Checked here, before any request: NaN or 0 would wake the model in a hot loop.
   const wakeTimeoutMs = checkDuration('wakeTimeoutMs', options.wakeTimeoutMs ?? DEFAULT_WAKE_TIMEOUT_MS, { infinite: true });
   if (options.coalesceMs !== undefined) checkDuration('coalesceMs', options.coalesceMs, { zero: true });
+  const holdMs = options.holdMs === undefined ? 0 : checkDuration('holdMs', options.holdMs, { zero: true });
   const consumerName = options.consumer ?? DEFAULT_INJECT_CONSUMER;
   const injectorOptions = options.coalesceMs !== undefined ? { coalesceMs: options.coalesceMs } : {};
   return {
     name: 'inject',
     tools: injectTools,
-    beforeRequest({ executor }): NoticeBatch {
-      const lease = executor.bus.consumer(consumerName).lease();
-      return { notices: lease.notices, lease };
+    beforeRequest({ executor, signal }): NoticeBatch | Promise<NoticeBatch> {
+      const leaseAll = (): NoticeBatch => {
+        const lease = executor.bus.consumer(consumerName).lease();
+        return { notices: lease.notices, lease };
+      };
+      // Without the hold the lease is taken at once, as it always was.
+      if (holdMs === 0) return leaseAll();
+      return holdForEndingJobs(executor, consumerName, holdMs, signal).then(leaseAll);
     },
     async afterSuccess(batch, { executor }) {
       if (batch.lease) await executor.bus.consumer(consumerName).ack(batch.lease);

@@ -44,6 +44,7 @@ export function strategyFor(strategy: StrategyName | Strategy, options: Strategy
         ...(options.wakeTimeoutMs !== undefined ? { wakeTimeoutMs: options.wakeTimeoutMs } : {}),
         ...(options.coalesceMs !== undefined ? { coalesceMs: options.coalesceMs } : {}),
         ...(options.consumer !== undefined ? { consumer: options.consumer } : {}),
+        ...(options.holdMs !== undefined ? { holdMs: options.holdMs } : {}),
       });
     default:
       throw new UnknownStrategyError(strategy, STRATEGIES);

@@ -10,6 +10,7 @@ import { createRuntime } from '@bgtasks/runtime';
 import { runtimeCommand, UsageError, withoutFlag } from '@bgtasks/runtime/cli';
 import { makespanChart, tokensChart } from '../charts.ts';
 import { BENCH_HELP, type BenchArgs, parseBenchArgs } from '../cli-args.ts';
+import { missesText, peerMisses } from '../peer-report.ts';
 import { progressBar, progressLine } from '../progress.ts';
 import { markdownReport } from '../report.ts';
 import { isRandomGraph } from '../report-w7.ts';
@@ -119,7 +120,7 @@ writeFileSync(join(out, 'results.json'), `${JSON.stringify(rows, null, 2)}\n`);
 writeFileSync(
   join(out, 'report.md'),
   markdownReport(rows, {
-    title: 'bgtasks benchmark: block vs poll vs inject',
+    title: 'bgtasks benchmark: block vs poll vs inject, and the peers',
     notes: [
       `Runtime ${runtime.name}; ${workloads.length} workloads x ${args.strategies.length} strategies; virtual suite ${(virtualWallMs / 1000).toFixed(1)} s wall.` +
         ' Times in seconds; efficiency = lower bound / makespan; input tokens in the summary are all input (uncached + cache write + cache read).',
@@ -147,4 +148,6 @@ console.log('');
 console.log(choose);
 console.log('');
 console.log(targets);
+console.log('');
+console.log(missesText(peerMisses(virtual)));
 console.log(`\nwrote ${join(out, 'results.json')}, report.md and ${charts.join(', ')}`);
