@@ -11,7 +11,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { documentationFiles, documentationSnippets, extractLinks, extractSnippets, type Snippet } from './snippets.ts';
+import {
+  documentationFiles,
+  documentationSnippets,
+  extractLinks,
+  extractSnippets,
+  missingOutput,
+  type Snippet,
+  shownOutput,
+} from './snippets.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const g = globalThis as { Bun?: unknown; Deno?: unknown };
@@ -153,6 +161,16 @@ describe('the snippet finder', () => {
     expect(snippets.filter((s) => s.kind === 'ts').length).toBeGreaterThan(5);
   });
 
+  test('reads the output a block shows (`// → ...`) and finds it printed in order, `...` matching anything', () => {
+    const code =
+      "console.log(a); // → 3 [ 'a: completed' ]\nconsole.log(b); // a plain comment\nconsole.log(c); // → refused: cwd ...";
+    const shown = shownOutput(code);
+    expect(shown).toEqual(["3 [ 'a: completed' ]", 'refused: cwd ...']);
+    expect(missingOutput(shown, 'noise\n3 [ \'a: completed\' ]\nrefused: cwd "/etc" is outside\n')).toEqual([]);
+    expect(missingOutput(shown, "refused: cwd x\n3 [ 'a: completed' ]\n")).toEqual(['refused: cwd ...']);
+    expect(missingOutput(['3 completed'], '3 completed and more\n')).toEqual(['3 completed']);
+  });
+
   test('fragments stay rare: at most one in ten code blocks', () => {
     const code = snippets.filter((s) => s.kind === 'ts' || s.kind === 'js' || s.kind === 'fragment');
     expect(snippets.filter((s) => s.kind === 'fragment').length * 10).toBeLessThanOrEqual(code.length);
@@ -227,6 +245,9 @@ describe.concurrent(`documentation blocks on ${runtime}`, () => {
           const [cmd, args] = scriptCommand(writeBlock(s, s.kind === 'ts' ? 'ts' : 'mjs'));
           const r = await run(cmd, args);
           expect(r.code, failure(s, r)).toBe(0);
+          // `// → text` comments show what the block prints; checked on Node, whose formatting of
+          // arrays and objects (util.inspect) they are written in: Bun and Deno print those differently.
+          if (runtime === 'node') expect(missingOutput(shownOutput(s.code), r.stdout), failure(s, r)).toEqual([]);
         },
         QUEUED_TIMEOUT_MS,
       );

@@ -137,3 +137,39 @@ export function extractLinks(markdown: string, file: string): DocLink[] {
   });
   return out;
 }
+
+/** The comment that shows what a line of a block prints: `console.log(x); // → 3 completed`. */
+const SHOWN_OUTPUT = /\/\/ → (.+)$/;
+
+/**
+ * What a block's comments show it prints, in order: the text after `// → ` on each line. `...`
+ * stands for any text.
+ */
+export function shownOutput(code: string): string[] {
+  return code
+    .split('\n')
+    .map((line) => SHOWN_OUTPUT.exec(line)?.[1]?.trim())
+    .filter((shown): shown is string => shown !== undefined && shown !== '');
+}
+
+/**
+ * The shown lines that `stdout` does not print, in order: each must equal a later line of stdout
+ * (spaces trimmed), `...` matching any text.
+ */
+export function missingOutput(shown: readonly string[], stdout: string): string[] {
+  const lines = stdout.split('\n').map((l) => l.trim());
+  const missing: string[] = [];
+  let at = 0;
+  for (const expected of shown) {
+    const pattern = new RegExp(
+      `^${expected
+        .split('...')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
+    const found = lines.findIndex((line, i) => i >= at && pattern.test(line));
+    if (found < 0) missing.push(expected);
+    else at = found + 1;
+  }
+  return missing;
+}

@@ -106,7 +106,7 @@ ai-sdk:      the Vercel AI SDK's generateText/streamText with
   redis: {
     type: 'string',
     value: 'URL',
-    default: DEFAULT_REDIS_URL,
+    default: `$BGTASKS_REDIS_URL, else ${DEFAULT_REDIS_URL}`,
     description: 'bullmq: the Redis URL',
   },
   queue: {
@@ -166,8 +166,11 @@ function nonEmpty(flag: string, value: string | undefined, what: string): string
   return value;
 }
 
-/** Parses argv (without the runtime and script); throws {@link UsageError}. */
-export function parseCli(argv: readonly string[]): CliOptions {
+/**
+ * Parses argv (without the runtime and script); throws {@link UsageError}. `env` gives what a flag
+ * left out may come from: `BGTASKS_REDIS_URL` for `--redis`.
+ */
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliOptions {
   const { values: v, positionals } = parseFlags(argv, AGENT_FLAGS, { positionals: true });
   const str = (name: keyof typeof AGENT_FLAGS) => v[name] as string | undefined;
   const options: CliOptions = {
@@ -180,7 +183,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     help: v.help === true,
     version: v.version === true,
     backend: choiceFlag('backend', str('backend') ?? 'local', BACKENDS),
-    redis: str('redis') ?? DEFAULT_REDIS_URL,
+    redis: str('redis') ?? (env.BGTASKS_REDIS_URL || undefined) ?? DEFAULT_REDIS_URL,
     queue: str('queue') ?? DEFAULT_QUEUE,
     workers:
       str('workers') === undefined ? 0 : numberFlag('workers', str('workers') ?? '', { min: 0, max: MAX_WORKERS, integer: true }),
@@ -201,6 +204,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const redis = str('redis');
   if (redis !== undefined && !/^rediss?:\/\/\S+$/.test(redis)) {
     throw new UsageError(`--redis must be a URL such as ${DEFAULT_REDIS_URL}, got "${redis.slice(0, 40)}"; see --help`);
+  }
+  if (redis === undefined && !/^rediss?:\/\/\S+$/.test(options.redis)) {
+    throw new UsageError(`BGTASKS_REDIS_URL must be a URL such as ${DEFAULT_REDIS_URL}; see --help`);
   }
   const queue = str('queue');
   if (queue !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(queue)) {

@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type AgentEvent, type AgentResult, ModelRequestError } from '@bgtasks/agent';
 import { SandboxUnavailableError } from '@bgtasks/core';
-import { createRuntime, hostRuntimeName } from '@bgtasks/runtime';
+import { createRuntime, hostRuntimeName, hostRuntimeVersion } from '@bgtasks/runtime';
 import { readTextFileBounded, terminalSafe, withoutFlag } from '@bgtasks/runtime/cli';
 import {
   BUILTIN_SCENARIO_NAMES,
@@ -84,7 +84,7 @@ function httpStatusOf(error: unknown): number | undefined {
 export async function runCli(host: CliHost): Promise<number> {
   let options: CliOptions;
   try {
-    options = parseCli(host.argv);
+    options = parseCli(host.argv, host.env);
   } catch (error) {
     if (UsageError.isInstance(error)) {
       host.stderr(`bgtasks-agent: ${terminalSafe(error.message)}\n`);
@@ -161,10 +161,12 @@ async function run(options: CliOptions, host: CliHost): Promise<number> {
   }
   const quiet = options.json;
   const view = new RunView(quiet ? { ...host.stdout, write: () => {} } : host.stdout, executor);
+  // The runtime's version too: inside npm scripts `node` may be another Node than the machine's.
+  const on = `on ${runtime.name} ${hostRuntimeVersion()}`;
   view.line(
     simulated
-      ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, loop ${options.loop}, on ${runtime.name}`
-      : `talking to Claude (${model}), strategy ${options.notify}, loop ${options.loop}, on ${runtime.name}`,
+      ? `no ANTHROPIC_API_KEY: using the simulated model (scenario "${scenario?.name}"), strategy ${options.notify}, loop ${options.loop}, ${on}`
+      : `talking to Claude (${model}), strategy ${options.notify}, loop ${options.loop}, ${on}`,
   );
   if (options.backend !== 'local') view.line(`jobs run on ${backend.describe}`);
   for (const r of backend.reaped) {

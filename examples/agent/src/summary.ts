@@ -121,7 +121,9 @@ export function formatSummary(s: RunSummary): string {
     `Summary (${s.strategy}, ${s.runtime}, ${s.simulated ? `simulated model, scenario ${s.scenario}` : s.model}, loop ${s.loop})`,
     `  wall time      ${ms(s.wallTimeMs)}   stop: ${s.stopReason}`,
     `  turns          ${s.turns}`,
-    `  tokens         input ${t.input}, cache write ${t.cacheCreation}, cache read ${t.cacheRead}, output ${t.output}`,
+    // Input first as the model saw it (every token it read), then how the prompt cache split it:
+    // a cached conversation reads "uncached 0", never the misleading "input 0".
+    `  tokens         input ${t.input + t.cacheCreation + t.cacheRead} (uncached ${t.input}, cache write ${t.cacheCreation}, cache read ${t.cacheRead}), output ${t.output}`,
     `  cost           ${s.costUsd === null ? 'unknown (model not in the price table)' : `$${s.costUsd.toFixed(4)}`}${s.simulated ? ` (at the prices of ${s.model})` : ''}`,
     `  notice latency p50 ${ms(s.noticeLatencyMs.p50)}, p95 ${ms(s.noticeLatencyMs.p95)}, max ${ms(s.noticeLatencyMs.max)} (${s.noticeLatencyMs.count} notices)`,
     `  jobs           ${s.jobs.length === 0 ? 'none' : `${s.jobs.length} (${jobCounts(s.jobs)})`}`,

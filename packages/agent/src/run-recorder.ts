@@ -45,7 +45,7 @@ export function textOf(content: readonly { type: string; text?: string }[]): str
   return content
     .filter((b) => b.type === 'text')
     .map((b) => (b as Extract<ContentBlock, { type: 'text' }>).text)
-    .join('\n');
+    .join('\n\n');
 }
 
 /**

@@ -9,7 +9,7 @@ export {
   type PeerStrategy,
   splitStrategy,
 } from './bench-strategy.ts';
-export { makespanChart, tokensChart } from './charts.ts';
+export { costChart, makespanChart, tokensChart } from './charts.ts';
 export { BENCH_HELP, type BenchArgs, BenchArgsError, parseBenchArgs } from './cli-args.ts';
 export { type LowerBound, lowerBound } from './lower-bound.ts';
 export { type MeasuredJob, measuredGraph, measuredJobs, measuredLowerBound } from './measured-bound.ts';

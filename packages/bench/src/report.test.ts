@@ -35,6 +35,16 @@ describe('report', () => {
     );
   });
 
+  test('the report says what every workload it shows is: W1-W6 by scenario, W7 once', () => {
+    const rows = [row({}), row({ workload: 'W6' }), row({ workload: 'W7-1' }), row({ workload: 'W7-2' })];
+    const md = markdownReport(rows, { title: 'Bench' });
+    expect(md).toContain('## The workloads');
+    expect(md).toContain('| W1 | four independent jobs (20-120 s) (`w1-independent.yaml`) |');
+    expect(md).toContain('| W6 | lint fails after 5 s;');
+    expect(md).toContain('| W7 | 2 random task graphs');
+    expect(md).not.toContain('| W2 |');
+  });
+
   test('charts are SVG with one bar per value and escaped labels', () => {
     const svg = groupedBars({
       title: 'Makespan <s>',

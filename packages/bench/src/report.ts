@@ -3,6 +3,7 @@ import { missesText, peerMisses, peerTable } from './peer-report.ts';
 import { isRandomGraph, w7Label, w7Section, w7Summaries } from './report-w7.ts';
 import type { ResultRow } from './result-row.ts';
 import { cheapestAtEqualMakespan } from './what-to-choose.ts';
+import { W7_SUMMARY, WORKLOAD_FILES } from './workload.ts';
 
 const s = (ms: number | null): string => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}`);
 const k = (n: number): string => (n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n));
@@ -125,6 +126,18 @@ export function realVsVirtualTable(rows: readonly ResultRow[]): string | null {
   return table(['workload', 'strategy', 'virtual s', `real s (scale ${real[0]?.scale}, rescaled)`, 'difference'], lines);
 }
 
+/** What each workload of `rows` is (W1-W6 by their scenario, W7 once), as a Markdown table. */
+export function workloadDefinitions(rows: readonly ResultRow[]): string {
+  const ids = new Set(rows.map((r) => r.workload));
+  const lines = ['| workload | what it is |', '| --- | --- |'];
+  for (const w of WORKLOAD_FILES) if (ids.has(w.id)) lines.push(`| ${w.id} | ${w.summary} (\`${w.file}\`) |`);
+  for (const id of ids)
+    if (!isRandomGraph(id) && !WORKLOAD_FILES.some((w) => w.id === id)) lines.push(`| ${id} | a scenario file |`);
+  const graphs = [...ids].filter(isRandomGraph).length;
+  if (graphs > 0) lines.push(`| W7 | ${graphs} ${W7_SUMMARY} |`);
+  return lines.join('\n');
+}
+
 /** The whole report as Markdown. */
 export function markdownReport(
   rows: readonly ResultRow[],
@@ -133,6 +146,7 @@ export function markdownReport(
   const virtual = rows.filter((r) => r.clock === 'virtual');
   const real = rows.filter((r) => r.clock === 'real');
   const parts = [`# ${meta.title}`, '', ...(meta.notes ?? []).map((n) => `${n}`), ''];
+  parts.push('## The workloads', '', workloadDefinitions(rows), '');
   if (virtual.length > 0) {
     parts.push('## Efficiency (lower bound / makespan), virtual time', '', efficiencyTable(virtual), '');
     parts.push(

@@ -10,15 +10,19 @@ export interface Workload {
   seed: number;
 }
 
-/** The scenario files of W1-W6 under `packages/bench/workloads/`, in order. */
-export const WORKLOAD_FILES: ReadonlyArray<{ id: string; file: string }> = [
-  { id: 'W1', file: 'w1-independent.yaml' },
-  { id: 'W2', file: 'w2-chain.yaml' },
-  { id: 'W3', file: 'w3-fan-out-fan-in.yaml' },
-  { id: 'W4', file: 'w4-job-bound.yaml' },
-  { id: 'W5', file: 'w5-think-bound.yaml' },
-  { id: 'W6', file: 'w6-early-failure.yaml' },
+/** The scenario files of W1-W6 under `packages/bench/workloads/`, in order, with what each tests. */
+export const WORKLOAD_FILES: ReadonlyArray<{ id: string; file: string; summary: string }> = [
+  { id: 'W1', file: 'w1-independent.yaml', summary: 'four independent jobs (20-120 s)' },
+  { id: 'W2', file: 'w2-chain.yaml', summary: 'a chain of four jobs, a think step in the middle' },
+  { id: 'W3', file: 'w3-fan-out-fan-in.yaml', summary: 'install, three checks in parallel, a release that needs all three' },
+  { id: 'W4', file: 'w4-job-bound.yaml', summary: 'two long jobs (300 s, 240 s), little thinking' },
+  { id: 'W5', file: 'w5-think-bound.yaml', summary: 'short jobs, 2,200 tokens of thinking' },
+  { id: 'W6', file: 'w6-early-failure.yaml', summary: 'lint fails after 5 s; the model kills tests and build and fixes lint' },
 ];
+
+/** What W7 is, for the report. */
+export const W7_SUMMARY =
+  'random task graphs (seeds 1..N): 3-8 jobs, each a root or after one or two earlier jobs or think steps; job durations and thinking times drawn from agent traces';
 
 /**
  * A workload from the text of a scenario file (JSON or YAML).

@@ -10,7 +10,7 @@ export class RedisUnavailableError extends BgTasksError {
 
   constructor(url: string, detail: string, options: BgTasksErrorOptions = {}) {
     super(
-      `Redis at ${url} is unreachable (${detail}); start Redis or pass the right URL (--redis redis://host:port), then retry`,
+      `Redis at ${url} is unreachable (${detail}); start Redis or give its URL (the "redis" option, bgtasks-agent/bgtasks-worker --redis, or BGTASKS_REDIS_URL, e.g. redis://user:password@host:port), then retry`,
       options,
     );
     this.url = url;
@@ -24,7 +24,7 @@ export class NoWorkerError extends BgTasksError {
 
   constructor(queue: string, url: string, options: BgTasksErrorOptions = {}) {
     super(
-      `no bgtasks worker is connected to queue "${queue}" at ${url}; start one (bgtasks-worker --redis ${url} --queue ${queue} --concurrency 4) or pass --workers N`,
+      `no bgtasks worker is connected to queue "${queue}" at ${url}; start one (bgtasks-worker --redis ${url} --queue ${queue} --concurrency 4), or let bgtasks-agent start some (--workers N)`,
       options,
     );
     this.queue = queue;

@@ -1,6 +1,6 @@
 /** @module @bgtasks/bullmq: a distributed executor on BullMQ and Redis (QueueExecutor, startWorker, durable notices). */
 export { NoWorkerError, RedisUnavailableError } from './errors.ts';
-export { DEFAULT_REDIS_URL, redactUrl } from './internal/connection.ts';
+export { DEFAULT_REDIS_URL, REDIS_URL_ENV, redactUrl } from './internal/connection.ts';
 export {
   DEFAULT_PREFIX,
   DEFAULT_QUEUE,

@@ -4,14 +4,18 @@
  * synchronous reads of the {@link Executor} interface answer at once.
  */
 import {
+  AbortedError,
   type CloseOptions,
   DEFAULT_MAX_CONCURRENT,
+  DEFAULT_WRITE_TIMEOUT_MS,
   DuplicateJobIdError,
   type Executor,
   ExecutorClosedError,
   InvalidJobSpecError,
+  isFinalNotice,
   isFinalState,
   type Job,
+  JobInputError,
   type JobSpec,
   NOTICE_TAIL_BYTES,
   NOTICE_TAIL_LINES,
@@ -32,11 +36,13 @@ import { createRuntime } from '@bgtasks/runtime';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { NoWorkerError, RedisUnavailableError } from './errors.ts';
-import { blockingConnection, commandConnection, DEFAULT_REDIS_URL, redactUrl } from './internal/connection.ts';
+import { blockingConnection, commandConnection, DEFAULT_REDIS_URL, redactUrl, redisUrlFromEnv } from './internal/connection.ts';
 import { type QueueKeys, queueKeys } from './internal/keys.ts';
 import { defineScripts, type Scripts } from './internal/scripts.ts';
 import { JobHashSchema } from './internal/wire.ts';
 import { RedisNoticeBus } from './redis-notice-bus.ts';
+import { sendInput } from './relay-stdin.ts';
+import { askedReadiness, readReadiness } from './relay-wait.ts';
 
 /** Default queue name. */
 export const DEFAULT_QUEUE = 'bgtasks';
@@ -47,7 +53,7 @@ export const DEFAULT_RETAIN_MS = 24 * 60 * 60_000;
 
 /** Options of {@link QueueExecutor.open}. */
 export interface QueueExecutorOptions {
-  /** Redis URL. Default `redis://127.0.0.1:6379`. */
+  /** Redis URL (with credentials: `redis://user:password@host:port`). Default `$BGTASKS_REDIS_URL`, else `redis://127.0.0.1:6379`. */
   redis?: string;
   /** BullMQ queue name. Default `bgtasks`. */
   queue?: string;
@@ -149,7 +155,7 @@ export class QueueExecutor implements Executor {
     this.#onError = options.onError ?? (() => {});
     this.host = options.host ?? `host-${crypto.randomUUID()}`;
     this.queue = options.queue ?? DEFAULT_QUEUE;
-    const rawUrl = options.redis ?? DEFAULT_REDIS_URL;
+    const rawUrl = options.redis ?? redisUrlFromEnv(this.runtime) ?? DEFAULT_REDIS_URL;
     this.url = redactUrl(rawUrl);
     const prefix = options.prefix ?? DEFAULT_PREFIX;
     this.#keys = queueKeys(prefix, this.queue);
@@ -166,6 +172,15 @@ export class QueueExecutor implements Executor {
       source: this,
       history: () => [...this.#jobs.values()].flatMap((m) => (m.notice ? [m.notice] : [])).sort((a, b) => a.seq - b.seq),
       toLocal: (ms) => ms + this.#offset,
+      // A notice is visible only once the mirror shows its job's end (get, list, output agree with it).
+      settled: (notice) => {
+        const m = this.#jobs.get(notice.jobId);
+        return !isFinalNotice(notice) || m === undefined || isFinalState(m.job.state);
+      },
+      unsettled: (id) => {
+        const m = this.#jobs.get(id);
+        if (m) void this.#refresh(id, m);
+      },
       onError: (e) => this.#onError(e),
     });
   }
@@ -264,12 +279,15 @@ export class QueueExecutor implements Executor {
   async submit(spec: JobSpec): Promise<Job> {
     if (this.#closed) throw new ExecutorClosedError();
     const clean = parseJobSpec(spec, 'command (non-empty string), id?, cwd?, env?, timeoutMs? (positive integer), label?');
-    // What the worker's executor would do with these is not relayed through Redis yet: refuse
-    // them rather than start a job nobody can answer or wait on.
+    // Not carried through Redis yet: a full log would stay on the worker's disk, and a watch or
+    // an idle notice would be watched there with nothing relaying it. Refuse them rather than
+    // start a job whose log or notices nobody can get.
     // (`durable` needs nothing here: a queued job lives on its worker, never in the agent's host.)
-    const unsupported = (['stdin', 'ready', 'progressMs', 'log', 'watch', 'idleNoticeMs'] as const).filter(
-      (k) => clean[k] !== undefined && clean[k] !== 'null',
-    );
+    const unsupported = [
+      ...(clean.log !== undefined && clean.log !== false ? ['log'] : []),
+      ...(clean.watch !== undefined ? ['watch'] : []),
+      ...(clean.idleNoticeMs !== undefined ? ['idleNoticeMs'] : []),
+    ];
     if (unsupported.length > 0) {
       throw new UnsupportedError(`${unsupported.join(', ')}: not supported by the bullmq backend yet; use the local executor`);
     }
@@ -432,6 +450,8 @@ export class QueueExecutor implements Executor {
           mirror.output = fresh.output;
           if (fresh.notice) mirror.notice = fresh.notice;
           if (isFinalState(fresh.job.state)) mirror.resolve(fresh.job);
+          // In the same turn as the mirror's update: the notice is visible exactly when the end is.
+          this.bus.settle();
         } while (mirror.again);
       } catch (error) {
         this.#onError(error);
@@ -506,26 +526,65 @@ export class QueueExecutor implements Executor {
   }
 
   /**
-   * Not supported by the queue backend yet: readiness is watched by the worker's local executor,
-   * and its result is not relayed through Redis. Throws {@link UnsupportedError}.
+   * Resolves when job `id` is ready, has ended (`exit`) or `timeoutMs` passed. Readiness is
+   * watched on the worker by its local executor (a port is the worker machine's), so the
+   * condition must be the job's own `ready` (given at submit); another one throws
+   * {@link UnsupportedError}. Answers from the readiness the worker recorded with its `ready` notice.
    */
-  async waitFor(id: string, _options: WaitForOptions): Promise<WaitForResult> {
-    this.#entry(id);
-    throw new UnsupportedError(
-      'waitFor (readiness) is not supported by the bullmq backend; poll check_bg or use the local executor',
-    );
+  async waitFor(id: string, options: WaitForOptions): Promise<WaitForResult> {
+    const m = this.#entry(id);
+    const asked = askedReadiness(options);
+    const own = m.job.spec.ready;
+    if (asked === undefined || own === undefined || JSON.stringify(asked) !== JSON.stringify(own)) {
+      throw new UnsupportedError(
+        `waitFor on the bullmq backend waits for the job's own ready condition (submit with ready: ${JSON.stringify(asked ?? {})})`,
+      );
+    }
+    const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : this.runtime.now() + options.timeoutMs;
+    for (;;) {
+      if (options.signal?.aborted) throw new AbortedError();
+      const seen = await readReadiness(this.#redis, this.#keys.job(id));
+      if (seen) return { ...seen, job: this.get(id) };
+      if (isFinalState(m.job.state)) return { met: 'exit', job: this.get(id) };
+      const left = deadline - this.runtime.now();
+      if (left <= 0) return { met: 'timeout', job: this.get(id) };
+      const stop = new AbortController();
+      await Promise.race([m.done, this.runtime.sleep(Math.min(left, 100), stop.signal).catch(() => {})]);
+      stop.abort();
+    }
   }
 
-  /** Not supported by the queue backend: a job's stdin lives on the worker. Throws {@link UnsupportedError}. */
-  async write(id: string, _text: string): Promise<void> {
-    this.#entry(id);
-    throw new UnsupportedError('writing to a job is not supported by the bullmq backend (stdin stays /dev/null there)');
+  /**
+   * Writes `text` to the stdin of job `id` (submitted with `stdin: 'pipe'`) on its worker,
+   * through a per-job list in Redis; resolves once the worker's executor wrote it, rejects with
+   * {@link JobInputError} with the worker's reason (full pipe past its write timeout, stdin closed).
+   */
+  async write(id: string, text: string): Promise<void> {
+    await this.#input(id, 'write', text);
   }
 
-  /** Not supported by the queue backend. Throws {@link UnsupportedError}. */
+  /** Closes the stdin of job `id` on its worker: it reads end-of-file. */
   async closeStdin(id: string): Promise<void> {
-    this.#entry(id);
-    throw new UnsupportedError("closing a job's stdin is not supported by the bullmq backend");
+    await this.#input(id, 'close', '');
+  }
+
+  async #input(id: string, op: 'write' | 'close', text: string): Promise<void> {
+    const m = this.#entry(id);
+    if (m.job.spec.stdin !== 'pipe') throw new JobInputError(id, "it was not submitted with stdin: 'pipe'");
+    if (isFinalState(m.job.state)) throw new JobInputError(id, 'it has ended');
+    await sendInput(
+      this.#redis,
+      this.runtime,
+      {
+        base: this.#keys.base,
+        id,
+        ttlSeconds: this.#retainSeconds,
+        writeTimeoutMs: DEFAULT_WRITE_TIMEOUT_MS,
+        ended: () => isFinalState(m.job.state),
+      },
+      op,
+      text,
+    );
   }
 
   /**

@@ -18,6 +18,7 @@ import {
 import { type JobSource, LeaseBook, nextNotice, ReadyWaiters } from '@bgtasks/core/internal';
 import type { Redis } from 'ioredis';
 import { NoticeEntrySchema, pairs } from './internal/wire.ts';
+import { toNotice } from './relay-wire.ts';
 
 /** Wait between retries of an `XACK` while Redis is away. */
 const ACK_RETRY_MS = 200;
@@ -40,6 +41,10 @@ interface BusContext {
   toLocal(redisMs: number): number;
   isClosed(): boolean;
   acked(): void;
+  /** See {@link RedisNoticeBusOptions.settled}. */
+  settled(notice: Notice): boolean;
+  /** See {@link RedisNoticeBusOptions.unsettled}. */
+  unsettled(jobId: string): void;
   onError(error: unknown): void;
 }
 
@@ -51,6 +56,8 @@ export class RedisNoticeConsumer implements NoticeConsumer {
   readonly #ctx: BusContext;
   readonly #from: 'start' | 'now';
   #queue: Held[] = [];
+  /** Read from the stream, in seq order, not visible yet: the host's mirror has not caught up with them. */
+  #parked: Held[] = [];
   readonly #leases: LeaseBook<Held>;
   /** Stream ids held here (queued or leased), so a re-read of the pending list adds nothing twice. */
   readonly #held = new Set<string>();
@@ -214,23 +221,38 @@ export class RedisNoticeConsumer implements NoticeConsumer {
         trimmed.push(streamId);
         continue;
       }
-      const { label, endedAt, ...rest } = parsed.data;
-      const notice: Notice = { ...rest, endedAt: this.#ctx.toLocal(endedAt), ...(label !== undefined ? { label } : {}) };
+      const notice = toNotice(parsed.data, this.#ctx.toLocal(parsed.data.endedAt));
       this.#held.add(streamId);
       fresh.push({ notice, streamId });
     }
     if (trimmed.length > 0) await redis.xack(stream, this.name, ...trimmed);
     if (fresh.length > 0 && !this.#closed) {
-      this.#queue = [...this.#queue, ...fresh].sort((a, b) => a.notice.seq - b.notice.seq);
-      this.#waiters.wake();
+      this.#parked = [...this.#parked, ...fresh].sort((a, b) => a.notice.seq - b.notice.seq);
+      this.unpark();
+      for (const h of this.#parked) this.#ctx.unsettled(h.notice.jobId);
     }
     return ids;
+  }
+
+  /**
+   * Makes parked notices visible, in seq order, up to the first whose job the host does not
+   * show ended yet: a notice is never seen before `get()` shows its job's end.
+   * @internal called by the bus when the host's mirror moved
+   */
+  unpark(): void {
+    let n = 0;
+    while (n < this.#parked.length && this.#ctx.settled(this.#parked[n]!.notice)) n++;
+    if (n === 0) return;
+    const moved = this.#parked.splice(0, n);
+    this.#queue = [...this.#queue, ...moved].sort((a, b) => a.notice.seq - b.notice.seq);
+    this.#waiters.wake();
   }
 
   /** @internal */
   close(): void {
     this.#closed = true;
     this.#queue = [];
+    this.#parked = [];
     this.#waiters.wake();
   }
 }
@@ -245,6 +267,13 @@ export interface RedisNoticeBusOptions {
   /** The notices of the jobs the host knows, in publication order (read from their records). */
   history(): Notice[];
   toLocal(redisMs: number): number;
+  /**
+   * True once the host's mirror shows `notice` (its job ended, with its final output): until
+   * then the notice is read but not visible to consumers. Default: always true.
+   */
+  settled?(notice: Notice): boolean;
+  /** Told the job of a read but parked notice, so the host can bring its mirror up to date. */
+  unsettled?(jobId: string): void;
   onError?(error: unknown): void;
 }
 
@@ -265,6 +294,8 @@ export class RedisNoticeBus implements NoticeBus {
       toLocal: (ms) => options.toLocal(ms),
       isClosed: () => this.#closed,
       acked: () => void this.#maybeTrim(),
+      settled: (notice) => options.settled?.(notice) ?? true,
+      unsettled: (jobId) => options.unsettled?.(jobId),
       onError: (error) => options.onError?.(error),
     };
   }
@@ -287,6 +318,11 @@ export class RedisNoticeBus implements NoticeBus {
   /** The notices of this host's jobs that ended, in publication order. */
   history(): Notice[] {
     return this.#options.history();
+  }
+
+  /** Makes visible the parked notices whose jobs the host's mirror now shows ended. */
+  settle(): void {
+    for (const c of this.#consumers.values()) c.unpark();
   }
 
   /**

@@ -22,18 +22,20 @@ import { createRuntime } from '@bgtasks/runtime';
 import { type Job as BullJob, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RedisUnavailableError } from './errors.ts';
-import { blockingConnection, commandConnection, DEFAULT_REDIS_URL, redactUrl } from './internal/connection.ts';
+import { blockingConnection, commandConnection, DEFAULT_REDIS_URL, redactUrl, redisUrlFromEnv } from './internal/connection.ts';
 import { queueKeys } from './internal/keys.ts';
 import { defineScripts } from './internal/scripts.ts';
 import { JobHashSchema } from './internal/wire.ts';
 import { DEFAULT_PREFIX, DEFAULT_QUEUE, DEFAULT_RETAIN_MS } from './queue-executor.ts';
+import { startRelay } from './relay-notices.ts';
+import { feedStdin } from './relay-stdin.ts';
 
 /** Default BullMQ lock duration: a dead worker's job is declared `lost` this long after its last renewal. */
 export const DEFAULT_LOCK_DURATION_MS = 30_000;
 
 /** Options of {@link startWorker}. */
 export interface StartWorkerOptions {
-  /** Redis URL. Default `redis://127.0.0.1:6379`. */
+  /** Redis URL (with credentials: `redis://user:password@host:port`). Default `$BGTASKS_REDIS_URL`, else `redis://127.0.0.1:6379`. */
   redis?: string;
   /** BullMQ queue name. Default `bgtasks`. */
   queue?: string;
@@ -118,7 +120,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
   const name = options.name ?? `worker-${crypto.randomUUID()}`;
   const queueName = options.queue ?? DEFAULT_QUEUE;
   const prefix = options.prefix ?? DEFAULT_PREFIX;
-  const rawUrl = options.redis ?? DEFAULT_REDIS_URL;
+  const rawUrl = options.redis ?? redisUrlFromEnv(runtime) ?? DEFAULT_REDIS_URL;
   const url = redactUrl(rawUrl);
   const keys = queueKeys(prefix, queueName);
 
@@ -233,11 +235,19 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Que
       await killIfRequested(id);
       const stopFlushing = new AbortController();
       const flushing = flushLoop(id, executor, stopFlushing.signal);
+      // ready / progress notices go to the owner's stream as they come, all before the final one.
+      const relay = startRelay(executor, { redis, jobKey, base: keys.base, events: keys.eventsChannel, id, onError });
+      const feeding =
+        spec.stdin === 'pipe'
+          ? feedStdin(redis, runtime, executor, { base: keys.base, id, onError }, stopFlushing.signal)
+          : undefined;
       const { ended } = await executor.wait([id]);
+      await relay.stop();
       const final = ended[0] ?? executor.get(id);
       local.delete(id);
       stopFlushing.abort();
       await flushing.catch(() => {});
+      await feeding?.catch(() => {});
       const snap = executor.outputSnapshot(id);
       const omitted = snap.totalBytes - snap.head.length - snap.tail.length;
       await persist(() =>

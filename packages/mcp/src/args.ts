@@ -72,7 +72,7 @@ export const HELP = `bgtasks-mcp: an MCP server that runs slow shell commands as
 
 Usage: bgtasks-mcp [options]
 
-Tools: bg_bash (task-capable: MCP Tasks), check_bg, bg_wait, bg_output, bg_kill. Every tool
+Tools: bg_bash (task-capable: MCP Tasks), check_bg, bg_wait, bg_output, bg_kill, bg_write. Every tool
 result also carries the <bg_notice> blocks of jobs that ended since the last one (unless
 --no-notices). Over stdio, jobs are durable: they keep running when the server stops or is
 killed, and the next server started in the same --cwd reattaches to them (same ids, notices not
@@ -87,7 +87,7 @@ Exit codes: 0 the client closed the session, 1 --sandbox not possible on this ma
 
 Examples:
   bgtasks-mcp                                    # stdio, for Claude Code, Claude Desktop, Cursor
-  claude mcp add bgtasks -- npx bgtasks-mcp      # add it to Claude Code
+  claude mcp add bgtasks -- npx -y @bgtasks/mcp  # add it to Claude Code
   bgtasks-mcp --http --port 8123 --cwd ~/repo    # http://127.0.0.1:8123/mcp; prints the token
   BGTASKS_MCP_TOKEN=$(openssl rand -hex 32) bgtasks-mcp --http   # a token you chose
     (prefer BGTASKS_MCP_TOKEN to --token: other local users can read flags in ps)

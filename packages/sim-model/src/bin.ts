@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run sim -- [flags]` (bin `bgtasks-sim`): serves the simulated model over HTTP on
+ * `bgtasks-sim [flags]` (in this repository `npm run sim -- [flags]`): serves the simulated model over HTTP on
  * loopback, prints its URL, then one line per answered request; Ctrl-C stops it. The flags
  * share names and meanings with `bgtasks-agent` (`--scenario`, `--scale`, `--poll`).
  */
@@ -59,17 +59,17 @@ const FLAGS = {
 
 const HELP = `bgtasks-sim: a simulated Claude (Messages API) on loopback HTTP, driven by a scenario
 
-Usage: npm run sim -- [options]      (or bgtasks-sim [options])
+Usage: bgtasks-sim [options]      (in a clone of bgtasks: npm run sim -- [options])
 
 Options:
 ${flagsHelp(FLAGS)}
 
-Exit codes: 0 stopped by Ctrl-C or SIGTERM; 2 bad input (a flag, a scenario file, a host that
-is not loopback, a port in use).
+Exit codes: 130 stopped by Ctrl-C (SIGINT), 143 by SIGTERM; 2 bad input (a flag, a scenario
+file, a host that is not loopback, a port in use).
 
 Examples:
-  npm run sim -- --port 8787 --scenario chain
-  npm run sim -- --scale 0.1 --poll backoff
+  bgtasks-sim --port 8787 --scenario chain
+  bgtasks-sim --scale 0.1 --poll backoff
 `;
 
 function loadScenario(spec: string): Scenario {
@@ -125,9 +125,10 @@ async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(`sim-model serving scenario "${scenario.name}" at ${server.url} (POST ${server.url}/v1/messages)\n`);
   process.stdout.write(`prompt: ${terminalSafe(scenario.prompt)}\n`);
   return new Promise<number>((resolve) => {
-    const stop = () => void server.close().then(() => resolve(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    // 128 + the signal's number, as every bgtasks bin and the shell report it.
+    const stop = (code: number) => () => void server.close().then(() => resolve(code));
+    process.once('SIGINT', stop(130));
+    process.once('SIGTERM', stop(143));
   });
 }
 

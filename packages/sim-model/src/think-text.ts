@@ -28,12 +28,22 @@ const ENDINGS = [
   'against the plan.',
 ];
 
-/** `text` followed by filler sentences, cut to `targetChars` when it is longer. */
+/**
+ * `text` followed by whole filler sentences, as many as fit in `targetChars` (so a sentence is never
+ * cut mid-word); `text` alone when it is that long already.
+ */
 export function padText(text: string, targetChars: number, key: string, seed: number): string {
   if (text.length >= targetChars) return text;
   const next = prng(hash32(key, seed));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
-  let out = `${text}\n\n`;
-  while (out.length < targetChars) out += `${pick(OPENERS)} ${pick(OBJECTS)} ${pick(ENDINGS)} `;
-  return out.slice(0, targetChars).trimEnd();
+  const sentences: string[] = [];
+  let length = text.length + 2;
+  for (;;) {
+    const sentence = `${pick(OPENERS)} ${pick(OBJECTS)} ${pick(ENDINGS)}`;
+    const added = sentence.length + (sentences.length > 0 ? 1 : 0);
+    if (length + added > targetChars) break;
+    sentences.push(sentence);
+    length += added;
+  }
+  return sentences.length === 0 ? text : `${text}\n\n${sentences.join(' ')}`;
 }

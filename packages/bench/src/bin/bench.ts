@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { PRICES_SOURCE, priceFor } from '@bgtasks/agent';
 import { createRuntime } from '@bgtasks/runtime';
 import { runtimeCommand, UsageError, withoutFlag } from '@bgtasks/runtime/cli';
-import { makespanChart, tokensChart } from '../charts.ts';
+import { costChart, makespanChart, tokensChart } from '../charts.ts';
 import { BENCH_HELP, type BenchArgs, parseBenchArgs } from '../cli-args.ts';
 import { missesText, peerMisses } from '../peer-report.ts';
 import { progressBar, progressLine } from '../progress.ts';
@@ -97,9 +97,10 @@ if (args.clock === 'real') {
 const out = resolve(args.out);
 mkdirSync(out, { recursive: true });
 const virtual = rows.filter((r) => r.clock === 'virtual');
-const charts = ['makespan.svg', 'tokens.svg'];
+const charts = ['makespan.svg', 'tokens.svg', 'cost.svg'];
 writeFileSync(join(out, 'makespan.svg'), makespanChart(virtual));
 writeFileSync(join(out, 'tokens.svg'), tokensChart(virtual));
+writeFileSync(join(out, 'cost.svg'), costChart(virtual));
 const real = rows.filter((r) => r.clock === 'real');
 if (real.length > 0) {
   charts.push('makespan-real.svg');

@@ -62,7 +62,7 @@ const FINAL_STATES = ['completed', 'failed', 'killed', 'timed_out', 'lost'] as c
 /** One notice on a host's stream, as the finish script wrote it. */
 export const NoticeEntrySchema = z.object({
   jobId: z.string(),
-  state: z.enum(FINAL_STATES),
+  state: z.enum([...FINAL_STATES, 'running']),
   exitCode: nullableInt,
   signal: nullableText,
   durationMs: int,
@@ -73,6 +73,13 @@ export const NoticeEntrySchema = z.object({
   endedAt: int,
   command: z.string(),
   label: z.string().transform((s) => (s === '' ? undefined : s)),
+  /** Running notices (relayed from a worker's local executor): absent on final ones. */
+  kind: z.enum(['ready', 'progress', 'input_required']).optional(),
+  ready: z.enum(['', 'pattern', 'port', 'idle']).optional(),
+  match: z.string().optional(),
+  portOwner: z.enum(['', 'unknown']).optional(),
+  fromByte: optInt,
+  toByte: optInt,
 });
 export type NoticeEntry = z.infer<typeof NoticeEntrySchema>;
 

@@ -10,7 +10,7 @@ export {
   LOCK_FILE,
   type LocalDurableStore,
 } from '../durable-store.ts';
-export { hostRuntimeName } from '../host.ts';
+export { hostRuntimeName, hostRuntimeVersion } from '../host.ts';
 export { createJobRegistry, type JobRegistryOptions, type ProcStatReader } from '../job-registry.ts';
 export type { FetchHandler, HttpServer, ServeOptions } from '../serve.ts';
 // The virtual runtime and its clock, the same names as @bgtasks/runtime/testing.
