@@ -5,19 +5,7 @@
  * supervisor). A lock file (`host.lock`: pid and kernel start time) keeps a second live host
  * out; a directory owned by another user, or writable by group or others, is refused.
  */
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import process from 'node:process';
@@ -32,6 +20,7 @@ import {
   parseExitFile,
   StateDirError,
 } from '@bgtasks/core';
+import { hostFiles } from './internal/host-io.ts';
 import { jobAlive, signalJob } from './internal/proc-tree.ts';
 import { sendSignal } from './internal/process-host.ts';
 import { processStartTime } from './job-registry.ts';
@@ -244,23 +233,11 @@ export function createDurableStore(options: DurableStoreOptions): LocalDurableSt
       }
     },
     readLog(jobId, offset, length) {
-      let fd: number;
+      // A log not written yet (or removed by retention) reads as empty.
       try {
-        fd = openSync(file(jobId, 'log'), 'r');
+        return hostFiles.read(file(jobId, 'log'), offset, length);
       } catch {
         return new Uint8Array(0);
-      }
-      try {
-        const out = new Uint8Array(length);
-        let got = 0;
-        while (got < length) {
-          const n = readSync(fd, out, got, length - got, offset + got);
-          if (n === 0) break;
-          got += n;
-        }
-        return out.subarray(0, got);
-      } finally {
-        closeSync(fd);
       }
     },
     logSize(jobId) {
