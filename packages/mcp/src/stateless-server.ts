@@ -321,16 +321,7 @@ export function createStatelessServer(options: StatelessServerOptions) {
         const result = await dispatch(request);
         return { status: 200, body: { jsonrpc: '2.0', id, result } };
       } catch (error) {
-        const e =
-          error instanceof RpcError ? error : new RpcError(-32603, error instanceof Error ? error.message : String(error), 500);
-        return {
-          status: e.status,
-          body: {
-            jsonrpc: '2.0',
-            id,
-            error: { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) },
-          },
-        };
+        return errorReply(id, error);
       }
     },
   };
