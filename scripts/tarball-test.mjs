@@ -103,7 +103,9 @@ writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'bgtasks-consume
 // npm installs the peer dependencies (@anthropic-ai/sdk, ...) itself, from the registry.
 // @types/node and @types/json-schema: what a TypeScript project using the AI SDK has anyway (its
 // declarations reference undici's Node types and JSON Schema's); the consumer check has skipLibCheck off.
-const typePackages = ['@types/node@20', '@types/json-schema@7'];
+// @types/redis-errors: ioredis 6.1's declarations import `redis-errors`, which ships no types of its
+// own (6.0 did not need it); a project that typechecks its libraries needs it beside ioredis.
+const typePackages = ['@types/node@20', '@types/json-schema@7', '@types/redis-errors@1'];
 const install = spawnSync(
   'npm',
   ['install', '--no-audit', '--no-fund', '--prefer-offline', ...typePackages, ...packages.map((p) => p.file)],
