@@ -213,7 +213,9 @@ describe('a sandboxed job', () => {
       delete process.env.BGTASKS_SANDBOX_TEST_TOKEN;
     }
     const ended = executor.get(job.id);
-    for (let i = 0; i < 100 && (ended.log?.bytes ?? 0) > readFileSync(ended.log?.path ?? '').length; i++) await runtime.sleep(20);
+    // The log reaches the disk after the job's end (and under load its file may not be open yet).
+    const onDisk = () => (existsSync(ended.log?.path ?? '') ? readFileSync(ended.log?.path ?? '').length : 0);
+    for (let i = 0; i < 100 && (ended.log?.bytes ?? 0) > onDisk(); i++) await runtime.sleep(20);
     const log = readFileSync(ended.log?.path ?? '', 'utf8');
     expect(log.startsWith('1\n2\n3\n')).toBe(true);
     expect(log.endsWith('\n20000\n0\n')).toBe(true);
