@@ -40,8 +40,8 @@ describe('test groups', () => {
     expect([undefined, 'node', 'node24', 'bun', 'deno'].map(runsPureLogic)).toEqual([true, true, false, false, false]);
   });
 
-  test('the layout runs more at once on an idle machine and one thing at a time on a saturated one', () => {
-    expect(defaultLayout(2, 0.3)).toEqual({ workers: 3, runtimes: 2 });
+  test('the layout runs two files at once while the cores have room and one thing at a time on a saturated machine', () => {
+    expect(defaultLayout(2, 0.3)).toEqual({ workers: 2, runtimes: 1 });
     expect(defaultLayout(2, 1.5)).toEqual({ workers: 2, runtimes: 1 });
     expect(defaultLayout(2, 30)).toEqual({ workers: 1, runtimes: 1 });
   });
